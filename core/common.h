@@ -1,0 +1,37 @@
+/* Shared helpers for core/: error reporting, checked allocation, timing.
+ * core/ never prints and never exits: a failing call returns -1 (or NULL)
+ * and leaves a one-line message for dp_error(), like SDL_GetError(). */
+#ifndef DP_COMMON_H
+#define DP_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DP_VERSION "0.1.0"
+
+/* The last error message of the calling thread ("" if none). */
+const char *dp_error(void);
+
+/* Sets the calling thread's error message; always returns -1 so callers can
+ * write `return dp_set_error(...)`. */
+int dp_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prefixes the current error message: "CONTEXT: old message". */
+int dp_prefix_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Allocation with overflow-checked sizes; on failure set an error, return NULL.
+ * Memory from dp_alloc_aligned is 64-byte aligned and released with free(). */
+void *dp_alloc(size_t count, size_t size);
+void *dp_calloc(size_t count, size_t size);
+float *dp_alloc_floats(size_t count);   /* aligned, zero-filled */
+
+/* Returns 1 and stores a*b in *out, or 0 if it overflows. */
+int dp_mul_size(size_t a, size_t b, size_t *out);
+
+/* Monotonic clock in seconds. */
+double dp_now(void);
+
+/* Number of CPUs this process may run on (at least 1). */
+int dp_cpu_count(void);
+
+#endif

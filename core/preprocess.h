@@ -1,0 +1,30 @@
+/* The MNIST recipe that turns a drawing into the network's 28×28 input:
+ * crop to the ink's bounding box, scale the longer side to 20 pixels keeping
+ * the aspect ratio with area-averaging, then place it in 28×28 so that the
+ * intensity centre of mass, in pixel-index coordinates, lands on (14,14) —
+ * where MNIST's own digits have theirs. */
+#ifndef DP_PREPROCESS_H
+#define DP_PREPROCESS_H
+
+#define DP_INPUT 28            /* network input is 28×28 */
+#define DP_FIT 20              /* the digit's longer side after scaling */
+
+/* Below this total ink (in full-ink pixels of the source image) the drawing
+ * is "no digit": a stray click or an empty canvas is not classified. */
+#define DP_MIN_INK 30.0f
+
+typedef struct {
+    int x0, y0, x1, y1;        /* ink bounding box in source pixels, inclusive */
+    float com_x, com_y;        /* centre of mass of the source ink */
+    float ink;                 /* total ink in the source */
+} dp_prep_info;
+
+/* Turns a w×h image (floats in [0,1], 1 = ink) into out[28*28].
+ * Returns 1 when there is a digit, 0 for "no digit" (out is then all zero),
+ * -1 on bad arguments. info may be NULL. */
+int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info);
+
+/* Centre of mass of a w×h image in pixel-index coordinates; returns the mass. */
+float dp_center_of_mass(const float *img, int w, int h, float *cx, float *cy);
+
+#endif

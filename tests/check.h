@@ -1,0 +1,66 @@
+/* Minimal test helpers: every CHECK that fails is printed and counted, and
+ * the test exits non-zero if any failed. Exit 77 means "skipped". */
+#ifndef DP_CHECK_H
+#define DP_CHECK_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_failures;
+
+#define CHECK(cond, ...)                                                      \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            check_failures++;                                                 \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__,  \
+                    #cond);                                                   \
+            fprintf(stderr, __VA_ARGS__);                                     \
+            fputc('\n', stderr);                                              \
+        }                                                                     \
+    } while (0)
+
+#define CHECK_CLOSE(a, b, tol, what)                                          \
+    CHECK(fabs((double)(a) - (double)(b)) <= (tol), "%s: %g vs %g (tol %g)",  \
+          (what), (double)(a), (double)(b), (double)(tol))
+
+static inline int check_report(const char *name)
+{
+    if (check_failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, check_failures);
+        return 1;
+    }
+    printf("%s: all checks passed\n", name);
+    return 0;
+}
+
+/* The MNIST directory for tests that need the real data. Missing data fails
+ * under CI (CI=true) and skips (exit 77) on a user's machine. */
+static inline const char *check_mnist_dir(void)
+{
+    const char *dir = getenv("DIGITPAD_MNIST");
+    char path[4096];
+    if (dir && *dir) {
+        snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte.gz", dir);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte", dir);
+            f = fopen(path, "rb");
+        }
+        if (f) {
+            fclose(f);
+            return dir;
+        }
+    }
+    const char *ci = getenv("CI");
+    if (ci && *ci && strcmp(ci, "0") != 0 && strcmp(ci, "false") != 0) {
+        fprintf(stderr, "MNIST not found (DIGITPAD_MNIST=%s) and CI is set: failing\n",
+                dir ? dir : "(unset)");
+        exit(1);
+    }
+    fprintf(stderr, "SKIP: MNIST not found (set DIGITPAD_MNIST to the folder with the four .gz files)\n");
+    exit(77);
+}
+
+#endif
