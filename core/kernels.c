@@ -1,1 +1,211 @@
-/* placeholder */
+#include "kernels.h"
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct dp_gemm_ws {
+    float *packed_a;   /* MC×KC, in MR-row panels */
+    float *packed_b;   /* KC×NC, in NR-column panels */
+};
+
+/* ---- ISA selection ------------------------------------------------------ */
+
+static int cpu_has_avx2_fma(void)
+{
+#if defined(DP_HAVE_AVX2_KERNELS) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+static void microkernel_portable(int kc, const float *Ap, const float *Bp,
+                                 float beta, float *C, int ldc, int mr, int nr);
+
+static dp_isa current_isa = DP_ISA_AUTO;   /* resolved on first use */
+static dp_microkernel_fn current_kernel = microkernel_portable;
+
+dp_isa dp_kernels_select(dp_isa want)
+{
+    if (want == DP_ISA_AUTO) {
+        const char *env = getenv("DIGITPAD_ISA");
+        want = (env && strcmp(env, "portable") == 0) ? DP_ISA_PORTABLE : DP_ISA_AVX2;
+    }
+    if (want == DP_ISA_AVX2 && !cpu_has_avx2_fma()) want = DP_ISA_PORTABLE;
+#ifdef DP_HAVE_AVX2_KERNELS
+    current_kernel = want == DP_ISA_AVX2 ? dp_microkernel_avx2 : microkernel_portable;
+#else
+    current_kernel = microkernel_portable;
+#endif
+    current_isa = want;
+    return want;
+}
+
+dp_isa dp_kernels_isa(void)
+{
+    if (current_isa == DP_ISA_AUTO) dp_kernels_select(DP_ISA_AUTO);
+    return current_isa;
+}
+
+const char *dp_isa_name(dp_isa isa)
+{
+    switch (isa) {
+    case DP_ISA_AVX2: return "avx2+fma";
+    case DP_ISA_PORTABLE: return "portable";
+    default: return "auto";
+    }
+}
+
+/* ---- workspace ---------------------------------------------------------- */
+
+dp_gemm_ws *dp_gemm_ws_create(void)
+{
+    dp_gemm_ws *ws = dp_calloc(1, sizeof *ws);
+    if (!ws) return NULL;
+    ws->packed_a = dp_alloc_floats((size_t)DP_GEMM_MC * DP_GEMM_KC);
+    ws->packed_b = dp_alloc_floats((size_t)DP_GEMM_KC * (DP_GEMM_NC + DP_GEMM_NR));
+    if (!ws->packed_a || !ws->packed_b) {
+        dp_gemm_ws_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void dp_gemm_ws_free(dp_gemm_ws *ws)
+{
+    if (!ws) return;
+    free(ws->packed_a);
+    free(ws->packed_b);
+    free(ws);
+}
+
+/* ---- reference ---------------------------------------------------------- */
+
+void dp_gemm_ref(int M, int N, int K,
+                 const float *A, int rsa, int csa,
+                 const float *B, int rsb, int csb,
+                 float beta, float *C, int ldc)
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double acc = 0.0;
+            for (int p = 0; p < K; p++)
+                acc += (double)A[(long)i * rsa + (long)p * csa] * B[(long)p * rsb + (long)j * csb];
+            float *c = &C[(long)i * ldc + j];
+            *c = (float)acc + (beta == 0.0f ? 0.0f : beta * *c);
+        }
+}
+
+/* ---- packing ------------------------------------------------------------ */
+
+/* Packs the mc×kc block of A at (i0,p0) into MR-row panels, zero-padding
+ * the last panel so the micro-kernel never reads past the edge. */
+static void pack_a(float *dst, const float *A, int rsa, int csa, int i0, int p0, int mc, int kc)
+{
+    for (int ir = 0; ir < mc; ir += DP_GEMM_MR) {
+        int mr = mc - ir < DP_GEMM_MR ? mc - ir : DP_GEMM_MR;
+        const float *src = A + (long)(i0 + ir) * rsa + (long)p0 * csa;
+        if (csa == 1) {
+            for (int p = 0; p < kc; p++) {
+                for (int i = 0; i < mr; i++) dst[i] = src[(long)i * rsa + p];
+                for (int i = mr; i < DP_GEMM_MR; i++) dst[i] = 0.0f;
+                dst += DP_GEMM_MR;
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                const float *col = src + (long)p * csa;
+                for (int i = 0; i < mr; i++) dst[i] = col[(long)i * rsa];
+                for (int i = mr; i < DP_GEMM_MR; i++) dst[i] = 0.0f;
+                dst += DP_GEMM_MR;
+            }
+        }
+    }
+}
+
+/* Packs the kc×nc block of B at (p0,j0) into NR-column panels. */
+static void pack_b(float *dst, const float *B, int rsb, int csb, int p0, int j0, int kc, int nc)
+{
+    for (int jr = 0; jr < nc; jr += DP_GEMM_NR) {
+        int nr = nc - jr < DP_GEMM_NR ? nc - jr : DP_GEMM_NR;
+        const float *src = B + (long)p0 * rsb + (long)(j0 + jr) * csb;
+        for (int p = 0; p < kc; p++) {
+            const float *row = src + (long)p * rsb;
+            if (csb == 1 && nr == DP_GEMM_NR) {
+                memcpy(dst, row, DP_GEMM_NR * sizeof(float));
+            } else {
+                for (int j = 0; j < nr; j++) dst[j] = row[(long)j * csb];
+                for (int j = nr; j < DP_GEMM_NR; j++) dst[j] = 0.0f;
+            }
+            dst += DP_GEMM_NR;
+        }
+    }
+}
+
+/* ---- portable micro-kernel ---------------------------------------------- */
+
+/* Accumulates in a local tile the compiler keeps in vector registers, then
+ * writes back only the mr×nr part that exists. */
+static void microkernel_portable(int kc, const float *Ap, const float *Bp,
+                                 float beta, float *C, int ldc, int mr, int nr)
+{
+    float acc[DP_GEMM_MR][DP_GEMM_NR];
+    memset(acc, 0, sizeof acc);
+    for (int p = 0; p < kc; p++) {
+        const float *a = Ap + p * DP_GEMM_MR;
+        const float *b = Bp + p * DP_GEMM_NR;
+        for (int i = 0; i < DP_GEMM_MR; i++)
+            for (int j = 0; j < DP_GEMM_NR; j++) acc[i][j] += a[i] * b[j];
+    }
+    for (int i = 0; i < mr; i++) {
+        float *c = C + (long)i * ldc;
+        if (beta == 0.0f)
+            for (int j = 0; j < nr; j++) c[j] = acc[i][j];
+        else
+            for (int j = 0; j < nr; j++) c[j] = beta * c[j] + acc[i][j];
+    }
+}
+
+/* ---- blocked driver ----------------------------------------------------- */
+
+void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
+             const float *A, int rsa, int csa,
+             const float *B, int rsb, int csb,
+             float beta, float *C, int ldc)
+{
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) {   /* an empty sum: C = beta*C */
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++) {
+                float *c = &C[(long)i * ldc + j];
+                *c = beta == 0.0f ? 0.0f : beta * *c;
+            }
+        return;
+    }
+    if (current_isa == DP_ISA_AUTO) dp_kernels_select(DP_ISA_AUTO);
+    dp_microkernel_fn kernel = current_kernel;
+
+    for (int jc = 0; jc < N; jc += DP_GEMM_NC) {
+        int nc = N - jc < DP_GEMM_NC ? N - jc : DP_GEMM_NC;
+        for (int pc = 0; pc < K; pc += DP_GEMM_KC) {
+            int kc = K - pc < DP_GEMM_KC ? K - pc : DP_GEMM_KC;
+            float block_beta = pc == 0 ? beta : 1.0f;   /* later K blocks accumulate */
+            pack_b(ws->packed_b, B, rsb, csb, pc, jc, kc, nc);
+            for (int ic = 0; ic < M; ic += DP_GEMM_MC) {
+                int mc = M - ic < DP_GEMM_MC ? M - ic : DP_GEMM_MC;
+                pack_a(ws->packed_a, A, rsa, csa, ic, pc, mc, kc);
+                for (int jr = 0; jr < nc; jr += DP_GEMM_NR) {
+                    int nr = nc - jr < DP_GEMM_NR ? nc - jr : DP_GEMM_NR;
+                    const float *bp = ws->packed_b + (long)(jr / DP_GEMM_NR) * kc * DP_GEMM_NR;
+                    for (int ir = 0; ir < mc; ir += DP_GEMM_MR) {
+                        int mr = mc - ir < DP_GEMM_MR ? mc - ir : DP_GEMM_MR;
+                        const float *ap = ws->packed_a + (long)(ir / DP_GEMM_MR) * kc * DP_GEMM_MR;
+                        float *c = C + (long)(ic + ir) * ldc + jc + jr;
+                        kernel(kc, ap, bp, block_beta, c, ldc, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,401 @@
-/* placeholder */
+/* Networks, their flat parameter buffer, and batched forward/backward passes
+ * split across threads: each thread runs whole images of its slice of the
+ * batch and writes its own gradient buffer; the buffers are then summed in a
+ * fixed order, so results depend on the thread count but never on timing. */
+#include "net.h"
+#include "common.h"
+#include "layers.h"
+#include "rng.h"
+#include "threadpool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the network -------------------------------------------------------- */
+
+dp_net *dp_net_create(const dp_arch *arch)
+{
+    dp_net *net = dp_calloc(1, sizeof *net);
+    if (!net) return NULL;
+    net->arch = *arch;
+    net->n_layers = arch->n_layers;
+    if (dp_arch_layout(arch, net->layer, &net->n_params) != 0) {
+        free(net);
+        return NULL;
+    }
+    net->params = dp_alloc_floats((size_t)net->n_params);
+    if (!net->params) {
+        free(net);
+        return NULL;
+    }
+    return net;
+}
+
+void dp_net_free(dp_net *net)
+{
+    if (!net) return;
+    free(net->params);
+    free(net);
+}
+
+void dp_net_init(dp_net *net, uint64_t seed)
+{
+    dp_rng rng;
+    dp_rng_seed(&rng, seed);
+    for (int l = 0; l < net->n_layers; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        if (!L->w_count) continue;
+        long fan_in = L->w_count / L->b_count;
+        float std = sqrtf(2.0f / (float)fan_in);   /* He: keeps ReLU activations' variance */
+        for (long i = 0; i < L->w_count; i++) net->params[L->w_off + i] = std * dp_rng_normal(&rng);
+        memset(net->params + L->b_off, 0, sizeof(float) * (size_t)L->b_count);
+    }
+}
+
+void dp_net_copy_params(dp_net *dst, const dp_net *src)
+{
+    memcpy(dst->params, src->params, sizeof(float) * (size_t)src->n_params);
+}
+
+long dp_net_flops(const dp_net *net)
+{
+    long flops = 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        if (L->spec.type == DP_LAYER_CONV || L->spec.type == DP_LAYER_DENSE)
+            flops += 2 * L->w_count * L->out_h * L->out_w;
+    }
+    return flops;
+}
+
+int dp_argmax(const float *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best]) best = i;
+    return best;
+}
+
+/* ---- execution context -------------------------------------------------- */
+
+/* One thread's buffers for a slice of up to per_slice images. */
+typedef struct {
+    float *buf[DP_MAX_LAYERS];      /* owned output buffers */
+    const float *out[DP_MAX_LAYERS];/* what each layer produced in the last pass */
+    int32_t *argmax[DP_MAX_LAYERS];
+    float *mask[DP_MAX_LAYERS];
+    float *input;                   /* normalised copy of the input */
+    const float *in;                /* what the first layer read in the last pass */
+    float *col, *dcol;              /* im2col scratch */
+    float *grad_a, *grad_b;         /* ping-pong activation gradients */
+    float *probs, *dlogits;
+    float *grads;                   /* this slice's parameter gradient */
+    dp_gemm_ws *gemm;
+    double loss;
+    int correct;
+} slice;
+
+struct dp_exec {
+    int max_batch, n_threads, per_slice;
+    long n_params;
+    dp_pool *pool;
+    slice *slices;
+
+    /* The job being run by the pool's tasks. */
+    const dp_net *net;
+    const float *x;
+    const uint8_t *y;
+    float *probs_out;
+    float *grads_out;
+    int batch, n_slices;
+    uint64_t seed;
+};
+
+static void slice_free(slice *s)
+{
+    for (int l = 0; l < DP_MAX_LAYERS; l++) {
+        free(s->buf[l]);
+        free(s->argmax[l]);
+        free(s->mask[l]);
+    }
+    free(s->input); free(s->col); free(s->dcol);
+    free(s->grad_a); free(s->grad_b);
+    free(s->probs); free(s->dlogits); free(s->grads);
+    dp_gemm_ws_free(s->gemm);
+}
+
+static int slice_alloc(slice *s, const dp_net *net, int n)
+{
+    long max_act = (long)net->arch.in_c * net->arch.in_h * net->arch.in_w, max_col = 1;
+    for (int l = 0; l < net->n_layers; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        size_t count = (size_t)n * (size_t)L->out_size;
+        int t = L->spec.type;
+        if (t == DP_LAYER_CONV || t == DP_LAYER_MAXPOOL || t == DP_LAYER_DENSE ||
+            t == DP_LAYER_DROPOUT || (t == DP_LAYER_RELU && l == 0)) {
+            if (!(s->buf[l] = dp_alloc_floats(count))) return -1;
+        }
+        if (t == DP_LAYER_MAXPOOL && !(s->argmax[l] = dp_alloc(count, sizeof(int32_t)))) return -1;
+        if (t == DP_LAYER_DROPOUT && !(s->mask[l] = dp_alloc_floats(count))) return -1;
+        if (t == DP_LAYER_CONV) {
+            long c = dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad);
+            if (c > max_col) max_col = c;
+        }
+        if (L->in_size > max_act) max_act = L->in_size;
+        if (L->out_size > max_act) max_act = L->out_size;
+    }
+    size_t act = (size_t)n * (size_t)max_act;
+    s->input = dp_alloc_floats((size_t)n * (size_t)net->layer[0].in_size);
+    s->col = dp_alloc_floats((size_t)max_col);
+    s->dcol = dp_alloc_floats((size_t)max_col);
+    s->grad_a = dp_alloc_floats(act);
+    s->grad_b = dp_alloc_floats(act);
+    s->probs = dp_alloc_floats((size_t)n * DP_CLASSES);
+    s->dlogits = dp_alloc_floats((size_t)n * DP_CLASSES);
+    s->grads = dp_alloc_floats((size_t)net->n_params);
+    s->gemm = dp_gemm_ws_create();
+    if (!s->input || !s->col || !s->dcol || !s->grad_a || !s->grad_b || !s->probs ||
+        !s->dlogits || !s->grads || !s->gemm)
+        return -1;
+    return 0;
+}
+
+dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads)
+{
+    if (max_batch < 1 || max_batch > 65536) {
+        dp_set_error("batch size %d out of range 1..65536", max_batch);
+        return NULL;
+    }
+    dp_exec *ex = dp_calloc(1, sizeof *ex);
+    if (!ex) return NULL;
+    ex->pool = dp_pool_create(n_threads);
+    if (!ex->pool) {
+        free(ex);
+        return NULL;
+    }
+    ex->n_threads = dp_pool_threads(ex->pool);
+    ex->max_batch = max_batch;
+    ex->per_slice = (max_batch + ex->n_threads - 1) / ex->n_threads;
+    ex->n_params = net->n_params;
+    ex->slices = dp_calloc((size_t)ex->n_threads, sizeof(slice));
+    if (!ex->slices) {
+        dp_exec_free(ex);
+        return NULL;
+    }
+    for (int t = 0; t < ex->n_threads; t++)
+        if (slice_alloc(&ex->slices[t], net, ex->per_slice) != 0) {
+            dp_exec_free(ex);
+            return NULL;
+        }
+    return ex;
+}
+
+void dp_exec_free(dp_exec *ex)
+{
+    if (!ex) return;
+    for (int t = 0; ex->slices && t < ex->n_threads; t++) slice_free(&ex->slices[t]);
+    free(ex->slices);
+    dp_pool_free(ex->pool);
+    free(ex);
+}
+
+int dp_exec_threads(const dp_exec *ex) { return ex->n_threads; }
+
+/* Images [first, first+count) of a batch of B split into n slices. */
+static void slice_range(int B, int n_slices, int t, int *first, int *count)
+{
+    int a = (int)((long)B * t / n_slices), b = (int)((long)B * (t + 1) / n_slices);
+    *first = a;
+    *count = b - a;
+}
+
+/* ---- forward and backward over one slice -------------------------------- */
+
+static const float *forward_slice(slice *s, const dp_net *net, const float *x, int n,
+                                  int training, uint64_t seed, long first_sample)
+{
+    const dp_arch *a = &net->arch;
+    const float *cur = x;
+    long in_size = net->layer[0].in_size;
+    if (a->input_mean != 0.0f || a->input_std != 1.0f) {
+        float inv = 1.0f / a->input_std;
+        for (long i = 0; i < n * in_size; i++) s->input[i] = (x[i] - a->input_mean) * inv;
+        cur = s->input;
+    }
+    s->in = cur;
+    int writable = cur != x;   /* may ReLU work in place on cur? */
+    for (int l = 0; l < net->n_layers; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        const float *W = net->params + L->w_off, *bias = net->params + L->b_off;
+        float *out = s->buf[l];
+        switch (L->spec.type) {
+        case DP_LAYER_CONV:
+            dp_conv_forward(out, s->col, cur, W, bias, n, L->in_h, L->in_w, L->in_c,
+                            L->out_c, L->spec.k, L->spec.pad, s->gemm);
+            break;
+        case DP_LAYER_DENSE:
+            dp_dense_forward(out, cur, W, bias, n, (int)L->in_size, L->out_c, s->gemm);
+            break;
+        case DP_LAYER_RELU:
+            if (writable) out = (float *)cur;
+            dp_relu_forward(out, cur, n * L->in_size);
+            break;
+        case DP_LAYER_MAXPOOL:
+            dp_maxpool_forward(out, s->argmax[l], cur, n, L->in_h, L->in_w, L->in_c);
+            break;
+        case DP_LAYER_DROPOUT:
+            if (!training) {
+                out = (float *)cur;
+                break;
+            }
+            dp_dropout_forward(out, s->mask[l], cur, n, L->in_size, L->spec.rate,
+                               dp_hash64(seed + (uint64_t)l), first_sample);
+            break;
+        case DP_LAYER_FLATTEN:
+            out = (float *)cur;
+            break;
+        }
+        s->out[l] = out;
+        cur = out;
+        writable = 1;
+    }
+    return cur;
+}
+
+static int first_layer_with_params(const dp_net *net)
+{
+    for (int l = 0; l < net->n_layers; l++)
+        if (net->layer[l].w_count) return l;
+    return net->n_layers;
+}
+
+static void backward_slice(slice *s, const dp_net *net, int n)
+{
+    float *dcur = s->dlogits;
+    int stop = first_layer_with_params(net);
+    float *grads = s->grads;
+    for (int l = net->n_layers - 1; l >= stop; l--) {
+        const dp_layer_info *L = &net->layer[l];
+        const float *in = l == 0 ? s->in : s->out[l - 1];
+        const float *W = net->params + L->w_off;
+        float *other = dcur == s->grad_a ? s->grad_b : s->grad_a;
+        float *din = l > stop ? other : NULL;
+        long count = n * L->in_size;
+        switch (L->spec.type) {
+        case DP_LAYER_CONV:
+            dp_conv_backward(din, grads + L->w_off, grads + L->b_off, s->col, s->dcol, dcur, in, W,
+                             n, L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad, s->gemm);
+            dcur = other;
+            break;
+        case DP_LAYER_DENSE:
+            dp_dense_backward(din, grads + L->w_off, grads + L->b_off, dcur, in, W, n,
+                              (int)L->in_size, L->out_c, s->gemm);
+            dcur = other;
+            break;
+        case DP_LAYER_RELU:
+            dp_relu_backward(dcur, dcur, s->out[l], count);
+            break;
+        case DP_LAYER_MAXPOOL:
+            dp_maxpool_backward(other, dcur, s->argmax[l], n, L->in_h, L->in_w, L->in_c);
+            dcur = other;
+            break;
+        case DP_LAYER_DROPOUT:
+            dp_dropout_backward(dcur, dcur, s->mask[l], count);
+            break;
+        case DP_LAYER_FLATTEN:
+            break;
+        }
+    }
+}
+
+/* ---- pool tasks --------------------------------------------------------- */
+
+static void predict_task(void *arg, int t)
+{
+    dp_exec *ex = arg;
+    int first, n;
+    slice_range(ex->batch, ex->n_slices, t, &first, &n);
+    long in_size = ex->net->layer[0].in_size;
+    slice *s = &ex->slices[t];
+    const float *logits = forward_slice(s, ex->net, ex->x + first * in_size, n, 0, 0, first);
+    dp_softmax_xent(ex->probs_out + (long)first * DP_CLASSES, NULL, logits, NULL, n, DP_CLASSES, 0.0f);
+}
+
+static void gradient_task(void *arg, int t)
+{
+    dp_exec *ex = arg;
+    int first, n;
+    slice_range(ex->batch, ex->n_slices, t, &first, &n);
+    long in_size = ex->net->layer[0].in_size;
+    slice *s = &ex->slices[t];
+    const float *x = ex->x + first * in_size;
+    const uint8_t *y = ex->y + first;
+    memset(s->grads, 0, sizeof(float) * (size_t)ex->n_params);
+    const float *logits = forward_slice(s, ex->net, x, n, 1, ex->seed, first);
+    s->loss = dp_softmax_xent(s->probs, s->dlogits, logits, y, n, DP_CLASSES, 1.0f / (float)ex->batch);
+    s->correct = 0;
+    for (int i = 0; i < n; i++) s->correct += dp_argmax(s->probs + i * DP_CLASSES, DP_CLASSES) == y[i];
+    backward_slice(s, ex->net, n);
+}
+
+/* Sums the slices' gradients over one range of parameters, slices in order. */
+static void reduce_task(void *arg, int t)
+{
+    dp_exec *ex = arg;
+    long a = ex->n_params * t / ex->n_threads, b = ex->n_params * (t + 1) / ex->n_threads;
+    float *dst = ex->grads_out;
+    memcpy(dst + a, ex->slices[0].grads + a, sizeof(float) * (size_t)(b - a));
+    for (int s = 1; s < ex->n_slices; s++) {
+        const float *src = ex->slices[s].grads;
+        for (long i = a; i < b; i++) dst[i] += src[i];
+    }
+}
+
+static int slices_for(const dp_exec *ex, int B)
+{
+    /* A slice below a few images costs more in overhead than it saves. */
+    int n = B / 4;
+    if (n < 1) n = 1;
+    return n < ex->n_threads ? n : ex->n_threads;
+}
+
+void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float *probs)
+{
+    long in_size = net->layer[0].in_size;
+    for (int done = 0; done < B; done += ex->max_batch) {
+        int n = B - done < ex->max_batch ? B - done : ex->max_batch;
+        ex->net = net;
+        ex->x = x + done * in_size;
+        ex->probs_out = probs + (long)done * DP_CLASSES;
+        ex->batch = n;
+        ex->n_slices = slices_for(ex, n);
+        dp_pool_run(ex->pool, ex->n_slices, predict_task, ex);
+    }
+}
+
+double dp_net_gradient(dp_exec *ex, const dp_net *net, const float *x, const uint8_t *y, int B,
+                       uint64_t dropout_seed, float *grads, int *n_correct)
+{
+    if (B < 1 || B > ex->max_batch) {
+        dp_set_error("batch of %d images does not fit the context (max %d)", B, ex->max_batch);
+        return NAN;
+    }
+    ex->net = net;
+    ex->x = x;
+    ex->y = y;
+    ex->batch = B;
+    ex->seed = dropout_seed;
+    ex->grads_out = grads;
+    ex->n_slices = slices_for(ex, B);
+    dp_pool_run(ex->pool, ex->n_slices, gradient_task, ex);
+    dp_pool_run(ex->pool, ex->n_threads, reduce_task, ex);
+    double loss = 0.0;
+    int correct = 0;
+    for (int t = 0; t < ex->n_slices; t++) {
+        loss += ex->slices[t].loss;
+        correct += ex->slices[t].correct;
+    }
+    if (n_correct) *n_correct = correct;
+    return loss / B;
+}
