@@ -1,1 +1,385 @@
-/* placeholder */
+#include "model_io.h"
+#include "common.h"
+#include "fileio.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* ---- writing: a growable little-endian byte buffer ---------------------- */
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} wbuf;
+
+static void put_bytes(wbuf *b, const void *p, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) cap *= 2;
+        unsigned char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+static void put_u32(wbuf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    put_bytes(b, x, 4);
+}
+
+static void put_u64(wbuf *b, uint64_t v)
+{
+    put_u32(b, (uint32_t)v);
+    put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_f32(wbuf *b, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    put_u32(b, u);
+}
+
+static void put_floats(wbuf *b, const float *f, long n)
+{
+    for (long i = 0; i < n; i++) put_f32(b, f[i]);
+}
+
+/* Sections are written with a placeholder length that is patched at the end. */
+static size_t begin_section(wbuf *b, const char tag[4])
+{
+    put_bytes(b, tag, 4);
+    put_u64(b, 0);
+    return b->len;
+}
+
+static void end_section(wbuf *b, size_t start)
+{
+    if (b->failed) return;
+    uint64_t n = b->len - start;
+    for (int i = 0; i < 8; i++) b->data[start - 8 + i] = (unsigned char)(n >> (8 * i));
+}
+
+static void write_arch(wbuf *b, const dp_arch *a)
+{
+    size_t s = begin_section(b, "ARCH");
+    put_u32(b, (uint32_t)a->in_c);
+    put_u32(b, (uint32_t)a->in_h);
+    put_u32(b, (uint32_t)a->in_w);
+    put_f32(b, a->input_mean);
+    put_f32(b, a->input_std);
+    put_u32(b, (uint32_t)a->n_layers);
+    for (int i = 0; i < a->n_layers; i++) {
+        const dp_layer_spec *l = &a->layers[i];
+        put_u32(b, (uint32_t)l->type);
+        put_u32(b, (uint32_t)l->out);
+        put_u32(b, (uint32_t)l->k);
+        put_u32(b, (uint32_t)l->pad);
+        put_f32(b, l->rate);
+    }
+    end_section(b, s);
+}
+
+static void write_train_state(wbuf *b, const dp_train_state *st)
+{
+    const dp_train_cfg *c = &st->cfg;
+    size_t s = begin_section(b, "TRAN");
+    put_u32(b, (uint32_t)c->epochs);
+    put_u32(b, (uint32_t)c->batch);
+    put_f32(b, c->lr);
+    put_f32(b, c->lr_floor);
+    put_u32(b, (uint32_t)c->schedule);
+    put_u64(b, (uint64_t)c->warmup_steps);
+    put_u32(b, (uint32_t)c->optim.type);
+    put_f32(b, c->optim.beta1);
+    put_f32(b, c->optim.beta2);
+    put_f32(b, c->optim.eps);
+    put_f32(b, c->optim.momentum);
+    put_f32(b, c->optim.weight_decay);
+    put_u64(b, c->seed);
+    put_u32(b, (uint32_t)st->epoch);
+    put_u64(b, (uint64_t)st->step_in_epoch);
+    put_u64(b, (uint64_t)st->step);
+    put_u64(b, (uint64_t)st->optim.t);
+    put_u64(b, (uint64_t)st->optim.n);
+    put_floats(b, st->optim.m, st->optim.n);
+    put_floats(b, st->optim.v, st->optim.n);
+    end_section(b, s);
+}
+
+int dp_model_save(const char *path, const dp_net *net, const char *meta, const dp_train_state *state)
+{
+    wbuf b = {0};
+    put_bytes(&b, DP_MODEL_MAGIC, 8);
+    put_u32(&b, DP_MODEL_VERSION);
+    write_arch(&b, &net->arch);
+    size_t s = begin_section(&b, "PARM");
+    put_u64(&b, (uint64_t)net->n_params);
+    put_floats(&b, net->params, net->n_params);
+    end_section(&b, s);
+    if (meta) {
+        s = begin_section(&b, "META");
+        put_bytes(&b, meta, strlen(meta));
+        end_section(&b, s);
+    }
+    if (state) write_train_state(&b, state);
+    uint32_t crc = b.failed ? 0 : (uint32_t)crc32(0L, b.data, (uInt)b.len);
+    s = begin_section(&b, "END ");
+    put_u32(&b, crc);
+    end_section(&b, s);
+    if (b.failed) {
+        free(b.data);
+        return dp_set_error("cannot save %s: out of memory", path);
+    }
+    int rc = dp_write_file_atomic(path, b.data, b.len);
+    free(b.data);
+    return rc;
+}
+
+/* ---- reading: a bounds-checked cursor ------------------------------------ */
+
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+    int short_read;       /* a read went past the end of the section */
+} rbuf;
+
+static uint32_t get_u32(rbuf *r)
+{
+    if (r->left < 4) {
+        r->short_read = 1;
+        r->left = 0;
+        return 0;
+    }
+    uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    r->left -= 4;
+    return v;
+}
+
+static uint64_t get_u64(rbuf *r)
+{
+    uint64_t lo = get_u32(r);
+    return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static float get_f32(rbuf *r)
+{
+    uint32_t u = get_u32(r);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* Reads n floats; refuses NaN and infinity, which no trained model holds. */
+static int get_floats(rbuf *r, float *dst, uint64_t n)
+{
+    if (r->left / 4 < n) {
+        r->short_read = 1;
+        return -1;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        dst[i] = get_f32(r);
+        if (!isfinite(dst[i])) return -2;
+    }
+    return 0;
+}
+
+static int read_arch(rbuf *r, dp_arch *a, const char *name)
+{
+    memset(a, 0, sizeof *a);
+    a->in_c = (int)get_u32(r);
+    a->in_h = (int)get_u32(r);
+    a->in_w = (int)get_u32(r);
+    a->input_mean = get_f32(r);
+    a->input_std = get_f32(r);
+    uint32_t n = get_u32(r);
+    if (n < 1 || n > DP_MAX_LAYERS)
+        return dp_set_error("%s: architecture has %u layers (1..%d allowed)", name, n, DP_MAX_LAYERS);
+    a->n_layers = (int)n;
+    for (uint32_t i = 0; i < n; i++) {
+        dp_layer_spec *l = &a->layers[i];
+        l->type = (int)get_u32(r);
+        l->out = (int)get_u32(r);
+        l->k = (int)get_u32(r);
+        l->pad = (int)get_u32(r);
+        l->rate = get_f32(r);
+    }
+    if (r->short_read) return dp_set_error("%s: architecture section is truncated", name);
+    if (dp_arch_check(a) != 0) return dp_prefix_error("%s", name);
+    return 0;
+}
+
+static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const char *name)
+{
+    memset(st, 0, sizeof *st);
+    dp_train_cfg *c = &st->cfg;
+    *c = dp_train_defaults();
+    c->epochs = (int)get_u32(r);
+    c->batch = (int)get_u32(r);
+    c->lr = get_f32(r);
+    c->lr_floor = get_f32(r);
+    c->schedule = (int)get_u32(r);
+    c->warmup_steps = (long)get_u64(r);
+    c->optim.type = (int)get_u32(r);
+    c->optim.beta1 = get_f32(r);
+    c->optim.beta2 = get_f32(r);
+    c->optim.eps = get_f32(r);
+    c->optim.momentum = get_f32(r);
+    c->optim.weight_decay = get_f32(r);
+    c->seed = get_u64(r);
+    st->epoch = (int)get_u32(r);
+    st->step_in_epoch = (long)get_u64(r);
+    st->step = (long)get_u64(r);
+    uint64_t t = get_u64(r), n = get_u64(r);
+    if (r->short_read) return dp_set_error("%s: training state is truncated", name);
+    if (n != (uint64_t)n_params || c->epochs < 1 || c->epochs > 10000 || c->batch < 1 || c->batch > 4096 ||
+        !(c->lr > 0 && c->lr < 10) || (c->optim.type != DP_OPT_ADAM && c->optim.type != DP_OPT_SGD) ||
+        c->schedule < 0 || c->schedule > DP_LR_STEP || st->epoch < 0 || st->step < 0 ||
+        st->step_in_epoch < 0 || t > (uint64_t)1 << 40 || c->warmup_steps < 0)
+        return dp_set_error("%s: training state has values out of range", name);
+    if (dp_optim_init(&st->optim, &c->optim, n_params) != 0) return dp_prefix_error("%s", name);
+    st->optim.t = (long)t;
+    if (get_floats(r, st->optim.m, n) != 0 || get_floats(r, st->optim.v, n) != 0) {
+        dp_optim_free(&st->optim);
+        return dp_set_error("%s: training state moments are truncated or not finite", name);
+    }
+    return 0;
+}
+
+/* Checks the magic, version and trailing checksum before anything else. */
+static int check_envelope(const unsigned char *data, size_t len, const char *name)
+{
+    if (len < 12 || memcmp(data, DP_MODEL_MAGIC, 8) != 0)
+        return dp_set_error("%s: not a digitpad model file (bad magic number)", name);
+    uint32_t version = (uint32_t)data[8] | (uint32_t)data[9] << 8 | (uint32_t)data[10] << 16 |
+                       (uint32_t)data[11] << 24;
+    if (version != DP_MODEL_VERSION)
+        return dp_set_error("%s: model format version %u is not supported (this build reads version %d)",
+                            name, version, DP_MODEL_VERSION);
+    const size_t end_len = 4 + 8 + 4;
+    if (len < 12 + end_len || memcmp(data + len - end_len, "END ", 4) != 0)
+        return dp_set_error("%s: model file is truncated (no end marker)", name);
+    rbuf r = {data + len - 12, 12, 0};
+    uint64_t n = get_u64(&r);
+    uint32_t stored = get_u32(&r);
+    uint32_t actual = (uint32_t)crc32(0L, data, (uInt)(len - end_len));
+    if (n != 4) return dp_set_error("%s: malformed end marker", name);
+    if (stored != actual)
+        return dp_set_error("%s: checksum mismatch (file is corrupted: stored %08x, computed %08x)",
+                            name, stored, actual);
+    return 0;
+}
+
+dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
+                       char **meta, dp_train_state *state, int *has_state)
+{
+    if (meta) *meta = NULL;
+    if (has_state) *has_state = 0;
+    if (check_envelope(data, len, name) != 0) return NULL;
+    rbuf file = {data + 12, len - 12 - 16, 0};
+    dp_arch arch;
+    dp_net *net = NULL;
+    int have_arch = 0, have_params = 0;
+    const unsigned char *tran = NULL;
+    size_t tran_len = 0;
+    while (file.left > 0) {
+        if (file.left < 12) {
+            dp_set_error("%s: truncated section header", name);
+            goto fail;
+        }
+        char tag[5] = {0};
+        memcpy(tag, file.p, 4);
+        file.p += 4;
+        file.left -= 4;
+        uint64_t n = get_u64(&file);
+        if (n > file.left) {
+            dp_set_error("%s: section %s claims %llu bytes but only %zu remain", name, tag,
+                         (unsigned long long)n, file.left);
+            goto fail;
+        }
+        rbuf sec = {file.p, (size_t)n, 0};
+        file.p += n;
+        file.left -= (size_t)n;
+        if (strcmp(tag, "ARCH") == 0) {
+            if (have_arch || read_arch(&sec, &arch, name) != 0) {
+                if (have_arch) dp_set_error("%s: two architecture sections", name);
+                goto fail;
+            }
+            have_arch = 1;
+        } else if (strcmp(tag, "PARM") == 0) {
+            if (!have_arch || have_params) {
+                dp_set_error("%s: weights before the architecture, or twice", name);
+                goto fail;
+            }
+            if (!(net = dp_net_create(&arch))) goto fail;
+            uint64_t count = get_u64(&sec);
+            if (count != (uint64_t)net->n_params || sec.left != count * 4) {
+                dp_set_error("%s: %llu weights stored, the architecture needs %ld", name,
+                             (unsigned long long)count, net->n_params);
+                goto fail;
+            }
+            if (get_floats(&sec, net->params, count) != 0) {
+                dp_set_error("%s: weights contain NaN or infinity", name);
+                goto fail;
+            }
+            have_params = 1;
+        } else if (strcmp(tag, "META") == 0) {
+            if (meta && !*meta) {
+                if (memchr(sec.p, 0, sec.left)) {
+                    dp_set_error("%s: metadata contains a NUL byte", name);
+                    goto fail;
+                }
+                if (!(*meta = dp_alloc(sec.left + 1, 1))) goto fail;
+                memcpy(*meta, sec.p, sec.left);
+                (*meta)[sec.left] = 0;
+            }
+        } else if (strcmp(tag, "TRAN") == 0) {
+            tran = sec.p;
+            tran_len = sec.left;
+        } else if (strcmp(tag, "END ") == 0) {
+            dp_set_error("%s: end marker in the middle of the file", name);
+            goto fail;
+        }
+    }
+    if (!have_params) {
+        dp_set_error("%s: model has no %s", name, have_arch ? "weights" : "architecture");
+        goto fail;
+    }
+    if (tran && state) {
+        rbuf r = {tran, tran_len, 0};
+        if (read_train_state(&r, state, net->n_params, name) != 0) goto fail;
+        if (has_state) *has_state = 1;
+    }
+    return net;
+fail:
+    dp_net_free(net);
+    if (meta) {
+        free(*meta);
+        *meta = NULL;
+    }
+    return NULL;
+}
+
+dp_net *dp_model_load(const char *path, char **meta, dp_train_state *state, int *has_state)
+{
+    unsigned char *data;
+    size_t len;
+    if (dp_read_file(path, DP_MODEL_MAX_BYTES, &data, &len) != 0) return NULL;
+    dp_net *net = dp_model_parse(data, len, path, meta, state, has_state);
+    free(data);
+    return net;
+}

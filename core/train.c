@@ -1,1 +1,227 @@
-/* placeholder */
+#include "train.h"
+#include "common.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dp_trainer {
+    dp_net *net;
+    const dp_dataset *train, *test;
+    dp_train_state state;
+    dp_exec *exec;
+    float *grads;
+    float *batch_x;
+    uint8_t *batch_y;
+    int *order;                /* this epoch's shuffled image order */
+    int order_epoch;           /* which epoch order[] belongs to (-1: none) */
+};
+
+dp_train_cfg dp_train_defaults(void)
+{
+    dp_train_cfg c = {
+        .epochs = 3, .batch = 64, .lr = 1e-3f, .lr_floor = 0.0f, .schedule = DP_LR_COSINE,
+        .warmup_steps = 0, .optim = dp_optim_defaults(DP_OPT_ADAM), .seed = 1, .threads = 0,
+        .log_every = 20, .eval_each_epoch = 1,
+    };
+    return c;
+}
+
+static long steps_per_epoch(const dp_trainer *tr)
+{
+    return (tr->train->n + tr->state.cfg.batch - 1) / tr->state.cfg.batch;
+}
+
+dp_trainer *dp_trainer_create(dp_net *net, const dp_train_cfg *cfg, const dp_train_state *resume,
+                              const dp_dataset *train, const dp_dataset *test)
+{
+    if (cfg->batch < 1 || cfg->batch > 4096 || cfg->epochs < 1 || cfg->epochs > 10000 ||
+        !(cfg->lr > 0.0f && cfg->lr < 10.0f)) {
+        dp_set_error("training settings out of range (batch 1..4096, epochs 1..10000, lr 0..10)");
+        return NULL;
+    }
+    if (!train || train->n < 1) {
+        dp_set_error("no training images");
+        return NULL;
+    }
+    dp_trainer *tr = dp_calloc(1, sizeof *tr);
+    if (!tr) return NULL;
+    tr->net = net;
+    tr->train = train;
+    tr->test = test;
+    tr->order_epoch = -1;
+    tr->state.cfg = resume ? resume->cfg : *cfg;
+    tr->state.cfg.epochs = cfg->epochs;
+    tr->state.cfg.threads = cfg->threads;
+    tr->state.cfg.log_every = cfg->log_every > 0 ? cfg->log_every : 20;
+    tr->state.cfg.eval_each_epoch = cfg->eval_each_epoch;
+    const dp_train_cfg *c = &tr->state.cfg;
+    if (dp_optim_init(&tr->state.optim, &c->optim, net->n_params) != 0) goto fail;
+    if (resume) {
+        if (resume->optim.n != net->n_params) {
+            dp_set_error("checkpoint optimizer state does not match the network");
+            goto fail;
+        }
+        tr->state.epoch = resume->epoch;
+        tr->state.step_in_epoch = resume->step_in_epoch;
+        tr->state.step = resume->step;
+        tr->state.optim.t = resume->optim.t;
+        memcpy(tr->state.optim.m, resume->optim.m, sizeof(float) * (size_t)net->n_params);
+        memcpy(tr->state.optim.v, resume->optim.v, sizeof(float) * (size_t)net->n_params);
+    }
+    tr->exec = dp_exec_create(net, c->batch, c->threads);
+    tr->grads = dp_alloc_floats((size_t)net->n_params);
+    tr->batch_x = dp_alloc_floats((size_t)c->batch * train->rows * train->cols);
+    tr->batch_y = dp_alloc((size_t)c->batch, 1);
+    tr->order = dp_alloc((size_t)train->n, sizeof(int));
+    if (!tr->exec || !tr->grads || !tr->batch_x || !tr->batch_y || !tr->order) goto fail;
+    return tr;
+fail:
+    dp_trainer_free(tr);
+    return NULL;
+}
+
+void dp_trainer_free(dp_trainer *tr)
+{
+    if (!tr) return;
+    dp_optim_free(&tr->state.optim);
+    dp_exec_free(tr->exec);
+    free(tr->grads);
+    free(tr->batch_x);
+    free(tr->batch_y);
+    free(tr->order);
+    free(tr);
+}
+
+const dp_train_state *dp_trainer_state(const dp_trainer *tr) { return &tr->state; }
+
+void dp_dataset_floats(float *dst, const dp_dataset *ds, int first, int n)
+{
+    const int size = ds->rows * ds->cols;
+    const uint8_t *src = ds->images + (long)first * size;
+    for (long i = 0; i < (long)n * size; i++) dst[i] = (float)src[i] * (1.0f / 255.0f);
+}
+
+/* The epoch's order depends only on (seed, epoch), so a resumed run sees
+ * exactly the batches the uninterrupted one would have. */
+static void shuffle_for_epoch(dp_trainer *tr, int epoch)
+{
+    if (tr->order_epoch == epoch) return;
+    dp_rng rng;
+    dp_rng_seed(&rng, dp_hash64(tr->state.cfg.seed) ^ dp_hash64(0x5eedULL + (uint64_t)epoch));
+    for (int i = 0; i < tr->train->n; i++) tr->order[i] = i;
+    dp_rng_shuffle(&rng, tr->order, tr->train->n);
+    tr->order_epoch = epoch;
+}
+
+static int gather_batch(dp_trainer *tr, long step_in_epoch)
+{
+    const dp_dataset *ds = tr->train;
+    int size = ds->rows * ds->cols;
+    long first = step_in_epoch * tr->state.cfg.batch;
+    int n = (int)(ds->n - first < tr->state.cfg.batch ? ds->n - first : tr->state.cfg.batch);
+    for (int i = 0; i < n; i++) {
+        int idx = tr->order[first + i];
+        dp_dataset_floats(tr->batch_x + (long)i * size, ds, idx, 1);
+        tr->batch_y[i] = ds->labels[idx];
+    }
+    return n;
+}
+
+static float current_lr(const dp_trainer *tr, long total_steps)
+{
+    const dp_train_cfg *c = &tr->state.cfg;
+    return dp_lr_at(c->schedule, c->lr, tr->state.step, total_steps, c->warmup_steps, c->lr_floor,
+                    0.5f, steps_per_epoch(tr));
+}
+
+/* One optimisation step; returns the batch's mean loss. */
+static double train_step(dp_trainer *tr, long total_steps, int *n_images, int *n_correct)
+{
+    dp_train_state *st = &tr->state;
+    shuffle_for_epoch(tr, st->epoch);
+    int n = gather_batch(tr, st->step_in_epoch);
+    uint64_t dropout_seed = dp_hash64(st->cfg.seed * 0x9e3779b97f4a7c15ull + (uint64_t)st->step);
+    double loss = dp_net_gradient(tr->exec, tr->net, tr->batch_x, tr->batch_y, n, dropout_seed,
+                                  tr->grads, n_correct);
+    dp_optim_step(&st->optim, tr->net->params, tr->grads, current_lr(tr, total_steps));
+    st->step++;
+    if (++st->step_in_epoch >= steps_per_epoch(tr)) {
+        st->step_in_epoch = 0;
+        st->epoch++;
+    }
+    *n_images = n;
+    return loss;
+}
+
+int dp_trainer_run(dp_trainer *tr, const atomic_int *stop, dp_train_cb cb, void *user)
+{
+    dp_train_state *st = &tr->state;
+    const long spe = steps_per_epoch(tr);
+    const long total = spe * st->cfg.epochs;
+    const double t0 = dp_now();
+    double train_time = 0.0, loss_sum = 0.0;
+    long images = 0, first_step = st->step;
+    int since = 0, correct_sum = 0, seen = 0;
+    while (st->step < total) {
+        if (stop && atomic_load(stop)) return 1;
+        double ts = dp_now();
+        int n, correct;
+        double loss = train_step(tr, total, &n, &correct);
+        train_time += dp_now() - ts;
+        if (!isfinite(loss)) return dp_set_error("training diverged at step %ld (loss %g); try a lower learning rate",
+                                                 st->step, loss);
+        images += n;
+        loss_sum += loss;
+        correct_sum += correct;
+        seen += n;
+        since++;
+        int epoch_done = st->step_in_epoch == 0;
+        if (since < st->cfg.log_every && !epoch_done && st->step < total) continue;
+
+        dp_train_progress p = {
+            .epoch = epoch_done ? st->epoch : st->epoch + 1, .epochs = st->cfg.epochs,
+            .step = st->step, .total_steps = total,
+            .step_in_epoch = epoch_done ? spe : st->step_in_epoch, .steps_per_epoch = spe,
+            .lr = current_lr(tr, total), .loss = loss_sum / since,
+            .train_acc = seen ? (double)correct_sum / seen : 0.0,
+            .img_per_s = train_time > 0 ? images / train_time : 0.0,
+            .elapsed_s = dp_now() - t0, .epoch_done = epoch_done, .test_acc = NAN,
+        };
+        double per_step = (p.elapsed_s) / (double)(st->step - first_step);
+        p.eta_s = per_step * (double)(total - st->step);
+        if (epoch_done && st->cfg.eval_each_epoch && tr->test)
+            p.test_acc = dp_evaluate(tr->exec, tr->net, tr->test, NULL);
+        since = 0, loss_sum = 0.0, correct_sum = 0, seen = 0;
+        if (cb && cb(&p, tr->net, user)) return 1;
+    }
+    return 0;
+}
+
+double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10])
+{
+    enum { CHUNK = 256 };
+    int size = ds->rows * ds->cols;
+    float *x = dp_alloc_floats((size_t)CHUNK * size), *probs = dp_alloc_floats(CHUNK * DP_CLASSES);
+    int correct = 0;
+    if (!x || !probs) {
+        free(x);
+        free(probs);
+        return NAN;
+    }
+    if (confusion) memset(confusion, 0, sizeof(int) * 100);
+    for (int first = 0; first < ds->n; first += CHUNK) {
+        int n = ds->n - first < CHUNK ? ds->n - first : CHUNK;
+        dp_dataset_floats(x, ds, first, n);
+        dp_net_predict(ex, net, x, n, probs);
+        for (int i = 0; i < n; i++) {
+            int pred = dp_argmax(probs + i * DP_CLASSES, DP_CLASSES), truth = ds->labels[first + i];
+            correct += pred == truth;
+            if (confusion) confusion[truth][pred]++;
+        }
+    }
+    free(x);
+    free(probs);
+    return ds->n ? (double)correct / ds->n : 0.0;
+}

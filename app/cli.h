@@ -1,0 +1,49 @@
+/* Shared pieces of the command-line front ends. */
+#ifndef DP_CLI_H
+#define DP_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mnist.h"
+#include "net.h"
+
+#define DP_PROG "digitpad"
+
+/* Subcommands; each returns the process exit status (0 ok, 1 failure,
+ * 2 bad usage). */
+int cli_train(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+int cli_predict(int argc, char **argv);
+
+/* Prints "digitpad: message" (or "digitpad CMD: message") on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict number parsing: the whole string must be a number in range; on
+ * failure an error naming the option is printed and -1 returned. */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long min, long max, long *out);
+int cli_parse_float(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
+
+/* Finds the MNIST folder: --data DIR, else $DIGITPAD_MNIST, else the user
+ * data folder. Returns 0 and fills dir, or prints where it looked and how to
+ * get MNIST and returns -1. */
+int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size);
+/* The same search without printing: 0 found, -1 not (msg says where it looked). */
+int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size);
+
+/* $XDG_DATA_HOME/digitpad (or ~/.local/share/digitpad). */
+void app_user_data_dir(char *out, size_t size);
+
+/* Finds the shipped model: next to an installed binary, in the install
+ * prefix, or in the source tree's assets/. 0 found, -1 not (msg lists where). */
+int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size);
+
+/* Loads --model FILE or the shipped model; prints the error and returns NULL
+ * on failure. path_out (may be NULL) receives the path used. */
+dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size);
+
+/* Loads one MNIST split, printing a clear error on failure. */
+int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds);
+
+#endif

@@ -1,0 +1,166 @@
+#include "cli.h"
+#include "common.h"
+#include "model_io.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef DIGITPAD_DATADIR
+#define DIGITPAD_DATADIR "/usr/local/share/digitpad"
+#endif
+#ifndef DIGITPAD_SOURCE_ASSETS
+#define DIGITPAD_SOURCE_ASSETS "assets"
+#endif
+#define SHIPPED_MODEL_NAME "digitpad.model"
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (cmd) fprintf(stderr, "%s %s: ", DP_PROG, cmd);
+    else fprintf(stderr, "%s: ", DP_PROG);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < min || v > max) {
+        cli_error(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, min, max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_float(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v) || v < min || v > max) {
+        cli_error(cmd, "%s needs a number from %g to %g, not '%s'", opt, min, max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-') {
+        cli_error(cmd, "%s needs a non-negative whole number, not '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+void app_user_data_dir(char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && xdg[0] == '/') snprintf(out, size, "%s/digitpad", xdg);
+    else snprintf(out, size, "%s/.local/share/digitpad", home && *home ? home : ".");
+}
+
+int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size)
+{
+    char user[PATH_MAX];
+    app_user_data_dir(user, sizeof user);
+    char fallback[PATH_MAX + 8];
+    snprintf(fallback, sizeof fallback, "%s/mnist", user);
+    const char *env = getenv("DIGITPAD_MNIST");
+    const char *where;
+    if (flag_dir) where = flag_dir;
+    else if (env && *env) where = env;
+    else where = fallback;
+    if (dp_mnist_present(where)) {
+        snprintf(dir, size, "%s", where);
+        return 0;
+    }
+    snprintf(msg, msg_size,
+             "MNIST not found in %s (%s). Get it with: tools/fetch_mnist.sh %s  "
+             "(or point --data or DIGITPAD_MNIST at a folder holding the four MNIST .gz files)",
+             where, flag_dir ? "from --data" : (env && *env ? "from DIGITPAD_MNIST" : "the default location"),
+             where);
+    return -1;
+}
+
+int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size)
+{
+    char msg[PATH_MAX * 3];
+    if (app_find_mnist(flag_dir, dir, size, msg, sizeof msg) == 0) return 0;
+    cli_error(cmd, "%s", msg);
+    return -1;
+}
+
+/* The directory of the running executable, from /proc/self/exe. */
+static int exe_dir(char *out, size_t size)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *slash = strrchr(buf, '/');
+    if (!slash) return -1;
+    *slash = 0;
+    snprintf(out, size, "%s", buf);
+    return 0;
+}
+
+int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size)
+{
+    char dir[PATH_MAX], candidates[3][PATH_MAX + 64];
+    int n = 0;
+    if (exe_dir(dir, sizeof dir) == 0)
+        snprintf(candidates[n++], sizeof candidates[0], "%s/../share/digitpad/%s", dir, SHIPPED_MODEL_NAME);
+    snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_DATADIR, SHIPPED_MODEL_NAME);
+    snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_SOURCE_ASSETS, SHIPPED_MODEL_NAME);
+    for (int i = 0; i < n; i++)
+        if (access(candidates[i], R_OK) == 0) {
+            snprintf(path, size, "%s", candidates[i]);
+            return 0;
+        }
+    snprintf(msg, msg_size, "no model found (looked for %s, %s%s%s); pass --model FILE or train one with "
+             "'digitpad train'", candidates[0], candidates[1], n > 2 ? ", " : "", n > 2 ? candidates[2] : "");
+    return -1;
+}
+
+dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size)
+{
+    char path[PATH_MAX], msg[PATH_MAX * 4];
+    if (flag_model) {
+        snprintf(path, sizeof path, "%s", flag_model);
+    } else if (app_find_shipped_model(path, sizeof path, msg, sizeof msg) != 0) {
+        cli_error(cmd, "%s", msg);
+        return NULL;
+    }
+    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
+    if (!net) {
+        cli_error(cmd, "cannot load model: %s", dp_error());
+        return NULL;
+    }
+    if (path_out) snprintf(path_out, size, "%s", path);
+    return net;
+}
+
+int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds)
+{
+    if (dp_mnist_load(ds, dir, which) == 0) return 0;
+    cli_error(cmd, "%s", dp_error());
+    return -1;
+}

@@ -1,0 +1,116 @@
+/* digitpad eval: accuracy, per-class accuracy and confusion matrix. */
+#include "cli.h"
+#include "common.h"
+#include "train.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char eval_usage[] =
+    "usage: digitpad eval [--model FILE] [--data DIR] [--threads T] [--json]\n"
+    "Scores a model on the MNIST test set (10,000 images).\n"
+    "\n"
+    "  --model FILE   model to score (default: the shipped model)\n"
+    "  --data DIR     MNIST folder (default: $DIGITPAD_MNIST, else ~/.local/share/digitpad/mnist)\n"
+    "  --threads T    worker threads (default: one per CPU)\n"
+    "  --json         print one JSON object: accuracy, per_class, confusion, model, n\n"
+    "  -h, --help     show this help\n";
+
+static void print_text(const char *model, int n, double acc, const double per_class[10], int conf[10][10])
+{
+    printf("model %s\ntest accuracy %.2f%% (%d images)\n\nper class:\n", model, 100 * acc, n);
+    for (int d = 0; d < 10; d++) printf("  %d  %6.2f%%\n", d, 100 * per_class[d]);
+    printf("\nconfusion (rows: true digit, columns: predicted)\n     ");
+    for (int p = 0; p < 10; p++) printf("%6d", p);
+    printf("\n");
+    for (int t = 0; t < 10; t++) {
+        printf("  %d  ", t);
+        for (int p = 0; p < 10; p++) printf("%6d", conf[t][p]);
+        printf("\n");
+    }
+}
+
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static void print_json(const char *model, int n, double acc, const double per_class[10], int conf[10][10])
+{
+    printf("{\"model\": ");
+    print_json_string(model);
+    printf(", \"n\": %d, \"accuracy\": %.6f, \"per_class\": [", n, acc);
+    for (int d = 0; d < 10; d++) printf("%s%.6f", d ? ", " : "", per_class[d]);
+    printf("], \"confusion\": [");
+    for (int t = 0; t < 10; t++) {
+        printf("%s[", t ? ", " : "");
+        for (int p = 0; p < 10; p++) printf("%s%d", p ? ", " : "", conf[t][p]);
+        printf("]");
+    }
+    printf("]}\n");
+}
+
+int cli_eval(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, 0, 'm'}, {"data", required_argument, 0, 'd'},
+        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *cmd = "eval", *model_flag = NULL, *data = NULL;
+    int json = 0, c;
+    long threads = 0;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model_flag = optarg; break;
+        case 'd': data = optarg; break;
+        case 'j': json = 1; break;
+        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
+        case 'h': fputs(eval_usage, stdout); return 0;
+        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
+        default: cli_error(cmd, "unknown option '%s' (see 'digitpad eval --help')", argv[optind - 1]); return 2;
+        }
+    }
+    if (optind < argc) {
+        cli_error(cmd, "unexpected argument '%s' (see 'digitpad eval --help')", argv[optind]);
+        return 2;
+    }
+    char model_path[PATH_MAX], dir[PATH_MAX];
+    dp_net *net = cli_load_model(cmd, model_flag, model_path, sizeof model_path);
+    if (!net) return 1;
+    dp_dataset test = {0};
+    int rc = 1;
+    if (cli_find_mnist(cmd, data, dir, sizeof dir) != 0 || cli_load_split(cmd, dir, "t10k", &test) != 0) goto done;
+    dp_exec *ex = dp_exec_create(net, 256, (int)threads);
+    if (!ex) {
+        cli_error(cmd, "%s", dp_error());
+        goto done;
+    }
+    int conf[10][10];
+    double acc = dp_evaluate(ex, net, &test, conf);
+    dp_exec_free(ex);
+    double per_class[10];
+    for (int t = 0; t < 10; t++) {
+        int total = 0;
+        for (int p = 0; p < 10; p++) total += conf[t][p];
+        per_class[t] = total ? (double)conf[t][t] / total : 0.0;
+    }
+    if (json) print_json(model_path, test.n, acc, per_class, conf);
+    else print_text(model_path, test.n, acc, per_class, conf);
+    rc = 0;
+done:
+    dp_dataset_free(&test);
+    dp_net_free(net);
+    return rc;
+}
