@@ -19,12 +19,19 @@ typedef struct {
     float ink;                 /* total ink in the source */
 } dp_prep_info;
 
-/* Turns a w×h image (floats in [0,1], 1 = ink) into out[28*28].
- * Returns 1 when there is a digit, 0 for "no digit" (out is then all zero),
- * -1 on bad arguments. info may be NULL. */
+/* Turns a w×h image (floats in [0,1], 1 = ink) into out[28*28], values in
+ * [0,1]. The bounding box is that of pixels above 0.05; the area-average is
+ * rendered at a sub-pixel offset so that the output's centre of mass is
+ * within 0.01 px of (14,14) (parts falling outside 28×28 are clipped).
+ * Returns 1 when there is a digit, 0 for "no digit" (less than DP_MIN_INK,
+ * nothing above 0.05, or NaN/inf in the image; out is then all zero), -1 on
+ * bad arguments. info may be NULL; it is filled for 0 and 1 (an empty box
+ * has x1 < x0). Images up to 1024 px a side need no allocation. */
 int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info);
 
-/* Centre of mass of a w×h image in pixel-index coordinates; returns the mass. */
+/* Centre of mass of a w×h image in pixel-index coordinates; returns the mass.
+ * With no positive mass the image centre ((w-1)/2, (h-1)/2) is reported.
+ * cx and cy may be NULL. */
 float dp_center_of_mass(const float *img, int w, int h, float *cx, float *cy);
 
 #endif

@@ -1,1 +1,549 @@
-/* placeholder */
+/* Stroke lists, the stroke-file format and the anti-aliased round-brush
+ * rasterizer. PGM images live in pgm.c. */
+#include "strokes.h"
+#include "common.h"
+#include "fileio.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Coordinates beyond this are certainly mistakes (the canvas is 280 px), and
+ * bounding them keeps every later computation far from float overflow. */
+#define COORD_LIMIT 1e6
+#define MAX_FILE_BYTES ((size_t)64 << 20)
+
+/* ---- stroke lists ------------------------------------------------------ */
+
+void dp_strokes_init(dp_strokes *s) { memset(s, 0, sizeof *s); }
+
+void dp_strokes_free(dp_strokes *s)
+{
+    free(s->points);
+    free(s->starts);
+    dp_strokes_init(s);
+}
+
+void dp_strokes_clear(dp_strokes *s)
+{
+    s->n_points = 0;
+    s->n_strokes = 0;
+    if (s->starts) s->starts[0] = 0;
+}
+
+/* Grows *buf (of elements of size elem) so it holds at least `need`
+ * elements, doubling to keep appends amortised O(1). `limit` bounds the
+ * capacity so sizes never overflow an int. */
+static int grow(void **buf, int *cap, int need, int limit, size_t elem)
+{
+    if (need <= *cap) return 0;
+    if (need > limit) return dp_set_error("too many points or strokes (at most %d)", DP_MAX_POINTS);
+    int new_cap = *cap < 16 ? 16 : *cap;
+    while (new_cap < need) new_cap = new_cap > limit / 2 ? limit : new_cap * 2;
+    size_t bytes;
+    if (!dp_mul_size((size_t)new_cap, elem, &bytes))
+        return dp_set_error("stroke storage size overflows");
+    void *p = realloc(*buf, bytes);
+    if (!p) return dp_set_error("out of memory for %d points or strokes", new_cap);
+    *buf = p;
+    *cap = new_cap;
+    return 0;
+}
+
+int dp_strokes_begin(dp_strokes *s)
+{
+    /* starts holds n_strokes+1 entries; cap_strokes counts strokes, so the
+     * array is one longer than cap_strokes. */
+    int cap = s->cap_strokes ? s->cap_strokes + 1 : 0;
+    if (grow((void **)&s->starts, &cap, s->n_strokes + 2, DP_MAX_POINTS + 1, sizeof *s->starts) != 0)
+        return -1;
+    s->cap_strokes = cap - 1;
+    if (s->n_strokes == 0) s->starts[0] = s->n_points;
+    s->n_strokes++;
+    s->starts[s->n_strokes] = s->n_points;
+    return 0;
+}
+
+int dp_strokes_add_point(dp_strokes *s, float x, float y)
+{
+    /* The same bound as the file format, so every drawing can be saved and
+     * loaded back; also keeps NaN out of the rasterizer's index arithmetic. */
+    if (!(fabsf(x) <= COORD_LIMIT && fabsf(y) <= COORD_LIMIT))
+        return dp_set_error("point (%g, %g) out of range (|coordinate| <= 1e6)", (double)x, (double)y);
+    if (s->n_strokes == 0 && dp_strokes_begin(s) != 0) return -1;
+    if (grow((void **)&s->points, &s->cap_points, s->n_points + 1, DP_MAX_POINTS, sizeof *s->points) != 0)
+        return -1;
+    s->points[s->n_points++] = (dp_point){x, y};
+    s->starts[s->n_strokes] = s->n_points;
+    return 0;
+}
+
+void dp_strokes_pop(dp_strokes *s)
+{
+    if (s->n_strokes == 0) return;
+    s->n_strokes--;
+    s->n_points = s->starts[s->n_strokes];
+}
+
+int dp_strokes_copy(dp_strokes *dst, const dp_strokes *src)
+{
+    if (dst == src) return 0;
+    int cap = dst->cap_strokes ? dst->cap_strokes + 1 : 0;
+    if (grow((void **)&dst->points, &dst->cap_points, src->n_points, DP_MAX_POINTS, sizeof(dp_point)) != 0 ||
+        grow((void **)&dst->starts, &cap, src->n_strokes + 1, DP_MAX_POINTS + 1, sizeof(int)) != 0)
+        return -1;
+    dst->cap_strokes = cap - 1;
+    if (src->n_points) memcpy(dst->points, src->points, (size_t)src->n_points * sizeof *src->points);
+    if (src->n_strokes) memcpy(dst->starts, src->starts, (size_t)(src->n_strokes + 1) * sizeof *src->starts);
+    dst->n_points = src->n_points;
+    dst->n_strokes = src->n_strokes;
+    return 0;
+}
+
+/* ---- stroke files ------------------------------------------------------ */
+
+/* Copies a token into buf for an error message: at most 40 bytes, and any
+ * control or non-ASCII byte replaced by '?' so the message stays one clean
+ * line whatever the file held. */
+static const char *printable(char *buf, size_t size, const char *p, size_t n)
+{
+    size_t m = n < size - 4 ? n : size - 4;
+    if (m > 40) m = 40;
+    for (size_t i = 0; i < m; i++) {
+        unsigned char c = (unsigned char)p[i];
+        buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    strcpy(buf + m, m < n ? "..." : "");
+    return buf;
+}
+
+/* Parses one decimal number occupying all of [p, p+n). Only digits, sign,
+ * '.', 'e'/'E' may appear, which rules out strtod's hex, "nan" and "inf"
+ * forms before strtod does the correctly rounded conversion. (strtod
+ * follows LC_NUMERIC; core/ assumes the "C" locale, as the app never calls
+ * setlocale.) */
+static int parse_number(const char *p, size_t n, double *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789+-.eE", p[i]) || p[i] == 0) return -1;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + n) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parses one "x,y" token and appends it to the current stroke. */
+static int parse_point(dp_strokes *s, const char *p, size_t n, const char *name, int line)
+{
+    char shown[48];
+    const char *comma = memchr(p, ',', n);
+    if (!comma || memchr(comma + 1, ',', n - (size_t)(comma - p) - 1))
+        return dp_set_error("%s:%d: bad point '%s' (expected x,y)", name, line,
+                            printable(shown, sizeof shown, p, n));
+    size_t nx = (size_t)(comma - p);
+    double v[2];
+    if (parse_number(p, nx, &v[0]) != 0 || parse_number(comma + 1, n - nx - 1, &v[1]) != 0)
+        return dp_set_error("%s:%d: bad number in point '%s' (expected x,y with decimal numbers)",
+                            name, line, printable(shown, sizeof shown, p, n));
+    for (int k = 0; k < 2; k++)
+        if (!(fabs(v[k]) <= COORD_LIMIT))
+            return dp_set_error("%s:%d: coordinate out of range in point '%s' (|coordinate| <= 1e6)",
+                                name, line, printable(shown, sizeof shown, p, n));
+    if (dp_strokes_add_point(s, (float)v[0], (float)v[1]) != 0)
+        return dp_prefix_error("%s:%d", name, line);
+    return 0;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Parses one line (without its '\n' or trailing '\r'). */
+static int parse_line(dp_strokes *s, const char *p, size_t n, const char *name, int line)
+{
+    size_t i = 0;
+    while (i < n && is_blank(p[i])) i++;
+    if (i == n || p[i] == '#') return 0;   /* blank line or comment */
+    if (dp_strokes_begin(s) != 0) return dp_prefix_error("%s:%d", name, line);
+    while (i < n) {
+        size_t start = i;
+        while (i < n && !is_blank(p[i])) i++;
+        if (parse_point(s, p + start, i - start, name, line) != 0) return -1;
+        while (i < n && is_blank(p[i])) i++;
+    }
+    return 0;
+}
+
+static int parse_into(dp_strokes *s, const char *text, size_t len, const char *name)
+{
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        int line = 1;
+        for (const char *q = text; q < nul; q++) line += *q == '\n';
+        return dp_set_error("%s:%d: NUL byte in stroke file (not a text file?)", name, line);
+    }
+    size_t pos = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;   /* UTF-8 BOM */
+    for (int line = 1; pos < len; line++) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t n = end - pos;
+        if (n > 0 && text[end - 1] == '\r') n--;   /* CRLF */
+        if (parse_line(s, text + pos, n, name, line) != 0) return -1;
+        pos = end + 1;
+    }
+    return 0;
+}
+
+int dp_strokes_parse(dp_strokes *s, const char *text, size_t len, const char *name)
+{
+    /* Parse into a fresh list so that on error the caller's drawing is kept. */
+    dp_strokes tmp;
+    dp_strokes_init(&tmp);
+    if (parse_into(&tmp, text, len, name ? name : "(strokes)") != 0) {
+        dp_strokes_free(&tmp);
+        return -1;
+    }
+    dp_strokes_free(s);
+    *s = tmp;
+    return 0;
+}
+
+int dp_strokes_load(dp_strokes *s, const char *path)
+{
+    unsigned char *data;
+    size_t len;
+    if (dp_read_file(path, MAX_FILE_BYTES, &data, &len) != 0) return -1;
+    int rc = dp_strokes_parse(s, (const char *)data, len, path);
+    free(data);
+    return rc;
+}
+
+/* A growable text buffer for the saver. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} text_buf;
+
+static int reserve(text_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra) return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < extra) {
+        if (cap > SIZE_MAX / 2) return dp_set_error("stroke file too large");
+        cap *= 2;
+    }
+    char *p = realloc(b->p, cap);
+    if (!p) return dp_set_error("out of memory");
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+/* Longest "%.2f,%.2f " for |v| <= 1e6 is 2*11+2 bytes; 64 leaves room. */
+#define POINT_TEXT_MAX 64
+
+static int format_strokes(text_buf *b, const dp_strokes *s)
+{
+    static const char header[] = "# digitpad strokes v1\n";
+    if (reserve(b, sizeof header) != 0) return -1;
+    memcpy(b->p, header, sizeof header - 1);
+    b->len = sizeof header - 1;
+    for (int k = 0; k < s->n_strokes; k++) {
+        int a = s->starts[k], e = s->starts[k + 1];
+        if (a == e) continue;   /* an empty stroke has no line (it would read back as nothing) */
+        for (int i = a; i < e; i++) {
+            dp_point q = s->points[i];
+            if (!(fabsf(q.x) <= COORD_LIMIT && fabsf(q.y) <= COORD_LIMIT))
+                return dp_set_error("point %d (%g, %g) out of range", i, (double)q.x, (double)q.y);
+            if (reserve(b, POINT_TEXT_MAX) != 0) return -1;
+            b->len += (size_t)snprintf(b->p + b->len, POINT_TEXT_MAX, "%s%.2f,%.2f", i > a ? " " : "",
+                                       (double)q.x, (double)q.y);
+        }
+        if (reserve(b, 1) != 0) return -1;
+        b->p[b->len++] = '\n';
+    }
+    return 0;
+}
+
+int dp_strokes_save(const dp_strokes *s, const char *path)
+{
+    text_buf b = {0};
+    int rc = format_strokes(&b, s);
+    if (rc != 0) dp_prefix_error("cannot save %s", path);
+    else rc = dp_write_file_atomic(path, b.p, b.len);
+    free(b.p);
+    return rc;
+}
+
+/* ---- rasterizer -------------------------------------------------------- *
+ *
+ * Coverage of a pixel is clamp(R - d, 0, 1) with R = r + 0.5 and d the
+ * distance from the pixel centre to the stroke's centre line: full ink up to
+ * r - 0.5, a one-pixel linear ramp, nothing from R on. A stroke is the union
+ * of capsules around its segments, and since coverage only falls with d,
+ * "max over capsules" is "coverage of the nearest point of the polyline".
+ *
+ * Visiting every capsule's pixels is slow: mouse points lie ~2 px apart and a
+ * brush is ~18 px wide, so each pixel would be evaluated by ~10 capsules.
+ * Instead the nearest point is either
+ *   - the perpendicular foot inside some segment: the pixel lies in that
+ *     segment's rectangle (0 <= along <= length) and d = |across|, which is
+ *     linear along a pixel line, so no sqrt; these rectangles tile the
+ *     stroke with little overlap; or
+ *   - a vertex v: then the pixel is beyond the end of the incoming segment
+ *     and before the start of the outgoing one, i.e. in the narrow wedge
+ *     {w.u_in >= 0, w.u_out <= 0} (w = pixel - v) on the outside of the turn,
+ *     and d = |w|. At the ends of a stroke the wedge is a half-plane (cap),
+ *     and a one-point stroke is a full disc.
+ * Every piece yields a distance >= the true one and the piece holding the
+ * nearest point yields it exactly, so max over pieces is exact. So that
+ * rounding at a piece's edge cannot leave a pixel in no piece, rectangles
+ * reach RECT_OVERLAP px past their ends; that under-estimates d there by at
+ * most RECT_OVERLAP²/(2d), invisible except on the centre line of a brush
+ * under 1 px. dp_rasterize_ref below is the brute-force version the tests
+ * compare against. */
+
+#define RECT_OVERLAP 1e-3f
+#define TINY 1e-7f
+
+/* fminf/fmaxf are library calls on x86-64 (they must handle NaN); these
+ * compile to single minss/maxss instructions. */
+static inline float min_f(float a, float b) { return a < b ? a : b; }
+static inline float max_f(float a, float b) { return a > b ? a : b; }
+
+typedef struct {
+    float R;         /* r + 0.5: coverage is zero at or beyond this distance */
+    float R2;        /* R² */
+    float in2;       /* (r - 0.5)²: full coverage within; -1 if r < 0.5 */
+} brush;
+
+/* Pixel indices whose centres (k + 0.5) lie in [lo, hi], clipped to the
+ * canvas. Clamping in float first keeps the conversions defined for huge
+ * values (and maps NaN to the whole line); ceil and floor are done by hand
+ * because without SSE4.1 ceilf/floorf expand to ~20 instructions each. */
+static int pixel_range(float lo, float hi, int *k0, int *k1)
+{
+    lo = max_f(lo - 0.5f, -1.0f);
+    hi = min_f(hi - 0.5f, (float)DP_CANVAS);
+    if (!(lo <= hi)) return 0;
+    int a = (int)lo, b = (int)hi;   /* truncation: ceil for lo < 0, floor for hi >= 0 */
+    a += (float)a < lo;
+    b -= (float)b > hi;
+    *k0 = a < 0 ? 0 : a;
+    *k1 = b > DP_CANVAS - 1 ? DP_CANVAS - 1 : b;
+    return *k0 <= *k1;
+}
+
+/* Maxes coverage c into *px without a branch (a data-dependent branch here
+ * mispredicts all along the anti-aliased rim). */
+static inline void put(float *px, float c) { *px = max_f(*px, c); }
+
+/* Segment a-b's rectangle (|across| < R, 0 <= along <= len). Walks lines
+ * across the segment's main axis, so lines are long and few (the per-line
+ * setup and loop exit cost more than the pixels). On a line at offset h the
+ * pixels inside form an interval of offsets q,
+ *   |across| = |q*uo - h*un| <= R   and   0 <= along = h*uo + q*un <= len,
+ * whose ends move linearly with h: slopes and widths are set per segment.
+ * (along really runs from -RECT_OVERLAP to len + RECT_OVERLAP.) */
+static void draw_rect(float *canvas, dp_point a, dp_point b, const brush *br)
+{
+    float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
+    int by_cols = fabsf(dx) >= fabsf(dy);
+    /* (o, n): o is the outer (line) coordinate, n runs along a line. */
+    float ao = by_cols ? a.x : a.y, an = by_cols ? a.y : a.x;
+    float uo = (by_cols ? dx : dy) / len, un = (by_cols ? dy : dx) / len;   /* |uo| >= 0.7 */
+    size_t ostride = by_cols ? 1 : DP_CANVAS, istride = by_cols ? DP_CANVAS : 1;
+    float bo = ao + len * uo, ext = br->R * fabsf(un) + RECT_OVERLAP;
+    int j0, j1;
+    if (!pixel_range(min_f(ao, bo) - ext, max_f(ao, bo) + ext, &j0, &j1)) return;
+
+    float across_slope = un / uo, across_half = br->R / fabsf(uo);
+    /* when un ~ 0 the line range above already bounds `along` */
+    int has_along = fabsf(un) > TINY;
+    float along_slope = has_along ? -uo / un : 0;
+    float along_a = has_along ? -RECT_OVERLAP / un : 0, along_b = has_along ? (len + RECT_OVERLAP) / un : 0;
+    float along_lo = min_f(along_a, along_b), along_hi = max_f(along_a, along_b);
+    for (int j = j0; j <= j1; j++) {
+        float h = (float)j + 0.5f - ao;   /* pixel = a + (h, q) in (o, n) */
+        float lo = h * across_slope - across_half, hi = h * across_slope + across_half;
+        if (has_along) {
+            lo = max_f(lo, h * along_slope + along_lo);
+            hi = min_f(hi, h * along_slope + along_hi);
+        }
+        int i0, i1;
+        if (!pixel_range(lo + an, hi + an, &i0, &i1)) continue;
+        float *px = canvas + (size_t)j * ostride + (size_t)i0 * istride;
+        float across = ((float)i0 + 0.5f - an) * uo - h * un;
+        if (istride == 1)   /* contiguous: lets the compiler vectorize */
+            for (int i = 0; i <= i1 - i0; i++)
+                px[i] = max_f(px[i], min_f(br->R - fabsf(across + (float)i * uo), 1.0f));
+        else
+            for (int i = i0; i <= i1; i++, px += istride, across += uo)
+                put(px, min_f(br->R - fabsf(across), 1.0f));
+    }
+}
+
+/* Grows box {x0, x1, y0, y1} to include v + R*(dx, dy). */
+static void bbox_add(float box[4], dp_point v, float R, float dx, float dy)
+{
+    box[0] = min_f(box[0], v.x + R * dx);
+    box[1] = max_f(box[1], v.x + R * dx);
+    box[2] = min_f(box[2], v.y + R * dy);
+    box[3] = max_f(box[3], v.y + R * dy);
+}
+
+/* Bounding box of the wedge at v within R. The wedge lies between the rays
+ * along e1 (normal of u_in on the wedge side) and e2 (normal of u_out), and
+ * may reach an axis direction between them. Caps and near-reversals use the
+ * whole disc. */
+static void wedge_bbox(float box[4], dp_point v, dp_point ui, dp_point uo, float R)
+{
+    float turn = ui.x * uo.x + ui.y * uo.y;
+    int partial = (ui.x != 0 || ui.y != 0) && (uo.x != 0 || uo.y != 0) && turn > -0.99f;
+    box[0] = box[1] = v.x;
+    box[2] = box[3] = v.y;
+    if (!partial) {
+        bbox_add(box, v, R, -1, -1);
+        bbox_add(box, v, R, 1, 1);
+        return;
+    }
+    float cross = ui.x * uo.y - ui.y * uo.x;   /* > 0: turning towards +90 degrees */
+    float side = cross > 0 ? -1.0f : 1.0f;     /* the wedge is on the other side */
+    bbox_add(box, v, R, -side * ui.y, side * ui.x);
+    bbox_add(box, v, R, -side * uo.y, side * uo.x);
+    if (ui.x >= 0 && uo.x <= 0) bbox_add(box, v, R, 1, 0);
+    if (ui.x <= 0 && uo.x >= 0) bbox_add(box, v, R, -1, 0);
+    if (ui.y >= 0 && uo.y <= 0) bbox_add(box, v, R, 0, 1);
+    if (ui.y <= 0 && uo.y >= 0) bbox_add(box, v, R, 0, -1);
+}
+
+/* A half-plane a*q >= h*c (q the offset along a line at offset h) as a bound
+ * on q: lower (kind 1) or upper (kind -1) bound h*k, or, when a ~ 0, a
+ * condition on h alone (kind 0: the line is in iff h*c <= 0). */
+typedef struct {
+    int kind;
+    float k, c;
+} halfplane;
+
+static halfplane make_halfplane(float a, float c)
+{
+    if (a > TINY) return (halfplane){1, c / a, c};
+    if (a < -TINY) return (halfplane){-1, c / a, c};
+    return (halfplane){0, 0, c};
+}
+
+/* Applies the half-plane to [*lo, *hi] on the line at h; 0 when empty. */
+static int clip_halfplane(const halfplane *hp, float h, float *lo, float *hi)
+{
+    if (hp->kind > 0) *lo = max_f(*lo, h * hp->k);
+    else if (hp->kind < 0) *hi = min_f(*hi, h * hp->k);
+    else if (h * hp->c > 0) return 0;
+    return *lo <= *hi;
+}
+
+/* The round part at vertex v: pixels w = p - v with w.ui >= 0 and
+ * w.uo <= 0 (a zero direction drops its condition) get clamp(R - |w|).
+ * Lines run across the box's shorter side; on each, the two half-planes
+ * cut an interval, and the disc is tested per pixel (sqrt only on the rim). */
+static void draw_wedge(float *canvas, dp_point v, dp_point ui, dp_point uo, const brush *br)
+{
+    float box[4];
+    wedge_bbox(box, v, ui, uo, br->R);
+    int by_cols = box[1] - box[0] <= box[3] - box[2];
+    float vo = by_cols ? v.x : v.y, vn = by_cols ? v.y : v.x;
+    size_t ostride = by_cols ? 1 : DP_CANVAS, istride = by_cols ? DP_CANVAS : 1;
+    /* w = (h, q) in (o, n): w.ui = h*io + q*in >= 0 and w.uo = h*oo + q*on <= 0 */
+    halfplane hin = by_cols ? make_halfplane(ui.y, -ui.x) : make_halfplane(ui.x, -ui.y);
+    halfplane hout = by_cols ? make_halfplane(-uo.y, uo.x) : make_halfplane(-uo.x, uo.y);
+    int j0, j1;
+    if (!pixel_range(by_cols ? box[0] : box[2], by_cols ? box[1] : box[3], &j0, &j1)) return;
+    for (int j = j0; j <= j1; j++) {
+        float h = (float)j + 0.5f - vo;   /* pixel = v + (h, q) in (o, n) */
+        float lo = -br->R, hi = br->R;
+        if (!clip_halfplane(&hin, h, &lo, &hi) || !clip_halfplane(&hout, h, &lo, &hi)) continue;
+        int i0, i1;
+        if (!pixel_range(lo + vn, hi + vn, &i0, &i1)) continue;
+        float *line = canvas + (size_t)j * ostride;
+        for (int i = i0; i <= i1; i++) {
+            float q = (float)i + 0.5f - vn, d2 = h * h + q * q;
+            if (d2 >= br->R2) continue;
+            put(line + (size_t)i * istride, d2 <= br->in2 ? 1.0f : min_f(br->R - sqrtf(d2), 1.0f));
+        }
+    }
+}
+
+static dp_point unit(dp_point a, dp_point b)
+{
+    float dx = b.x - a.x, dy = b.y - a.y, len = sqrtf(dx * dx + dy * dy);
+    return (dp_point){dx / len, dy / len};
+}
+
+static brush make_brush(float brush_width)
+{
+    float r = brush_width > 0 ? brush_width * 0.5f : 0.0f;   /* also maps NaN to 0 */
+    if (r > 2 * DP_CANVAS) r = 2 * DP_CANVAS;   /* a bigger brush just fills everything */
+    return (brush){r + 0.5f, (r + 0.5f) * (r + 0.5f), r >= 0.5f ? (r - 0.5f) * (r - 0.5f) : -1.0f};
+}
+
+/* One stroke: rectangles for the segments, wedges at the vertices. Repeated
+ * points are skipped (a zero-length segment has no direction and adds no
+ * ink beyond its neighbours' wedges); a stroke whose points all coincide is
+ * a dot. */
+static void draw_stroke(float *canvas, const dp_point *p, int n, const brush *br)
+{
+    const dp_point none = {0, 0};
+    int prev = 0;                 /* last distinct vertex */
+    dp_point u_in = none;         /* direction into vertex prev */
+    for (int k = 1; k < n; k++) {
+        float dx = p[k].x - p[prev].x, dy = p[k].y - p[prev].y;
+        if (dx * dx + dy * dy < 1e-12f) continue;   /* same point (within 1e-6 px): no direction */
+        dp_point u_out = unit(p[prev], p[k]);
+        draw_rect(canvas, p[prev], p[k], br);
+        draw_wedge(canvas, p[prev], u_in, u_out, br);
+        u_in = u_out;
+        prev = k;
+    }
+    if (n > 0) draw_wedge(canvas, p[prev], u_in, none, br);   /* end cap, or the dot */
+}
+
+void dp_rasterize(float *canvas, const dp_strokes *s, float brush_width)
+{
+    memset(canvas, 0, sizeof(float) * DP_CANVAS * DP_CANVAS);
+    brush br = make_brush(brush_width);
+    for (int k = 0; k < s->n_strokes; k++)
+        draw_stroke(canvas, s->points + s->starts[k], s->starts[k + 1] - s->starts[k], &br);
+}
+
+/* Distance from p to segment a-b, in double. */
+static double segment_distance(double px, double py, dp_point a, dp_point b)
+{
+    double dx = (double)b.x - a.x, dy = (double)b.y - a.y, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double ex = px - a.x - t * dx, ey = py - a.y - t * dy;
+    return sqrt(ex * ex + ey * ey);
+}
+
+void dp_rasterize_ref(float *canvas, const dp_strokes *s, float brush_width)
+{
+    brush br = make_brush(brush_width);
+    for (int j = 0; j < DP_CANVAS; j++)
+        for (int i = 0; i < DP_CANVAS; i++) {
+            double best = INFINITY;
+            for (int k = 0; k < s->n_strokes; k++) {
+                int a = s->starts[k], e = s->starts[k + 1];
+                for (int m = a; m < e; m++) {
+                    dp_point q0 = s->points[m], q1 = s->points[m + 1 < e ? m + 1 : m];
+                    double d = segment_distance(i + 0.5, j + 0.5, q0, q1);
+                    if (d < best) best = d;
+                }
+            }
+            double c = br.R - best;
+            canvas[(size_t)j * DP_CANVAS + i] = (float)(c < 0 ? 0 : c > 1 ? 1 : c);
+        }
+}

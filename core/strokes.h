@@ -11,7 +11,9 @@
 typedef struct { float x, y; } dp_point;
 
 /* A drawing: points of all strokes in one array; stroke i covers
- * points[starts[i] .. starts[i+1]) (starts has n_strokes+1 entries). */
+ * points[starts[i] .. starts[i+1]) (starts has n_strokes+1 entries, room for
+ * cap_strokes+1, and may be NULL while n_strokes is 0). Coordinates are
+ * finite with |x|, |y| <= 1e6, which the functions below enforce. */
 typedef struct {
     dp_point *points;
     int n_points, cap_points;
@@ -23,25 +25,42 @@ void dp_strokes_init(dp_strokes *s);
 void dp_strokes_free(dp_strokes *s);
 void dp_strokes_clear(dp_strokes *s);
 int  dp_strokes_begin(dp_strokes *s);                  /* start a new stroke */
-int  dp_strokes_add_point(dp_strokes *s, float x, float y);  /* to the last stroke */
+/* Appends to the last stroke (starting one if there is none). Fails on a
+ * non-finite or out-of-range point, or beyond DP_MAX_POINTS points. */
+int  dp_strokes_add_point(dp_strokes *s, float x, float y);
 void dp_strokes_pop(dp_strokes *s);                     /* drop the last stroke */
-int  dp_strokes_copy(dp_strokes *dst, const dp_strokes *src);
+int  dp_strokes_copy(dp_strokes *dst, const dp_strokes *src);   /* dst initialized */
 
-/* Stroke-file text: UTF-8; '#' lines are comments; each other non-empty line
- * is one stroke of space-separated "x,y" points (decimal canvas pixels,
- * origin top-left, y down). Errors name NAME and the line number. */
+/* Stroke-file text: UTF-8 (a BOM is skipped, CRLF accepted); lines whose
+ * first non-blank character is '#' are comments; each other non-blank line
+ * is one stroke of space/tab-separated "x,y" points (decimal canvas pixels,
+ * origin top-left, y down; sign, fraction and exponent allowed, |v| <= 1e6).
+ * A file without strokes is an empty drawing. On success the drawing in s
+ * (initialized) is replaced; on error s is unchanged and the message names
+ * NAME and the line: "strokes.txt:3: bad point '12;40' (expected x,y)". */
 int dp_strokes_parse(dp_strokes *s, const char *text, size_t len, const char *name);
-int dp_strokes_load(dp_strokes *s, const char *path);
-int dp_strokes_save(const dp_strokes *s, const char *path);   /* atomic */
+int dp_strokes_load(dp_strokes *s, const char *path);         /* files up to 64 MiB */
+/* Writes "# digitpad strokes v1" then one line per non-empty stroke with
+ * two decimals per coordinate; atomic (the old file survives any error). */
+int dp_strokes_save(const dp_strokes *s, const char *path);
 
-/* Rasterizes all strokes onto a zeroed DP_CANVAS×DP_CANVAS canvas of floats in
- * [0,1] (1 = full ink) with an anti-aliased round brush of diameter
- * brush_width pixels. A one-point stroke is a dot. */
+/* Rasterizes all strokes onto a DP_CANVAS×DP_CANVAS canvas of floats in
+ * [0,1] (1 = full ink), which it first zeroes, with an anti-aliased round
+ * brush of diameter brush_width pixels: pixel (i,j) has its centre at
+ * (i+0.5, j+0.5) and gets clamp(brush_width/2 + 0.5 - d, 0, 1), d being the
+ * distance from that centre to the nearest stroke (overlaps combine with max,
+ * not sum). A one-point stroke is a dot; points off the canvas are clipped. */
 void dp_rasterize(float *canvas, const dp_strokes *s, float brush_width);
 
-/* Reads a binary (P5) or ASCII (P2) PGM of any size up to 4096×4096. On
- * success *pixels (w*h floats, 0 = black, 1 = white) is malloc'ed. */
+/* The same result computed by brute force (every pixel against every
+ * segment): slow, for tests. */
+void dp_rasterize_ref(float *canvas, const dp_strokes *s, float brush_width);
+
+/* Reads a binary (P5, 8- or 16-bit samples, maxval 1..65535) or ASCII (P2)
+ * PGM of any size up to 4096×4096. On success *pixels (w*h floats, 0 =
+ * black, 1 = white) is malloc'ed; on error it is NULL. */
 int dp_pgm_read(const char *path, float **pixels, int *w, int *h);
-int dp_pgm_write(const char *path, const float *pixels, int w, int h);  /* P5, atomic */
+/* Writes an 8-bit P5 (values clamped to [0,1]), atomically. */
+int dp_pgm_write(const char *path, const float *pixels, int w, int h);
 
 #endif
