@@ -313,3 +313,40 @@ int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info
     if (buf != small) free(buf);
     return rc;
 }
+
+int dp_strokes_to_input(float *out, float *canvas, const dp_strokes *s, float brush_width,
+                        dp_prep_info *info)
+{
+    dp_rasterize(canvas, s, brush_width);
+    return dp_preprocess(out, canvas, DP_CANVAS, DP_CANVAS, info);
+}
+
+/* Mean of the outermost rows and columns: the background of most pictures. */
+static float border_mean(const float *px, int w, int h)
+{
+    double sum = 0.0;
+    long n = 0;
+    for (int x = 0; x < w; x++) sum += px[x] + px[(long)(h - 1) * w + x], n += 2;
+    for (int y = 0; y < h; y++) sum += px[(long)y * w] + px[(long)y * w + w - 1], n += 2;
+    return (float)(sum / (double)n);
+}
+
+int dp_image_to_input(float *out, float *pixels, int w, int h)
+{
+    if (!out || !pixels || w < 1 || h < 1) return -1;
+    long n = (long)w * h;
+    if (border_mean(pixels, w, h) > 0.5f)
+        for (long i = 0; i < n; i++) pixels[i] = 1.0f - pixels[i];
+    if (w != DP_INPUT || h != DP_INPUT) return dp_preprocess(out, pixels, w, h, NULL);
+    double ink = 0.0;
+    for (long i = 0; i < n; i++) {
+        float v = pixels[i];
+        out[i] = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;   /* also maps NaN to 0 */
+        ink += out[i];
+    }
+    if (ink * 100.0 < DP_MIN_INK) {   /* a 28×28 pixel covers 100 canvas pixels */
+        memset(out, 0, sizeof(float) * (size_t)n);
+        return 0;
+    }
+    return 1;
+}

@@ -6,6 +6,8 @@
 #ifndef DP_PREPROCESS_H
 #define DP_PREPROCESS_H
 
+#include "strokes.h"
+
 #define DP_INPUT 28            /* network input is 28×28 */
 #define DP_FIT 20              /* the digit's longer side after scaling */
 
@@ -33,5 +35,19 @@ int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info
  * With no positive mass the image centre ((w-1)/2, (h-1)/2) is reported.
  * cx and cy may be NULL. */
 float dp_center_of_mass(const float *img, int w, int h, float *cx, float *cy);
+
+/* The whole drawing path, shared by the window, the CLI and the tests:
+ * strokes -> rasterize on the 280×280 canvas (scratch of DP_CANVAS² floats,
+ * left holding the drawing) -> dp_preprocess. Returns as dp_preprocess. */
+#define DP_DEFAULT_BRUSH 20.0f
+int dp_strokes_to_input(float *out, float *canvas, const dp_strokes *s, float brush_width,
+                        dp_prep_info *info);
+
+/* An image file's pixels (0 black .. 1 white) to the network input. A 28×28
+ * image is taken as already prepared, like an MNIST digit; any other size is
+ * a drawing and goes through dp_preprocess. Ink is taken to be the minority
+ * colour: an image whose border is mostly light is inverted first. pixels
+ * may be modified. Returns as dp_preprocess. */
+int dp_image_to_input(float *out, float *pixels, int w, int h);
 
 #endif

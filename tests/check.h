@@ -37,21 +37,33 @@ static inline int check_report(const char *name)
 
 /* The MNIST directory for tests that need the real data. Missing data fails
  * under CI (CI=true) and skips (exit 77) on a user's machine. */
-static inline const char *check_mnist_dir(void)
+static inline int check_has_mnist(const char *dir)
 {
-    const char *dir = getenv("DIGITPAD_MNIST");
     char path[4096];
-    if (dir && *dir) {
-        snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    const char *names[] = {"t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         FILE *f = fopen(path, "rb");
-        if (!f) {
-            snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte", dir);
-            f = fopen(path, "rb");
-        }
         if (f) {
             fclose(f);
-            return dir;
+            return 1;
         }
+    }
+    return 0;
+}
+
+static inline const char *check_mnist_dir(void)
+{
+    static char fallback[4096];
+    const char *dir = getenv("DIGITPAD_MNIST");
+    if (dir && *dir) {
+        if (check_has_mnist(dir)) return dir;
+    } else {
+        /* Like the program: the user data folder when nothing is set. */
+        const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+        if (xdg && *xdg) snprintf(fallback, sizeof fallback, "%s/digitpad/mnist", xdg);
+        else snprintf(fallback, sizeof fallback, "%s/.local/share/digitpad/mnist", home ? home : ".");
+        if (check_has_mnist(fallback)) return fallback;
     }
     const char *ci = getenv("CI");
     if (ci && *ci && strcmp(ci, "0") != 0 && strcmp(ci, "false") != 0) {

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the digitpad command line.
+
+usage: test_cli.py DIGITPAD basic|mnist
+  basic  needs nothing: help, usage errors, predict on generated drawings
+  mnist  needs MNIST (DIGITPAD_MNIST): the shipped model's accuracy, train,
+         resume, Ctrl-C, eval --json
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DIGITPAD = os.path.abspath(sys.argv[1])
+failures = 0
+
+
+def check(cond, msg):
+    global failures
+    if not cond:
+        failures += 1
+        print("FAIL:", msg, file=sys.stderr)
+
+
+def run(*args, timeout=600, env=None):
+    p = subprocess.run([DIGITPAD, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect_usage_error(args, needle):
+    rc, out, err = run(*args)
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(rc == 2, f"{args}: exit {rc}, expected 2 (stderr: {err!r})")
+    check(len(lines) == 1, f"{args}: expected one error line, got {lines!r}")
+    check(needle in err, f"{args}: error {err!r} does not mention {needle!r}")
+
+
+# Strokes of a few digits on the 280x280 canvas.
+DIGITS = {
+    "1": ["140,30 140,250"],
+    "7": ["60,50 220,50 130,240"],
+    "0": ["140,40 190,60 210,140 190,220 140,240 90,220 70,140 90,60 140,40"],
+    "4": ["170,30 60,170 220,170", "170,30 170,250"],
+}
+
+
+def scaled(strokes, s, dx, dy):
+    out = []
+    for line in strokes:
+        pts = []
+        for p in line.split():
+            x, y = (float(v) for v in p.split(","))
+            pts.append(f"{x * s + dx:.1f},{y * s + dy:.1f}")
+        out.append(" ".join(pts))
+    return out
+
+
+def write(path, text, mode="w"):
+    with open(path, mode) as f:
+        f.write(text)
+
+
+def test_basic(tmp):
+    rc, out, _ = run("--help")
+    check(rc == 0 and "train" in out and "predict" in out, "--help lists the commands")
+    rc, out, _ = run("--version")
+    check(rc == 0 and out.startswith("digitpad "), f"--version printed {out!r}")
+    for cmd in ("train", "eval", "predict"):
+        rc, out, _ = run(cmd, "--help")
+        check(rc == 0 and out.startswith(f"usage: digitpad {cmd}"), f"{cmd} --help")
+
+    expect_usage_error(["frobnicate"], "unknown command 'frobnicate'")
+    expect_usage_error(["train", "--epochs", "abc"], "--epochs")
+    expect_usage_error(["train", "--epochs", "0"], "--epochs")
+    expect_usage_error(["train", "--batch", "-5"], "--batch")
+    expect_usage_error(["train", "--lr", "nan"], "--lr")
+    expect_usage_error(["train", "--optimizer", "rmsprop"], "--optimizer")
+    expect_usage_error(["train", "--bogus"], "--bogus")
+    expect_usage_error(["train", "--out"], "--out needs a value")
+    expect_usage_error(["train", "extra"], "unexpected argument 'extra'")
+    expect_usage_error(["eval", "--threads", "0"], "--threads")
+    expect_usage_error(["predict"], "no files")
+    expect_usage_error(["predict", "--brush", "-3", "x"], "--brush")
+
+    # Missing MNIST: says where it looked and how to get it.
+    rc, _, err = run("train", "--data", os.path.join(tmp, "nowhere"))
+    check(rc == 1 and "nowhere" in err and "fetch_mnist.sh" in err, f"missing MNIST message: {err!r}")
+
+    # Predict: drawings at several sizes and places, empty, bad.
+    files, want = [], []
+    for digit, strokes in DIGITS.items():
+        for i, (s, dx, dy) in enumerate([(1, 0, 0), (0.35, 10, 170), (0.5, 130, 20)]):
+            path = os.path.join(tmp, f"d{digit}_{i}.txt")
+            write(path, "# digit %s\n%s\n" % (digit, "\n".join(scaled(strokes, s, dx, dy))))
+            files.append(path)
+            want.append(digit)
+    empty = os.path.join(tmp, "empty.txt")
+    write(empty, "# nothing drawn\n\n")
+    rc, out, err = run("predict", *files, empty)
+    check(rc == 0, f"predict exit {rc}: {err}")
+    lines = out.splitlines()
+    check(len(lines) == len(files) + 1, f"predict printed {len(lines)} lines")
+    for line, path, digit in zip(lines, files, want):
+        name, got, probs = line.split("\t")
+        p = [float(v) for v in probs.split()]
+        check(name == path, f"line names {name}, expected {path}")
+        check(len(p) == 10 and abs(sum(p) - 1) < 1e-3, f"{path}: probabilities {p}")
+        check(got == digit, f"{path}: predicted {got}, drawn {digit}")
+        check(got == str(max(range(10), key=lambda c: p[c])), f"{path}: digit is not the argmax")
+    if lines:
+        name, got, probs = lines[-1].split("\t")
+        check(got == "-" and all(float(v) == 0 for v in probs.split()), f"empty drawing: {lines[-1]!r}")
+
+    # Bad stroke file: error names file and line, other files still printed.
+    bad = os.path.join(tmp, "bad.txt")
+    write(bad, "# ok\n10,10 20,20\n30,30 40;40\n")
+    rc, out, err = run("predict", files[0], bad)
+    check(rc == 1, f"bad stroke file: exit {rc}")
+    check(f"{bad}:3:" in err, f"bad stroke file error: {err!r}")
+    check(out.startswith(files[0] + "\t1\t"), "good file still classified next to a bad one")
+
+    # PGM: a 28x28 digit (vertical bar, like a 1) and a big inverted image.
+    pgm = os.path.join(tmp, "one.pgm")
+    px = bytes(255 if 12 <= x <= 15 and 4 <= y <= 23 else 0 for y in range(28) for x in range(28))
+    write(pgm, b"P5\n28 28\n255\n" + px, "wb")
+    big = os.path.join(tmp, "big.pgm")
+    px = bytes(0 if 95 <= x <= 110 and 20 <= y <= 180 else 255 for y in range(200) for x in range(200))
+    write(big, b"P5\n# dark ink on paper\n200 200\n255\n" + px, "wb")
+    rc, out, err = run("predict", pgm, big)
+    check(rc == 0 and [l.split("\t")[1] for l in out.splitlines()] == ["1", "1"], f"PGM predictions: {out!r} {err!r}")
+    trunc = os.path.join(tmp, "trunc.pgm")
+    write(trunc, b"P5\n28 28\n255\n" + bytes(100), "wb")
+    rc, _, err = run("predict", trunc)
+    check(rc == 1 and trunc in err, f"truncated PGM: {err!r}")
+
+    # Bad models: missing, garbage, truncated.
+    rc, _, err = run("predict", "--model", os.path.join(tmp, "none.model"), files[0])
+    check(rc == 1 and "none.model" in err, f"missing model: {err!r}")
+    junk = os.path.join(tmp, "junk.model")
+    write(junk, b"\x00" * 1000, "wb")
+    rc, _, err = run("predict", "--model", junk, files[0])
+    check(rc == 1 and "not a digitpad model" in err, f"junk model: {err!r}")
+
+    # Thousands of files in one call: every one answered, in order.
+    many = [files[i % len(files)] for i in range(3000)]
+    t0 = time.time()
+    rc, out, err = run("predict", *many)
+    elapsed = time.time() - t0
+    lines = out.splitlines()
+    check(rc == 0 and len(lines) == 3000 and all(l.split("\t")[0] == f for l, f in zip(lines, many)),
+          f"3000 files: exit {rc}, {len(lines)} lines")
+    print(f"predict: 3000 files in {elapsed:.2f} s")
+
+
+def test_mnist(tmp):
+    # The shipped model: at least 99.2% on the MNIST test set.
+    rc, out, err = run("eval", "--json")
+    check(rc == 0, f"eval exit {rc}: {err}")
+    r = json.loads(out) if rc == 0 else {}
+    acc = r.get("accuracy", 0)
+    print(f"shipped model accuracy {acc:.4f}")
+    check(acc >= 0.992, f"shipped model scores {acc:.4f} < 0.992")
+    check(len(r.get("per_class", [])) == 10, "per_class has 10 entries")
+    conf = r.get("confusion", [])
+    check(len(conf) == 10 and sum(map(sum, conf)) == 10000, "confusion counts 10000 images")
+    check(all(abs(r["per_class"][d] - conf[d][d] / sum(conf[d])) < 1e-5 for d in range(10)) if conf else False,
+          "per_class agrees with the confusion matrix")
+    check(abs(acc - sum(conf[d][d] for d in range(10)) / 10000) < 1e-5 if conf else False,
+          "accuracy agrees with the confusion matrix")
+
+    # Train a small network briefly, with a CSV log, then resume it.
+    model = os.path.join(tmp, "small.model")
+    csv = os.path.join(tmp, "log.csv")
+    arch = "conv8k3 relu pool dense32 relu dense10"
+    rc, out, err = run("train", "--arch", arch, "--limit", "6000", "--epochs", "1", "--batch", "50",
+                       "--out", model, "--csv", csv, "--seed", "3")
+    check(rc == 0 and "saved" in out and "img/s" in out, f"train: exit {rc} {out[-300:]!r} {err!r}")
+    check("epoch 1/1 done: test accuracy" in out, "train prints the test accuracy after the epoch")
+    rows = open(csv).read().splitlines() if os.path.exists(csv) else []
+    check(len(rows) >= 3 and rows[0].startswith("step,epoch,loss"), f"csv has {len(rows)} rows")
+    rc, out, err = run("eval", "--model", model, "--json")
+    first = json.loads(out)["accuracy"] if rc == 0 else 0
+    check(first > 0.8, f"small model after one epoch on 6000 images: {first}")
+    rc, out, err = run("train", "--resume", model, "--epochs", "2", "--out", model)
+    check(rc == 0 and "(resumed)" in out and "epoch 2/2 done" in out, f"resume: {out[-300:]!r} {err!r}")
+    check("epoch 1/2" not in out, "resume repeated the first epoch")
+
+    # Ctrl-C stops at the next step and saves what it has.
+    stopped = os.path.join(tmp, "stopped.model")
+    p = subprocess.Popen([DIGITPAD, "train", "--epochs", "50", "--out", stopped],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()          # the "training ..." banner
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    try:
+        out, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        check(False, "train did not stop within 20 s of Ctrl-C")
+    check(p.returncode == 0 and "stopped at step" in out, f"Ctrl-C: exit {p.returncode}, {out[-200:]!r} {err!r}")
+    empty = os.path.join(tmp, "empty.txt")
+    write(empty, "")
+    rc, out, err = run("predict", "--model", stopped, empty)
+    check(rc == 0, f"the model saved at Ctrl-C loads: {err!r}")
+
+
+def main():
+    mode = sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        if mode == "basic":
+            test_basic(tmp)
+        else:
+            mnist = os.environ.get("DIGITPAD_MNIST", "")
+            if not os.path.exists(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")):
+                if os.environ.get("CI", "") not in ("", "0", "false"):
+                    print("MNIST not found and CI is set: failing", file=sys.stderr)
+                    return 1
+                print("SKIP: MNIST not found (set DIGITPAD_MNIST)")
+                return 77
+            test_mnist(tmp)
+    print("cli %s: %s" % (mode, "all checks passed" if not failures else f"{failures} failed"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
