@@ -215,12 +215,16 @@ def main():
             test_basic(tmp)
         else:
             mnist = os.environ.get("DIGITPAD_MNIST", "")
-            if not os.path.exists(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")):
+            if not mnist:   # like the program: the user data folder
+                data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+                mnist = os.path.join(data, "digitpad", "mnist")
+            if not any(os.path.exists(os.path.join(mnist, "t10k-labels-idx1-ubyte" + ext)) for ext in (".gz", "")):
                 if os.environ.get("CI", "") not in ("", "0", "false"):
                     print("MNIST not found and CI is set: failing", file=sys.stderr)
                     return 1
                 print("SKIP: MNIST not found (set DIGITPAD_MNIST)")
                 return 77
+            os.environ["DIGITPAD_MNIST"] = mnist
             test_mnist(tmp)
     print("cli %s: %s" % (mode, "all checks passed" if not failures else f"{failures} failed"))
     return 1 if failures else 0
