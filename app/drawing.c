@@ -1,0 +1,114 @@
+#include "drawing.h"
+
+#include <string.h>
+
+void drawing_init(drawing *d)
+{
+    memset(d, 0, sizeof *d);
+    dp_strokes_init(&d->current);
+    for (int i = 0; i < DRAWING_HISTORY; i++) {
+        dp_strokes_init(&d->undo[i]);
+        dp_strokes_init(&d->redo[i]);
+    }
+}
+
+void drawing_free(drawing *d)
+{
+    dp_strokes_free(&d->current);
+    for (int i = 0; i < DRAWING_HISTORY; i++) {
+        dp_strokes_free(&d->undo[i]);
+        dp_strokes_free(&d->redo[i]);
+    }
+}
+
+/* Remembers the current state before a change; the oldest falls off. */
+static int push_undo(drawing *d)
+{
+    int slot;
+    if (d->undo_count < DRAWING_HISTORY) {
+        slot = (d->undo_first + d->undo_count++) % DRAWING_HISTORY;
+    } else {
+        slot = d->undo_first;
+        d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
+    }
+    return dp_strokes_copy(&d->undo[slot], &d->current);
+}
+
+static void changed(drawing *d) { d->version++; }
+
+int drawing_begin_stroke(drawing *d, float x, float y)
+{
+    if (d->in_stroke) drawing_end_stroke(d);
+    if (push_undo(d) != 0) return -1;
+    d->redo_count = 0;   /* a new stroke ends the redo branch */
+    if (dp_strokes_begin(&d->current) != 0 || dp_strokes_add_point(&d->current, x, y) != 0) return -1;
+    d->in_stroke = 1;
+    changed(d);
+    return 0;
+}
+
+int drawing_add_point(drawing *d, float x, float y)
+{
+    if (!d->in_stroke) return drawing_begin_stroke(d, x, y);
+    const dp_point *last = &d->current.points[d->current.n_points - 1];
+    float dx = x - last->x, dy = y - last->y;
+    if (dx * dx + dy * dy < 0.25f) return 0;
+    if (dp_strokes_add_point(&d->current, x, y) != 0) return -1;
+    changed(d);
+    return 0;
+}
+
+void drawing_end_stroke(drawing *d) { d->in_stroke = 0; }
+
+int drawing_undo(drawing *d)
+{
+    drawing_end_stroke(d);
+    if (!d->undo_count) return 0;
+    int slot = (d->undo_first + --d->undo_count) % DRAWING_HISTORY;
+    if (d->redo_count < DRAWING_HISTORY) {
+        dp_strokes_copy(&d->redo[d->redo_count++], &d->current);
+    }
+    /* Swap instead of copy: the slot's old buffers become free space. */
+    dp_strokes tmp = d->current;
+    d->current = d->undo[slot];
+    d->undo[slot] = tmp;
+    changed(d);
+    return 1;
+}
+
+int drawing_redo(drawing *d)
+{
+    drawing_end_stroke(d);
+    if (!d->redo_count) return 0;
+    if (push_undo(d) != 0) return 0;
+    dp_strokes tmp = d->current;
+    d->current = d->redo[--d->redo_count];
+    d->redo[d->redo_count] = tmp;
+    changed(d);
+    return 1;
+}
+
+int drawing_clear(drawing *d)
+{
+    drawing_end_stroke(d);
+    if (drawing_is_empty(d)) return 0;
+    if (push_undo(d) != 0) return 0;
+    d->redo_count = 0;
+    dp_strokes_clear(&d->current);
+    changed(d);
+    return 1;
+}
+
+int drawing_replace(drawing *d, const dp_strokes *s)
+{
+    drawing_end_stroke(d);
+    if (push_undo(d) != 0) return -1;
+    d->redo_count = 0;
+    if (dp_strokes_copy(&d->current, s) != 0) return -1;
+    changed(d);
+    return 0;
+}
+
+int drawing_can_undo(const drawing *d) { return d->undo_count > 0; }
+int drawing_can_redo(const drawing *d) { return d->redo_count > 0; }
+int drawing_is_empty(const drawing *d) { return d->current.n_points == 0; }

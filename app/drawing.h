@@ -1,0 +1,41 @@
+/* The drawing being made on the canvas: strokes in canvas coordinates with
+ * per-stroke undo/redo. Pure C over core/strokes.h, so it is unit-tested
+ * without a display. */
+#ifndef DP_DRAWING_H
+#define DP_DRAWING_H
+
+#include "strokes.h"
+
+#define DRAWING_HISTORY 256   /* undo steps kept */
+
+typedef struct {
+    dp_strokes current;
+    dp_strokes undo[DRAWING_HISTORY];   /* ring of earlier states */
+    int undo_first, undo_count;
+    dp_strokes redo[DRAWING_HISTORY];   /* stack of undone states */
+    int redo_count;
+    int in_stroke;                      /* a stroke is being drawn */
+    unsigned version;                   /* bumps on every change */
+} drawing;
+
+void drawing_init(drawing *d);
+void drawing_free(drawing *d);
+
+/* A stroke: begin, add points as the pen moves, end. Points closer than
+ * 0.5 canvas px to the previous one are dropped. */
+int  drawing_begin_stroke(drawing *d, float x, float y);
+int  drawing_add_point(drawing *d, float x, float y);
+void drawing_end_stroke(drawing *d);
+
+/* Each returns 1 if something changed, 0 if there was nothing to do. */
+int drawing_undo(drawing *d);
+int drawing_redo(drawing *d);
+int drawing_clear(drawing *d);
+/* Replaces the drawing (undoable), e.g. from a stroke file. -1 on error. */
+int drawing_replace(drawing *d, const dp_strokes *s);
+
+int drawing_can_undo(const drawing *d);
+int drawing_can_redo(const drawing *d);
+int drawing_is_empty(const drawing *d);
+
+#endif

@@ -1,0 +1,143 @@
+/* The window's logic without a display: layout over many window sizes, the
+ * undo/redo stack, throttling and frame statistics. */
+#include "check.h"
+#include "drawing.h"
+#include "layout.h"
+#include "pace.h"
+
+static void check_layout(int w, int h, float density)
+{
+    ui_layout l;
+    layout_compute(&l, w, h, density);
+    ui_rect win = {0, 0, w, h};
+    char where[64];
+    snprintf(where, sizeof where, "%dx%d@%g", w, h, (double)density);
+    const ui_rect *all[] = {&l.toolbar, &l.brush, &l.canvas, &l.side, &l.preview, &l.verdict, &l.bars,
+                            &l.chart_loss, &l.chart_acc, &l.status, &l.progress};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        CHECK(all[i]->w >= 0 && all[i]->h >= 0, "%s: rect %zu has negative size", where, i);
+        CHECK(all[i]->w == 0 || rect_inside(*all[i], win), "%s: rect %zu (%d,%d %dx%d) leaves the window", where,
+              i, all[i]->x, all[i]->y, all[i]->w, all[i]->h);
+    }
+    CHECK(l.canvas.w == l.canvas.h, "%s: canvas is not square", where);
+    CHECK(!rect_overlaps(l.canvas, l.side) && !rect_overlaps(l.canvas, l.toolbar) &&
+          !rect_overlaps(l.canvas, l.chart_loss) && !rect_overlaps(l.canvas, l.status),
+          "%s: canvas overlaps another region", where);
+    CHECK(!rect_overlaps(l.chart_loss, l.chart_acc) && !rect_overlaps(l.side, l.chart_acc),
+          "%s: charts overlap", where);
+    CHECK(!rect_overlaps(l.preview, l.bars) && !rect_overlaps(l.preview, l.verdict), "%s: side panel overlaps", where);
+    for (int i = 0; i < BTN_COUNT; i++) {
+        CHECK(l.buttons[i].w == 0 || rect_inside(l.buttons[i], l.toolbar), "%s: button %d outside the toolbar",
+              where, i);
+        for (int j = i + 1; j < BTN_COUNT; j++)
+            CHECK(!rect_overlaps(l.buttons[i], l.buttons[j]), "%s: buttons %d and %d overlap", where, i, j);
+        CHECK(!rect_overlaps(l.buttons[i], l.brush), "%s: button %d overlaps the brush slider", where, i);
+    }
+    /* A usable window gives a usable canvas: at least the 280 px of the real canvas at 1100x780. */
+    if (w >= 1100 * density && h >= 780 * density)
+        CHECK(l.canvas.w >= 280 * density, "%s: canvas only %d px", where, l.canvas.w);
+    /* At the minimum window size everything is there and the canvas is usable. */
+    if (w >= 480 * density && h >= 360 * density) {
+        CHECK(l.canvas.w >= 100 * density, "%s: canvas only %d px", where, l.canvas.w);
+        for (int i = 0; i < BTN_COUNT; i++) CHECK(l.buttons[i].w > 0, "%s: button %d hidden", where, i);
+    }
+}
+
+static void test_layout(void)
+{
+    static const int sizes[][2] = {{1100, 780}, {480, 360}, {640, 480}, {1920, 1080}, {3840, 2160},
+                                   {2200, 1560}, {800, 1400}, {1400, 500}, {1, 1}, {100, 60}, {5000, 300}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (float d = 1.0f; d <= 2.0f; d += 1.0f) check_layout(sizes[i][0], sizes[i][1], d);
+    ui_layout small, big;
+    layout_compute(&small, 1100, 780, 1);
+    layout_compute(&big, 2200, 1560, 1);
+    CHECK(big.canvas.w > small.canvas.w * 3 / 2, "a bigger window shows a bigger canvas (%d vs %d)",
+          big.canvas.w, small.canvas.w);
+    CHECK(big.scale > small.scale, "text and controls scale with the window");
+    ui_layout hidpi;
+    layout_compute(&hidpi, 2200, 1560, 2);
+    CHECK(hidpi.scale >= 2 * small.scale * 0.99f, "HiDPI doubles the scale (%g vs %g)", (double)hidpi.scale,
+          (double)small.scale);
+}
+
+static void draw_line(drawing *d, float x0, float y0, float x1, float y1)
+{
+    drawing_begin_stroke(d, x0, y0);
+    for (int i = 1; i <= 10; i++) drawing_add_point(d, x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10);
+    drawing_end_stroke(d);
+}
+
+static void test_undo(void)
+{
+    drawing d;
+    drawing_init(&d);
+    CHECK(drawing_is_empty(&d) && !drawing_can_undo(&d) && !drawing_can_redo(&d), "new drawing is empty");
+    draw_line(&d, 10, 10, 100, 10);
+    draw_line(&d, 10, 50, 100, 50);
+    CHECK(d.current.n_strokes == 2 && d.current.n_points == 22, "two strokes of 11 points: %d strokes %d points",
+          d.current.n_strokes, d.current.n_points);
+    unsigned v = d.version;
+    CHECK(drawing_undo(&d) == 1 && d.current.n_strokes == 1, "undo removes one stroke");
+    CHECK(d.version != v, "undo changes the version");
+    CHECK(drawing_redo(&d) == 1 && d.current.n_strokes == 2, "redo brings it back");
+    CHECK(drawing_redo(&d) == 0, "nothing more to redo");
+    CHECK(drawing_clear(&d) == 1 && drawing_is_empty(&d), "clear empties");
+    CHECK(drawing_undo(&d) == 1 && d.current.n_strokes == 2, "clear is undoable");
+    drawing_undo(&d);
+    draw_line(&d, 0, 0, 5, 5);
+    CHECK(!drawing_can_redo(&d), "a new stroke ends the redo branch");
+    CHECK(drawing_undo(&d) && drawing_undo(&d) && !drawing_undo(&d) && drawing_is_empty(&d),
+          "undo all the way back to empty");
+    /* Points closer than half a pixel are dropped. */
+    drawing_begin_stroke(&d, 5, 5);
+    drawing_add_point(&d, 5.1f, 5.1f);
+    drawing_add_point(&d, 5.2f, 5.2f);
+    CHECK(d.current.n_points == 1, "near-duplicate points dropped (%d)", d.current.n_points);
+    drawing_end_stroke(&d);
+    /* More strokes than the history holds: the oldest undo steps fall off. */
+    drawing_clear(&d);
+    for (int i = 0; i < DRAWING_HISTORY + 20; i++) draw_line(&d, (float)i, 0, (float)i, 100);
+    int undone = 0;
+    while (drawing_undo(&d)) undone++;
+    CHECK(undone == DRAWING_HISTORY, "undo steps kept: %d", undone);
+    CHECK(d.current.n_strokes == 20, "after undoing everything kept, %d strokes remain", d.current.n_strokes);
+    drawing_free(&d);
+}
+
+static void test_throttle(void)
+{
+    throttle t;
+    throttle_init(&t, 0.1);
+    CHECK(throttle_ready(&t, 10.0, 0), "first call goes through");
+    CHECK(!throttle_ready(&t, 10.05, 0), "too soon is refused");
+    CHECK(fabs(throttle_wait(&t, 10.05) - 0.05) < 1e-9, "wait time %g", throttle_wait(&t, 10.05));
+    CHECK(throttle_ready(&t, 10.05, 1), "force goes through");
+    CHECK(!throttle_ready(&t, 10.1, 0), "force counts as a run");
+    CHECK(throttle_ready(&t, 10.16, 0), "after the interval it goes through");
+    int passed = 0;
+    throttle_init(&t, 1.0 / 60);
+    for (int i = 0; i < 1000; i++) passed += throttle_ready(&t, i * 0.001, 0);   /* 1 s of 1 kHz events */
+    CHECK(passed >= 55 && passed <= 61, "1 kHz events at 60 Hz: %d passed", passed);
+}
+
+static void test_frame_stats(void)
+{
+    static frame_stats f;
+    frame_stats_init(&f);
+    CHECK(frame_stats_quantile(&f, 0.5) == 0, "empty stats");
+    for (int i = 0; i < 1000; i++) frame_stats_add(&f, i < 990 ? 0.016 : 0.100);
+    CHECK(fabs(frame_stats_quantile(&f, 0.5) - 0.016) < 1e-6, "median %g", frame_stats_quantile(&f, 0.5));
+    CHECK(frame_stats_quantile(&f, 0.995) > 0.09, "p99.5 sees the slow frames");
+    for (int i = 0; i < FRAME_WINDOW; i++) frame_stats_add(&f, 0.008);
+    CHECK(fabs(frame_stats_quantile(&f, 0.99) - 0.008) < 1e-6, "old frames age out");
+}
+
+int main(void)
+{
+    test_layout();
+    test_undo();
+    test_throttle();
+    test_frame_stats();
+    return check_report("ui");
+}
