@@ -4,13 +4,15 @@
 #include "preprocess.h"
 #include "strokes.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char predict_usage[] =
-    "usage: digitpad predict [--model FILE] [--brush W] [--threads T] FILE...\n"
+    "usage: digitpad predict [--model FILE] [--brush auto|W] [--threads T] FILE...\n"
     "Classifies drawings. Each FILE is a stroke file or a PGM image; one line per file:\n"
     "  FILE<TAB>DIGIT<TAB>p0 p1 ... p9\n"
     "DIGIT is '-' for an empty drawing (its probabilities are then all 0).\n"
@@ -22,7 +24,9 @@ static const char predict_usage[] =
     "MNIST way first.\n"
     "\n"
     "  --model FILE   model to use (default: the shipped model)\n"
-    "  --brush W      brush diameter for stroke files, in canvas pixels (default 20)\n"
+    "  --brush auto   stroke files are drawn for the network with a brush scaled to the\n"
+    "                 drawing's size, so strokes come out as thick as MNIST's (default)\n"
+    "  --brush W      a fixed brush diameter instead, in canvas pixels (1-200)\n"
     "  --threads T    worker threads (default: one per CPU)\n"
     "  -h, --help     show this help\n";
 
@@ -93,6 +97,21 @@ static int run_chunk(dp_exec *ex, const dp_net *net, item *items, int n, float *
     return failed;
 }
 
+/* "auto" (DP_BRUSH_AUTO) or a width from 1 to 200. */
+static int parse_brush(const char *s, double *out)
+{
+    if (strcmp(s, "auto") == 0) {
+        *out = DP_BRUSH_AUTO;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v) || v < 1 || v > 200) return -1;
+    *out = v;
+    return 0;
+}
+
 int cli_predict(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -100,7 +119,7 @@ int cli_predict(int argc, char **argv)
         {"threads", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *cmd = "predict", *model_flag = NULL;
-    double brush = DP_DEFAULT_BRUSH;
+    double brush = DP_BRUSH_AUTO;
     long threads = 0;
     int c;
     opterr = 0;
@@ -108,7 +127,12 @@ int cli_predict(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': model_flag = optarg; break;
-        case 'b': if (cli_parse_float(cmd, "--brush", optarg, 1, 200, &brush)) return 2; break;
+        case 'b':
+            if (parse_brush(optarg, &brush) != 0) {
+                cli_error(cmd, "--brush needs 'auto' or a width from 1 to 200 canvas pixels, not '%s'", optarg);
+                return 2;
+            }
+            break;
         case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
         case 'h': fputs(predict_usage, stdout); return 0;
         case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;

@@ -314,9 +314,33 @@ int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info
     return rc;
 }
 
+/* ---- stroke-width normalization ------------------------------------------ */
+
+/* b/(E+b) = w/20 for the target width w (see the header). */
+#define BRUSH_FRACTION ((double)DP_MNIST_STROKE / (DP_FIT - (double)DP_MNIST_STROKE))
+#define AA_FRINGE 1.0f   /* the recipe's box also holds ~0.45 px of ramp on each side */
+
+static inline float clamp_f(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+float dp_normalized_brush(const dp_strokes *s)
+{
+    if (!s || s->n_strokes < 1 || s->starts[s->n_strokes] <= s->starts[0]) return DP_BRUSH_MIN;
+    float x0 = DP_CANVAS, x1 = 0, y0 = DP_CANVAS, y1 = 0;
+    for (int i = s->starts[0]; i < s->starts[s->n_strokes]; i++) {
+        float x = clamp_f(s->points[i].x, 0, DP_CANVAS), y = clamp_f(s->points[i].y, 0, DP_CANVAS);
+        x0 = x < x0 ? x : x0;
+        x1 = x > x1 ? x : x1;
+        y0 = y < y0 ? y : y0;
+        y1 = y > y1 ? y : y1;
+    }
+    float extent = max_f(x1 - x0, y1 - y0);
+    return clamp_f((float)(BRUSH_FRACTION * (extent + AA_FRINGE)), DP_BRUSH_MIN, DP_BRUSH_MAX);
+}
+
 int dp_strokes_to_input(float *out, float *canvas, const dp_strokes *s, float brush_width,
                         dp_prep_info *info)
 {
+    if (!(brush_width > 0)) brush_width = dp_normalized_brush(s);
     dp_rasterize(canvas, s, brush_width);
     return dp_preprocess(out, canvas, DP_CANVAS, DP_CANVAS, info);
 }

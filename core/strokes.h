@@ -49,12 +49,37 @@ int dp_strokes_save(const dp_strokes *s, const char *path);
  * brush of diameter brush_width pixels: pixel (i,j) has its centre at
  * (i+0.5, j+0.5) and gets clamp(brush_width/2 + 0.5 - d, 0, 1), d being the
  * distance from that centre to the nearest stroke (overlaps combine with max,
- * not sum). A one-point stroke is a dot; points off the canvas are clipped. */
+ * not sum). A one-point stroke is a dot; points off the canvas are clipped.
+ * The same as dp_rasterize_into(canvas, DP_CANVAS, DP_CANVAS, 1, s, brush_width). */
 void dp_rasterize(float *canvas, const dp_strokes *s, float brush_width);
 
-/* The same result computed by brute force (every pixel against every
- * segment): slow, for tests. */
+#define DP_RASTER_MAX 32768        /* largest image side the rasterizer takes */
+
+/* The same rule on a w×h image (row-major, w*h floats, zeroed first) with
+ * every coordinate and the brush multiplied by `scale`: pixel (i,j) has its
+ * centre at (i+0.5, j+0.5) in scaled coordinates, so scale = w/DP_CANVAS
+ * shows the canvas at w×w, drawn crisply rather than upscaled. Does nothing
+ * unless img is non-NULL and 1 <= w, h <= DP_RASTER_MAX; with s NULL or a
+ * scale outside (0, 1e4] the image is only zeroed. */
+void dp_rasterize_into(float *img, int w, int h, float scale, const dp_strokes *s, float brush_width);
+
+/* For drawing live: img holds dp_rasterize_into(img, w, h, scale, s', bw)
+ * where s' is s cut off after point from_point - 1 (that is, s with its last
+ * stroke shorter, from_point > the last stroke's start); this brings it to
+ * dp_rasterize_into(..., s, bw), bit for bit, by drawing the last stroke's
+ * segments from point from_point - 1 on. The old end of the stroke was a
+ * round cap and is now a joint, so the cap's box (about brush×brush scaled
+ * pixels) is re-rendered; the rest of the image is only max-combined with the
+ * new segments. The cost is that of the new segments plus a scan of the
+ * points. With from_point at or before the last stroke's start the whole
+ * last stroke is drawn (max-combined); at or after its end, nothing. */
+void dp_rasterize_stroke_tail(float *img, int w, int h, float scale, const dp_strokes *s, int from_point,
+                              float brush_width);
+
+/* The same results computed by brute force (every pixel against every
+ * segment, in double): slow, for tests. */
 void dp_rasterize_ref(float *canvas, const dp_strokes *s, float brush_width);
+void dp_rasterize_into_ref(float *img, int w, int h, float scale, const dp_strokes *s, float brush_width);
 
 /* Reads a binary (P5, 8- or 16-bit samples, maxval 1..65535) or ASCII (P2)
  * PGM of any size up to 4096×4096. On success *pixels (w*h floats, 0 =

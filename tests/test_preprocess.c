@@ -1,12 +1,18 @@
 /* The MNIST recipe: centre of mass, size, aspect, invariance to where and
- * how big the digit is drawn, and "no digit" detection. */
+ * how big the digit is drawn, and "no digit" detection; stroke-width
+ * normalization (the automatic brush) against MNIST and the shipped model. */
 #include "check.h"
 #include "common.h"
+#include "digits.h"
+#include "mnist.h"
+#include "model_io.h"
+#include "net.h"
 #include "preprocess.h"
 #include "strokes.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N DP_CANVAS
@@ -288,6 +294,272 @@ static void test_sizes(void)
           "upscaled blob: height %d com %g %g", b.y1 - b.y0 + 1, cx, cy);
 }
 
+/* ---- stroke-width normalization ---- */
+
+/* A digit's stroke width in the 28×28 input: 2 * ink / perimeter, the
+ * perimeter being the total variation of the image (by the coarea formula,
+ * the mean perimeter of its level sets), measured on the dual grid of 2×2
+ * cells so diagonal edges count their true length. A long stroke of width w
+ * gives w; round ends and crossings make it a little less. */
+static double stroke_width(const float *img)
+{
+    double ink = 0, tv = 0;
+    for (int i = 0; i < S * S; i++) ink += img[i];
+    for (int y = -1; y < S; y++)
+        for (int x = -1; x < S; x++) {
+            double v[4];
+            for (int k = 0; k < 4; k++) {
+                int xx = x + (k & 1), yy = y + (k >> 1);
+                v[k] = xx < 0 || yy < 0 || xx >= S || yy >= S ? 0.0 : img[yy * S + xx];
+            }
+            double gx = 0.5 * ((v[1] - v[0]) + (v[3] - v[2])), gy = 0.5 * ((v[2] - v[0]) + (v[3] - v[1]));
+            tv += sqrt(gx * gx + gy * gy);
+        }
+    return tv > 0 ? 2 * ink / tv : 0;
+}
+
+/* MNIST's stroke widths by stroke_width over the 60000 training digits:
+ * 10th, 50th and 90th percentile (t10k: 1.94, 2.52, 3.46). */
+#define MNIST_W10 1.89
+#define MNIST_W50 2.48
+#define MNIST_W90 3.41
+
+static double mean_abs_diff(const float *a, const float *b)
+{
+    double sum = 0;
+    for (int i = 0; i < S * S; i++) sum += fabs(a[i] - b[i]);
+    return sum / (S * S);
+}
+
+/* The input for digit d drawn `size` px tall with its box at (ox, oy). */
+static int digit_input(float *out, int d, float size, float ox, float oy, float brush)
+{
+    dp_strokes s;
+    dp_strokes_init(&s);
+    int rc = dp_test_digit(&s, d, size, ox, oy) == 0 ? dp_strokes_to_input(out, canvas, &s, brush, NULL) : -1;
+    dp_strokes_free(&s);
+    return rc;
+}
+
+/* The automatic brush: the formula, the clamps, degenerate drawings. */
+static void test_normalized_brush(void)
+{
+    double f = DP_MNIST_STROKE / (DP_FIT - DP_MNIST_STROKE);
+    dp_strokes s;
+    dp_strokes_init(&s);
+    CHECK(dp_normalized_brush(NULL) == DP_BRUSH_MIN && dp_normalized_brush(&s) == DP_BRUSH_MIN,
+          "no drawing: %g", (double)dp_normalized_brush(&s));
+    /* a straight "1": the extent is its height */
+    dp_strokes_add_point(&s, 140, 40);
+    dp_strokes_add_point(&s, 140, 240);
+    float b = dp_normalized_brush(&s);
+    CHECK(fabs(b - f * 201) < 1e-3, "1 of height 200: brush %g, want %g", (double)b, f * 201);
+    CHECK(fabs(DP_FIT * b / (200 + 1 + b) - DP_MNIST_STROKE) < 1e-3, "1: stroke %g in the input",
+          DP_FIT * b / (200 + 1 + b));
+    /* the extent is the larger side, and only the part on the canvas counts */
+    dp_strokes_begin(&s);
+    dp_strokes_add_point(&s, -1e6f, 100);
+    dp_strokes_add_point(&s, 1e6f, 101);
+    b = dp_normalized_brush(&s);
+    CHECK(fabs(b - f * (DP_CANVAS + 1)) < 1e-3 && b <= DP_BRUSH_MAX, "huge drawing: brush %g", (double)b);
+
+    /* a dot: the minimum brush, too little ink for a digit, no crash */
+    float out[S * S];
+    dp_strokes_clear(&s);
+    dp_strokes_add_point(&s, 140, 140);
+    CHECK(dp_normalized_brush(&s) == DP_BRUSH_MIN, "dot: brush %g", (double)dp_normalized_brush(&s));
+    dp_prep_info info;
+    CHECK(dp_strokes_to_input(out, canvas, &s, DP_BRUSH_AUTO, &info) == 0 && info.ink > 0 &&
+              ink_box(out, S, S, 0).x1 < 0,
+          "dot with the auto brush: ink %g", info.ink);
+    CHECK(dp_strokes_to_input(out, canvas, &s, NAN, NULL) == 0, "NaN brush is not auto");
+    CHECK(dp_strokes_to_input(out, canvas, &s, 20, NULL) == 1, "dot with brush 20 is no longer a digit");
+    /* a tiny scribble: the minimum brush; whatever it gives stays in range */
+    dp_strokes_clear(&s);
+    for (int i = 0; i < 30; i++) dp_strokes_add_point(&s, 100 + 2 * rnd(), 100 + 2 * rnd());
+    CHECK(dp_normalized_brush(&s) == DP_BRUSH_MIN, "scribble: brush %g", (double)dp_normalized_brush(&s));
+    int rc = dp_strokes_to_input(out, canvas, &s, DP_BRUSH_AUTO, NULL);
+    CHECK(rc >= 0 && in_unit_range(out, S * S), "scribble: rc %d", rc);
+    /* nothing at all, and a drawing entirely off the canvas */
+    dp_strokes_clear(&s);
+    CHECK(dp_strokes_to_input(out, canvas, &s, DP_BRUSH_AUTO, NULL) == 0, "empty drawing is a digit");
+    dp_strokes_add_point(&s, -500, -500);
+    dp_strokes_add_point(&s, -400, -300);
+    CHECK(dp_strokes_to_input(out, canvas, &s, DP_BRUSH_AUTO, NULL) == 0, "off-canvas drawing is a digit");
+    dp_strokes_free(&s);
+}
+
+/* The user's brush: with the auto brush it never reaches the network (the
+ * input depends on the strokes alone, even though the canvas was last drawn
+ * with another brush, as in the window), so the inputs are identical; a
+ * fixed brush changes the input by far more than the threshold, which would
+ * therefore catch the brush leaking in. */
+static void test_auto_ignores_brush(void)
+{
+    const float brushes[3] = {6, 20, 50};
+    double worst_auto = 0, least_fixed = 1;
+    for (int d = 0; d < 10; d++) {
+        float fixed[3][S * S], autob[3][S * S];
+        for (int k = 0; k < 3; k++) {
+            digit_input(fixed[k], d, 200, 40, 40, brushes[k]);
+            digit_input(autob[k], d, 200, 40, 40, DP_BRUSH_AUTO);
+        }
+        double a = fmax(mean_abs_diff(autob[0], autob[1]), mean_abs_diff(autob[0], autob[2]));
+        double fx = fmin(mean_abs_diff(fixed[0], fixed[1]), mean_abs_diff(fixed[1], fixed[2]));
+        worst_auto = fmax(worst_auto, a);
+        least_fixed = fmin(least_fixed, fx);
+        CHECK(a < 0.02, "digit %d: auto inputs differ by %.4f with the user's brush", d, a);
+        CHECK(fx > 0.02, "digit %d: fixed brushes 6/20/50 differ by only %.4f", d, fx);
+    }
+    printf("brush 6/20/50: auto inputs differ by at most %.4f; fixed ones by at least %.4f (mean |diff|)\n",
+           worst_auto, least_fixed);
+}
+
+/* The same digit small in a corner, medium and large: with the auto brush
+ * nearly the same input (the stroke scales with the digit); with a fixed
+ * brush the small one is much bolder. */
+static void test_auto_size_invariance(void)
+{
+    double worst_auto = 0, least_fixed = 1;
+    for (int d = 0; d < 10; d++) {
+        float small[S * S], medium[S * S], large[S * S], fsmall[S * S], flarge[S * S];
+        digit_input(small, d, 60, 12, 200, DP_BRUSH_AUTO);
+        digit_input(medium, d, 140, 110, 30, DP_BRUSH_AUTO);
+        digit_input(large, d, 255, 5, 12, DP_BRUSH_AUTO);
+        digit_input(fsmall, d, 60, 12, 200, 20);
+        digit_input(flarge, d, 255, 5, 12, 20);
+        double a = fmax(mean_abs_diff(small, large), fmax(mean_abs_diff(small, medium), mean_abs_diff(medium, large)));
+        double fx = mean_abs_diff(fsmall, flarge);
+        worst_auto = fmax(worst_auto, a);
+        least_fixed = fmin(least_fixed, fx);
+        CHECK(a < 0.02, "digit %d: auto small vs large differ by %.4f", d, a);
+        CHECK(fx > 0.02, "digit %d: fixed brush small vs large differ by only %.4f", d, fx);
+    }
+    printf("small/medium/large digit: auto inputs differ by at most %.4f; brush 20 by at least %.4f\n", worst_auto,
+           least_fixed);
+}
+
+/* Non-exiting MNIST lookup: DIGITPAD_MNIST, else the user data folder. */
+static const char *find_mnist(void)
+{
+    static char path[4096];
+    const char *dir = getenv("DIGITPAD_MNIST"), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (dir && *dir) return dp_mnist_present(dir) ? dir : NULL;
+    if (xdg && *xdg) snprintf(path, sizeof path, "%s/digitpad/mnist", xdg);
+    else snprintf(path, sizeof path, "%s/.local/share/digitpad/mnist", home ? home : ".");
+    return dp_mnist_present(path) ? path : NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* With the auto brush every test digit, at every size, has a stroke as wide
+ * as MNIST's middle 80%, and on average MNIST's median; fixed brushes of 8
+ * and 40 leave that range (so the check bites). With MNIST at hand its
+ * percentiles are measured again on t10k. */
+static void test_auto_stroke_width(void)
+{
+    double lo = MNIST_W10, mid = MNIST_W50, hi = MNIST_W90;
+    const char *dir = find_mnist();
+    dp_dataset ds = {0};
+    if (dir && dp_mnist_load(&ds, dir, "t10k") == 0) {
+        double *w = malloc(sizeof(double) * (size_t)ds.n);
+        float img[S * S];
+        for (int i = 0; w && i < ds.n; i++) {
+            for (int k = 0; k < S * S; k++) img[k] = ds.images[(size_t)i * S * S + k] / 255.0f;
+            w[i] = stroke_width(img);
+        }
+        if (w) {
+            qsort(w, (size_t)ds.n, sizeof *w, cmp_double);
+            lo = w[ds.n / 10], mid = w[ds.n / 2], hi = w[ds.n * 9 / 10];
+            printf("MNIST t10k stroke width: p10 %.3f p50 %.3f p90 %.3f\n", lo, mid, hi);
+            CHECK(fabs(mid - DP_MNIST_STROKE) < 0.1 && fabs(mid - MNIST_W50) < 0.1,
+                  "t10k median stroke %.3f far from the calibration (%.2f)", mid, (double)DP_MNIST_STROKE);
+        }
+        free(w);
+        dp_dataset_free(&ds);
+    } else {
+        printf("MNIST not found: stroke widths checked against the recorded percentiles\n");
+    }
+
+    const float sizes[] = {40, 100, 250};
+    double sum = 0, wmin = 99, wmax = 0;
+    int n = 0, fixed_out[2] = {0, 0};
+    for (int d = 0; d < 10; d++)
+        for (int k = 0; k < 3; k++) {
+            float out[S * S];
+            float ox = 0.5f * (N - sizes[k]);
+            CHECK(digit_input(out, d, sizes[k], ox, ox, DP_BRUSH_AUTO) == 1, "digit %d size %g: no digit", d,
+                  (double)sizes[k]);
+            double w = stroke_width(out);
+            CHECK(w >= lo && w <= hi, "digit %d size %g: stroke %.3f outside MNIST's %.2f..%.2f", d,
+                  (double)sizes[k], w, lo, hi);
+            sum += w, n++;
+            wmin = fmin(wmin, w), wmax = fmax(wmax, w);
+            for (int b = 0; b < 2; b++) {
+                digit_input(out, d, sizes[k], ox, ox, b ? 40.0f : 8.0f);
+                w = stroke_width(out);
+                fixed_out[b] += !(w >= lo && w <= hi);
+            }
+        }
+    printf("auto stroke width over %d digits: %.3f..%.3f, mean %.3f (MNIST p10 %.2f p50 %.2f p90 %.2f); "
+           "outside that range with brush 8: %d, with brush 40: %d\n",
+           n, wmin, wmax, sum / n, lo, mid, hi, fixed_out[0], fixed_out[1]);
+    CHECK(fabs(sum / n - mid) < 0.1 * mid, "mean auto stroke %.3f vs MNIST median %.3f", sum / n, mid);
+    CHECK(fixed_out[0] > 0 && fixed_out[1] > 0, "fixed brushes 8 and 40 stay in MNIST's range (%d, %d)",
+          fixed_out[0], fixed_out[1]);
+}
+
+/* The shipped model reads every polyline digit at six sizes and four places
+ * with the auto brush; the fixed brushes are printed for comparison. The
+ * model is DIGITPAD_MODEL or assets/digitpad.model next to this source. */
+static void test_model_reads_digits(void)
+{
+    char path[4096];
+    const char *env = getenv("DIGITPAD_MODEL"), *src = __FILE__, *slash = strrchr(src, '/');
+    if (env && *env) snprintf(path, sizeof path, "%s", env);
+    else snprintf(path, sizeof path, "%.*s../assets/digitpad.model", slash ? (int)(slash - src + 1) : 0, src);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        printf("model %s not found: classification check skipped (set DIGITPAD_MODEL)\n", path);
+        return;
+    }
+    fclose(f);
+    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
+    CHECK(net != NULL, "model: %s", dp_error());
+    dp_exec *ex = net ? dp_exec_create(net, 256, 1) : NULL;
+    static float inputs[240 * S * S];
+    float probs[240 * DP_CLASSES];
+    const float sizes[] = {40, 60, 100, 160, 220, 260}, places[4][2] = {{0.5f, 0.5f}, {0, 0}, {1, 0.1f}, {0.2f, 1}};
+    const float brushes[] = {DP_BRUSH_AUTO, 8, 20, 40};
+    for (int b = 0; ex && b < 4; b++) {
+        int n = 0, correct = 0;
+        double p_true = 0;
+        for (int d = 0; d < 10; d++)
+            for (int k = 0; k < 6; k++)
+                for (int p = 0; p < 4; p++, n++) {
+                    float room = N - sizes[k];
+                    digit_input(inputs + n * S * S, d, sizes[k], places[p][0] * room, places[p][1] * room,
+                                brushes[b]);
+                }
+        dp_net_predict(ex, net, inputs, n, probs);
+        for (int i = 0; i < n; i++) {
+            int d = i / 24;
+            correct += dp_argmax(probs + i * DP_CLASSES, DP_CLASSES) == d;
+            p_true += probs[i * DP_CLASSES + d];
+        }
+        char name[16];
+        snprintf(name, sizeof name, b ? "%.0f" : "auto", (double)brushes[b]);
+        printf("model on polyline digits, brush %s: %d/%d correct, mean p(true) %.3f\n", name, correct, n, p_true / n);
+        if (b == 0) CHECK(correct >= 0.95 * n, "auto brush: only %d of %d polyline digits read right", correct, n);
+    }
+    dp_exec_free(ex);
+    dp_net_free(net);
+}
+
 int main(void)
 {
     test_center_of_mass();
@@ -297,5 +569,10 @@ int main(void)
     test_no_digit();
     test_aspect();
     test_sizes();
+    test_normalized_brush();
+    test_auto_ignores_brush();
+    test_auto_size_invariance();
+    test_auto_stroke_width();
+    test_model_reads_digits();
     return check_report("test_preprocess");
 }
