@@ -32,6 +32,9 @@ int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size
 /* The same search without printing: 0 found, -1 not (msg says where it looked). */
 int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size);
 
+/* Copies src into dst (size bytes), cutting it short if it does not fit. */
+void app_copy_text(char *dst, size_t size, const char *src);
+
 /* $XDG_DATA_HOME/digitpad (or ~/.local/share/digitpad). */
 void app_user_data_dir(char *out, size_t size);
 

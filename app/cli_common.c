@@ -69,6 +69,14 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
     return 0;
 }
 
+void app_copy_text(char *dst, size_t size, const char *src)
+{
+    if (!size) return;
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 void app_user_data_dir(char *out, size_t size)
 {
     const char *xdg = getenv("XDG_DATA_HOME");

@@ -66,12 +66,13 @@ static void layout_side(ui_layout *l)
 {
     ui_rect s = l->side;
     int pad = l->pad;
-    int preview = clampi(s.w * 2 / 5, 28, s.h / 2);
+    int caption = px(20 * l->scale);   /* the line of text under the preview */
+    int preview = clampi(s.w * 2 / 5, 28, s.h / 2 - caption);
     preview = preview >= 56 ? preview / 28 * 28 : preview;   /* whole pixels per input pixel */
     l->preview = (ui_rect){s.x + pad, s.y + pad, preview, preview};
     int vx = l->preview.x + preview + pad;
     l->verdict = (ui_rect){vx, s.y + pad, s.x + s.w - pad - vx, preview};
-    int by = l->preview.y + preview + pad;
+    int by = l->preview.y + preview + caption + pad / 2;
     l->bars = (ui_rect){s.x + pad, by, s.w - 2 * pad, s.y + s.h - pad - by};
     if (l->verdict.w < 0) l->verdict.w = 0;
     if (l->bars.h < 0) l->bars.h = 0;

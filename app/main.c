@@ -1,15 +1,26 @@
 /* digitpad: draw a digit, watch a neural network read it, train it yourself.
  * Without a subcommand it opens the window; the subcommands are the headless
  * side of the same code. */
+#include "app.h"
 #include "cli.h"
 #include "common.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: digitpad [COMMAND] [options]\n"
+    "usage: digitpad [window options]      open the window\n"
+    "       digitpad COMMAND [options]     run a command without a window\n"
     "Draw a digit, watch a neural network read it, train it yourself.\n"
+    "\n"
+    "window options:\n"
+    "  --model FILE        model to start with (default: the shipped model)\n"
+    "  --strokes FILE      open a stroke file on the canvas\n"
+    "  --screenshot PNG    render until the prediction is shown, save a screenshot, exit\n"
+    "  --train-steps N     with --screenshot: press Train and shoot after N steps\n"
+    "  --size WxH          window size (default 1100x780)\n"
+    "  --verbose           log predictions, training points and the canvas position\n"
     "\n"
     "commands:\n"
     "  train     train a network on MNIST and save it\n"
@@ -19,20 +30,68 @@ static const char usage[] =
     "  digitpad COMMAND --help   options of one command\n"
     "  digitpad --version        print the version\n";
 
+static int parse_size(const char *s, int *w, int *h)
+{
+    long ww, hh;
+    char tail;
+    if (sscanf(s, "%ldx%ld%c", &ww, &hh, &tail) != 2 || ww < 320 || hh < 240 || ww > 16384 || hh > 16384) {
+        cli_error(NULL, "--size needs WIDTHxHEIGHT between 320x240 and 16384x16384, not '%s'", s);
+        return -1;
+    }
+    *w = (int)ww, *h = (int)hh;
+    return 0;
+}
+
+static int run_window(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, 0, 'm'}, {"strokes", required_argument, 0, 's'},
+        {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
+        {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
+    };
+    app_options o = {.width = 1100, .height = 780};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o.model_path = optarg; break;
+        case 's': o.strokes_path = optarg; break;
+        case 'p': o.screenshot_path = optarg; break;
+        case 'v': o.verbose = 1; break;
+        case 'n': if (cli_parse_int(NULL, "--train-steps", optarg, 1, 100000000, &o.train_steps)) return 2; break;
+        case 'z': if (parse_size(optarg, &o.width, &o.height)) return 2; break;
+        case ':': cli_error(NULL, "%s needs a value", argv[optind - 1]); return 2;
+        default: cli_error(NULL, "unknown option '%s' (see 'digitpad --help')", argv[optind - 1]); return 2;
+        }
+    }
+    if (optind < argc) {
+        cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", argv[optind]);
+        return 2;
+    }
+    if (o.train_steps && !o.screenshot_path) {
+        cli_error(NULL, "--train-steps goes with --screenshot");
+        return 2;
+    }
+    return app_run(&o);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        /* The window comes with the next step; until then, say what there is. */
-        fputs(usage, stdout);
-        return 0;
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+            printf("digitpad %s\n", DP_VERSION);
+            return 0;
+        }
+        return run_window(argc, argv);
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("digitpad %s\n", DP_VERSION);
         return 0;
     }
     if (strcmp(cmd, "train") == 0) return cli_train(argc - 1, argv + 1);

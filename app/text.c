@@ -1,0 +1,378 @@
+/* Text with SDL2_ttf: finding the font (DIGITPAD_FONT, fontconfig, known
+ * paths), opening it at four sizes for the current scale, and a small cache
+ * of rendered strings. Strings are rendered white once and tinted with the
+ * texture colour modulation, so a label drawn in several colours (hover,
+ * disabled) costs one texture. Entries unused for CACHE_IDLE_FRAMES frames
+ * are dropped; when the cache is full the least recently used one goes. */
+#include "text.h"
+
+#include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CACHE_MAX 384
+#define CACHE_IDLE_FRAMES 120
+#define PATH_MAX_LEN 4096
+
+static const int BASE_PX[FONT_COUNT] = {12, 15, 22, 72};
+
+typedef struct {
+    char *s;              /* the string (owned); NULL = free slot */
+    uint32_t hash;
+    int font;
+    SDL_Texture *tex;     /* NULL if rendering failed: remembered, not retried */
+    int w, h;
+    uint64_t last_used;   /* frame number */
+} cache_entry;
+
+struct ui_text {
+    SDL_Renderer *r;
+    char path[PATH_MAX_LEN];
+    float scale;
+    TTF_Font *font[FONT_COUNT];
+    cache_entry cache[CACHE_MAX];
+    int used;             /* entries in use (slots may have holes) */
+    uint64_t frame;
+};
+
+/* ---- finding the font ----------------------------------------------------- */
+
+/* A regular file we can open and read a byte from. */
+static int readable_file(const char *path)
+{
+    struct stat st;
+    if (!path || !*path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    int ok = fgetc(f) != EOF;
+    fclose(f);
+    return ok;
+}
+
+/* fontconfig's best match for "DejaVu Sans" (which may be another family if
+ * DejaVu is missing: any scalable font beats no text). 0 on success. */
+static int fontconfig_match(char *path, size_t size, char *why, size_t why_size)
+{
+    snprintf(why, why_size, "fontconfig found no match for \"DejaVu Sans\"");
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (!config) {
+        snprintf(why, why_size, "fontconfig could not load its configuration");
+        return -1;
+    }
+    int rc = -1;
+    FcPattern *pat = FcNameParse((const FcChar8 *)"DejaVu Sans");
+    if (pat) {
+        FcConfigSubstitute(config, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult result = FcResultNoMatch;
+        FcPattern *match = FcFontMatch(config, pat, &result);
+        FcChar8 *file = NULL;
+        if (match && result == FcResultMatch && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+            file) {
+            if (!readable_file((const char *)file)) {
+                snprintf(why, why_size, "fontconfig's match %s is not a readable file", (const char *)file);
+            } else if (strlen((const char *)file) >= size) {
+                snprintf(why, why_size, "fontconfig's match has too long a path");
+            } else {
+                snprintf(path, size, "%s", (const char *)file);
+                rc = 0;
+            }
+        }
+        if (match) FcPatternDestroy(match);
+        FcPatternDestroy(pat);
+    }
+    FcConfigDestroy(config);
+    return rc;
+}
+
+int text_find_font(char *path, size_t size, char *err, size_t err_size)
+{
+    char dummy[1];
+    if (!err || err_size == 0) {
+        err = dummy;
+        err_size = sizeof dummy;
+    }
+    err[0] = '\0';
+    if (!path || size == 0) {
+        snprintf(err, err_size, "no room for the font path");
+        return -1;
+    }
+    path[0] = '\0';
+
+    const char *env = getenv("DIGITPAD_FONT");
+    if (env && *env) {
+        if (!readable_file(env)) {
+            snprintf(err, err_size, "DIGITPAD_FONT=%s is not a readable font file; fix the path or unset it", env);
+            return -1;
+        }
+        if (strlen(env) >= size) {
+            snprintf(err, err_size, "DIGITPAD_FONT path is too long");
+            return -1;
+        }
+        snprintf(path, size, "%s", env);
+        return 0;
+    }
+
+    char why[PATH_MAX_LEN + 64];
+    if (fontconfig_match(path, size, why, sizeof why) == 0) return 0;
+
+    /* Debian/Ubuntu first (fonts-dejavu-core), then Arch, Fedora, others. */
+    static const char *known[] = {
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/local/share/fonts/DejaVuSans.ttf",
+    };
+    int too_long = 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (!readable_file(known[i])) continue;
+        if (strlen(known[i]) >= size) {
+            too_long = 1;
+            continue;
+        }
+        snprintf(path, size, "%s", known[i]);
+        return 0;
+    }
+    if (too_long) {
+        snprintf(err, err_size, "no room for the font path (%zu bytes)", size);
+        return -1;
+    }
+    snprintf(err, err_size,
+             "no font found: DIGITPAD_FONT is unset, %s, and %s is missing; "
+             "install one (apt-get install fonts-dejavu-core) or set DIGITPAD_FONT=/path/to/font.ttf",
+             why, known[0]);
+    return -1;
+}
+
+/* ---- fonts and sizes ------------------------------------------------------ */
+
+static float sane_scale(float scale)
+{
+    if (!(scale > 0) || !isfinite(scale)) return 1.0f;
+    return scale < 0.25f ? 0.25f : scale > 8.0f ? 8.0f : scale;
+}
+
+static int font_px(int f, float scale)
+{
+    int px = (int)lroundf((float)BASE_PX[f] * scale);
+    return px < 6 ? 6 : px > 576 ? 576 : px;
+}
+
+/* Opens the four sizes into fonts[]; all or nothing. */
+static int open_fonts(const char *path, float scale, TTF_Font **fonts, char *err, size_t err_size)
+{
+    for (int f = 0; f < FONT_COUNT; f++) {
+        fonts[f] = TTF_OpenFont(path, font_px(f, scale));
+        if (!fonts[f]) {
+            if (err && err_size)
+                snprintf(err, err_size, "cannot open font %s at %d px: %s", path, font_px(f, scale), TTF_GetError());
+            for (int g = 0; g < f; g++) TTF_CloseFont(fonts[g]);
+            return -1;
+        }
+        /* Light hinting keeps DejaVu's shapes while snapping to the pixel
+         * grid vertically: crisper than none, rounder than full. */
+        TTF_SetFontHinting(fonts[f], TTF_HINTING_LIGHT);
+    }
+    return 0;
+}
+
+static void close_fonts(TTF_Font **fonts)
+{
+    for (int f = 0; f < FONT_COUNT; f++) {
+        if (fonts[f]) TTF_CloseFont(fonts[f]);
+        fonts[f] = NULL;
+    }
+}
+
+/* ---- cache ---------------------------------------------------------------- */
+
+static uint32_t hash_str(const char *s, int font)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)font;   /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void entry_free(ui_text *t, cache_entry *e)
+{
+    if (!e->s) return;
+    if (e->tex) SDL_DestroyTexture(e->tex);
+    free(e->s);
+    memset(e, 0, sizeof *e);
+    t->used--;
+}
+
+static void cache_clear(ui_text *t)
+{
+    for (int i = 0; i < CACHE_MAX; i++) entry_free(t, &t->cache[i]);
+    t->used = 0;
+}
+
+/* The entry for s in font f, rendered on a miss. NULL only if out of memory. */
+static cache_entry *cache_get(ui_text *t, int f, const char *s)
+{
+    uint32_t h = hash_str(s, f);
+    int free_slot = -1, lru = -1;
+    for (int i = 0; i < CACHE_MAX; i++) {
+        cache_entry *e = &t->cache[i];
+        if (!e->s) {
+            if (free_slot < 0) free_slot = i;
+            continue;
+        }
+        if (e->hash == h && e->font == f && strcmp(e->s, s) == 0) {
+            e->last_used = t->frame;
+            return e;
+        }
+        if (lru < 0 || e->last_used < t->cache[lru].last_used) lru = i;
+    }
+    if (free_slot < 0) {   /* full: the least recently used one goes */
+        entry_free(t, &t->cache[lru]);
+        free_slot = lru;
+    }
+    cache_entry *e = &t->cache[free_slot];
+    size_t len = strlen(s);
+    e->s = malloc(len + 1);
+    if (!e->s) return NULL;
+    memcpy(e->s, s, len + 1);
+    e->hash = h;
+    e->font = f;
+    e->last_used = t->frame;
+    t->used++;
+
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *surf = t->font[f] ? TTF_RenderUTF8_Blended(t->font[f], s, white) : NULL;
+    if (surf) {
+        e->tex = SDL_CreateTextureFromSurface(t->r, surf);
+        if (e->tex) {
+            SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+            e->w = surf->w;
+            e->h = surf->h;
+        }
+        SDL_FreeSurface(surf);
+    }
+    return e;
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+ui_text *text_create(SDL_Renderer *r, const char *font_path, float scale, char *err, size_t err_size)
+{
+    if (err && err_size) err[0] = '\0';
+    if (!r || !font_path || !*font_path) {
+        if (err && err_size) snprintf(err, err_size, "text_create: no renderer or no font path");
+        return NULL;
+    }
+    if (strlen(font_path) >= PATH_MAX_LEN) {
+        if (err && err_size) snprintf(err, err_size, "font path too long: %.64s...", font_path);
+        return NULL;
+    }
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        if (err && err_size) snprintf(err, err_size, "cannot start SDL_ttf: %s", TTF_GetError());
+        return NULL;
+    }
+    ui_text *t = calloc(1, sizeof *t);
+    if (!t) {
+        if (err && err_size) snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    t->r = r;
+    snprintf(t->path, sizeof t->path, "%s", font_path);
+    t->scale = sane_scale(scale);
+    if (open_fonts(t->path, t->scale, t->font, err, err_size) != 0) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void text_free(ui_text *t)
+{
+    if (!t) return;
+    cache_clear(t);
+    close_fonts(t->font);
+    free(t);
+}
+
+void text_set_scale(ui_text *t, float scale)
+{
+    if (!t) return;
+    scale = sane_scale(scale);
+    if (fabsf(scale - t->scale) < 1e-3f) return;
+    TTF_Font *fonts[FONT_COUNT];
+    /* Keep the old fonts if the new sizes cannot be opened. */
+    if (open_fonts(t->path, scale, fonts, NULL, 0) != 0) return;
+    cache_clear(t);
+    close_fonts(t->font);
+    memcpy(t->font, fonts, sizeof fonts);
+    t->scale = scale;
+}
+
+static int valid_font(ui_text *t, font_size f) { return t && (int)f >= 0 && f < FONT_COUNT && t->font[f]; }
+
+int text_draw(ui_text *t, font_size f, const char *s, int x, int y, SDL_Color c, int align)
+{
+    if (!valid_font(t, f) || !s || !*s) return 0;
+    cache_entry *e = cache_get(t, f, s);
+    if (!e || !e->tex) return 0;
+    int h_align = align & 3, v_align = align & 12;
+    SDL_Rect dst = {x, y, e->w, e->h};
+    if (h_align == TEXT_CENTER) dst.x -= e->w / 2;
+    else if (h_align == TEXT_RIGHT) dst.x -= e->w;
+    if (v_align == TEXT_MIDDLE) dst.y -= e->h / 2;
+    else if (v_align == TEXT_BOTTOM) dst.y -= e->h;
+    SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
+    SDL_SetTextureAlphaMod(e->tex, c.a);
+    SDL_RenderCopy(t->r, e->tex, NULL, &dst);
+    return e->w;
+}
+
+int text_drawf(ui_text *t, font_size f, int x, int y, SDL_Color c, int align, const char *fmt, ...)
+{
+    if (!fmt) return 0;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) return 0;
+    if ((size_t)n >= sizeof buf) {
+        /* Truncated: do not leave half a UTF-8 sequence at the end. */
+        size_t len = sizeof buf - 1;
+        while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80) len--;
+        if (len > 0 && ((unsigned char)buf[len - 1] & 0x80)) len--;   /* the lead byte */
+        buf[len] = '\0';
+    }
+    return text_draw(t, f, buf, x, y, c, align);
+}
+
+int text_width(ui_text *t, font_size f, const char *s)
+{
+    if (!valid_font(t, f) || !s || !*s) return 0;
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(t->font[f], s, &w, &h) != 0) return 0;
+    return w;
+}
+
+int text_height(ui_text *t, font_size f)
+{
+    if (!valid_font(t, f)) return 0;
+    return TTF_FontHeight(t->font[f]);
+}
+
+void text_end_frame(ui_text *t)
+{
+    if (!t) return;
+    t->frame++;
+    if (t->used == 0) return;
+    for (int i = 0; i < CACHE_MAX; i++) {
+        cache_entry *e = &t->cache[i];
+        if (e->s && t->frame - e->last_used > CACHE_IDLE_FRAMES) entry_free(t, e);
+    }
+}

@@ -1,0 +1,372 @@
+#include "trainer.h"
+#include "common.h"
+#include "mnist.h"
+#include "pace.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define PUBLISH_INTERVAL 0.1     /* seconds between weight snapshots */
+#define WAKE_INTERVAL 0.016      /* at most one wake-up event per frame */
+#define HELDOUT_IMAGES 1000      /* live accuracy on a fixed test subset */
+#define HELDOUT_EVERY 100        /* steps between live accuracy points */
+
+struct trainer {
+    SDL_Thread *thread;
+    SDL_mutex *lock;
+    SDL_cond *wake_worker;
+    Uint32 wake_event;
+    atomic_int stop;             /* the running job should stop */
+    int quit;                    /* the worker should exit (under lock) */
+
+    /* The next job, handed over under lock. */
+    job_kind pending;
+    dp_arch arch;
+    dp_net *from;                /* copy of the starting weights, or NULL */
+    dp_train_cfg cfg;
+    char mnist_dir[4096];
+
+    /* Published state, under lock. */
+    trainer_status status;
+    train_curves curves;
+    dp_net *snapshot;            /* latest published weights */
+    unsigned snapshot_version;
+    eval_result eval;
+    unsigned eval_version;
+    int busy;
+
+    /* Worker-only state. */
+    dp_dataset train_set, test_set, heldout;
+    int data_loaded;
+    char data_dir[4096];
+    chart_ema ema;
+    throttle publish, wake;
+    dp_exec *heldout_exec;
+};
+
+void train_curves_init(train_curves *c)
+{
+    chart_series_init(&c->loss);
+    chart_series_init(&c->loss_smooth);
+    chart_series_init(&c->heldout);
+    chart_series_init(&c->test);
+}
+
+void train_curves_clear(train_curves *c)
+{
+    chart_series_clear(&c->loss);
+    chart_series_clear(&c->loss_smooth);
+    chart_series_clear(&c->heldout);
+    chart_series_clear(&c->test);
+}
+
+void train_curves_free(train_curves *c)
+{
+    chart_series_free(&c->loss);
+    chart_series_free(&c->loss_smooth);
+    chart_series_free(&c->heldout);
+    chart_series_free(&c->test);
+}
+
+static void wake_window(trainer *tr, int force)
+{
+    if (!throttle_ready(&tr->wake, dp_now(), force)) return;
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = tr->wake_event;
+    SDL_PushEvent(&ev);   /* thread-safe */
+}
+
+static void set_phase(trainer *tr, job_phase phase, const char *message)
+{
+    SDL_LockMutex(tr->lock);
+    tr->status.phase = phase;
+    if (message) snprintf(tr->status.message, sizeof tr->status.message, "%s", message);
+    SDL_UnlockMutex(tr->lock);
+    wake_window(tr, 1);
+}
+
+/* Loads MNIST once per folder; later runs reuse it. */
+static int ensure_data(trainer *tr, const char *dir)
+{
+    if (tr->data_loaded && strcmp(dir, tr->data_dir) == 0) return 0;
+    dp_dataset_free(&tr->train_set);
+    dp_dataset_free(&tr->test_set);
+    tr->data_loaded = 0;
+    if (dp_mnist_load(&tr->train_set, dir, "train") != 0 || dp_mnist_load(&tr->test_set, dir, "t10k") != 0)
+        return -1;
+    tr->heldout = tr->test_set;   /* a view: the first HELDOUT_IMAGES test images */
+    tr->heldout.n = tr->test_set.n < HELDOUT_IMAGES ? tr->test_set.n : HELDOUT_IMAGES;
+    snprintf(tr->data_dir, sizeof tr->data_dir, "%s", dir);
+    tr->data_loaded = 1;
+    return 0;
+}
+
+static void publish_weights(trainer *tr, const dp_net *net)
+{
+    SDL_LockMutex(tr->lock);
+    if (tr->snapshot && tr->snapshot->n_params == net->n_params) {
+        dp_net_copy_params(tr->snapshot, net);
+        tr->snapshot_version++;
+    }
+    SDL_UnlockMutex(tr->lock);
+}
+
+static int on_progress(const dp_train_progress *p, const dp_net *net, void *user)
+{
+    trainer *tr = user;
+    float smooth = chart_ema_add(&tr->ema, (float)p->loss);
+    double heldout = NAN;
+    if (p->step % HELDOUT_EVERY < (long)tr->cfg.log_every || p->epoch_done || p->step == p->total_steps)
+        heldout = dp_evaluate(tr->heldout_exec, net, &tr->heldout, NULL);
+    SDL_LockMutex(tr->lock);
+    tr->status.progress = *p;
+    chart_series_add(&tr->curves.loss, (float)p->step, (float)p->loss);
+    chart_series_add(&tr->curves.loss_smooth, (float)p->step, smooth);
+    if (!isnan(heldout)) chart_series_add(&tr->curves.heldout, (float)p->step, (float)heldout);
+    if (!isnan(p->test_acc)) {
+        chart_series_add(&tr->curves.test, (float)p->step, (float)p->test_acc);
+        tr->status.last_test_acc = p->test_acc;
+    }
+    SDL_UnlockMutex(tr->lock);
+    if (throttle_ready(&tr->publish, dp_now(), p->epoch_done)) publish_weights(tr, net);
+    wake_window(tr, p->epoch_done);
+    return atomic_load(&tr->stop);
+}
+
+static void run_train(trainer *tr)
+{
+    set_phase(tr, PHASE_LOADING, "loading MNIST");
+    if (ensure_data(tr, tr->mnist_dir) != 0) {
+        set_phase(tr, PHASE_FAILED, dp_error());
+        return;
+    }
+    dp_net *net = dp_net_create(&tr->arch);
+    dp_trainer *t = NULL;
+    if (!net) goto fail;
+    if (tr->from) dp_net_copy_params(net, tr->from);
+    else dp_net_init(net, tr->cfg.seed);
+    if (!(tr->heldout_exec = dp_exec_create(net, 250, tr->cfg.threads))) goto fail;
+    if (!(t = dp_trainer_create(net, &tr->cfg, NULL, &tr->train_set, &tr->test_set))) goto fail;
+    tr->ema = (chart_ema){.alpha = 0.05f};
+    throttle_init(&tr->publish, PUBLISH_INTERVAL);
+    set_phase(tr, PHASE_RUNNING, "training");
+    publish_weights(tr, net);
+    int rc = dp_trainer_run(t, &tr->stop, on_progress, tr);
+    publish_weights(tr, net);
+    if (rc < 0) goto fail;
+    set_phase(tr, rc == 1 ? PHASE_STOPPED : PHASE_DONE, rc == 1 ? "stopped" : "finished");
+    goto done;
+fail:
+    set_phase(tr, PHASE_FAILED, dp_error());
+done:
+    dp_trainer_free(t);
+    dp_exec_free(tr->heldout_exec);
+    tr->heldout_exec = NULL;
+    dp_net_free(net);
+}
+
+static void run_eval(trainer *tr)
+{
+    set_phase(tr, PHASE_LOADING, "loading MNIST");
+    if (ensure_data(tr, tr->mnist_dir) != 0) {
+        set_phase(tr, PHASE_FAILED, dp_error());
+        return;
+    }
+    set_phase(tr, PHASE_RUNNING, "evaluating");
+    dp_exec *ex = dp_exec_create(tr->from, 250, tr->cfg.threads);
+    if (!ex) {
+        set_phase(tr, PHASE_FAILED, dp_error());
+        return;
+    }
+    eval_result r;
+    double t0 = dp_now();
+    r.accuracy = dp_evaluate(ex, tr->from, &tr->test_set, r.confusion);
+    r.seconds = dp_now() - t0;
+    dp_exec_free(ex);
+    SDL_LockMutex(tr->lock);
+    tr->eval = r;
+    tr->eval_version++;
+    SDL_UnlockMutex(tr->lock);
+    set_phase(tr, PHASE_DONE, "evaluated");
+}
+
+static int worker_main(void *arg)
+{
+    trainer *tr = arg;
+    /* Training yields to the window: a nicer priority, inherited by the
+     * pool threads the trainer creates. */
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 5);
+    SDL_LockMutex(tr->lock);
+    for (;;) {
+        while (tr->pending == JOB_IDLE && !tr->quit) SDL_CondWait(tr->wake_worker, tr->lock);
+        if (tr->quit) break;
+        job_kind job = tr->pending;
+        tr->pending = JOB_IDLE;
+        SDL_UnlockMutex(tr->lock);
+        if (job == JOB_TRAIN) run_train(tr);
+        else run_eval(tr);
+        SDL_LockMutex(tr->lock);
+        dp_net_free(tr->from);
+        tr->from = NULL;
+        tr->busy = 0;
+    }
+    SDL_UnlockMutex(tr->lock);
+    return 0;
+}
+
+trainer *trainer_create(Uint32 wake_event)
+{
+    trainer *tr = calloc(1, sizeof *tr);
+    if (!tr) return NULL;
+    tr->wake_event = wake_event;
+    throttle_init(&tr->wake, WAKE_INTERVAL);
+    tr->lock = SDL_CreateMutex();
+    tr->wake_worker = SDL_CreateCond();
+    train_curves_init(&tr->curves);
+    tr->status.last_test_acc = NAN;
+    if (tr->lock && tr->wake_worker) tr->thread = SDL_CreateThread(worker_main, "trainer", tr);
+    if (!tr->thread) {
+        trainer_free(tr);
+        return NULL;
+    }
+    return tr;
+}
+
+void trainer_free(trainer *tr)
+{
+    if (!tr) return;
+    if (tr->thread) {
+        atomic_store(&tr->stop, 1);
+        SDL_LockMutex(tr->lock);
+        tr->quit = 1;
+        SDL_CondSignal(tr->wake_worker);
+        SDL_UnlockMutex(tr->lock);
+        SDL_WaitThread(tr->thread, NULL);
+    }
+    dp_net_free(tr->from);
+    dp_net_free(tr->snapshot);
+    train_curves_free(&tr->curves);
+    dp_dataset_free(&tr->train_set);
+    dp_dataset_free(&tr->test_set);
+    if (tr->wake_worker) SDL_DestroyCond(tr->wake_worker);
+    if (tr->lock) SDL_DestroyMutex(tr->lock);
+    free(tr);
+}
+
+/* Hands a job to the worker; fails if one is running. */
+static int post_job(trainer *tr, job_kind kind, const dp_arch *arch, const dp_net *from,
+                    const dp_train_cfg *cfg, const char *mnist_dir)
+{
+    SDL_LockMutex(tr->lock);
+    if (tr->busy) {
+        SDL_UnlockMutex(tr->lock);
+        return -1;
+    }
+    dp_net *copy = NULL, *snap = NULL;
+    if (from && !(copy = dp_net_create(&from->arch))) goto fail;
+    if (copy) dp_net_copy_params(copy, from);
+    if (kind == JOB_TRAIN && !(snap = dp_net_create(arch))) goto fail;
+    tr->from = copy;
+    tr->arch = *arch;
+    tr->cfg = *cfg;
+    snprintf(tr->mnist_dir, sizeof tr->mnist_dir, "%s", mnist_dir);
+    if (kind == JOB_TRAIN) {
+        dp_net_free(tr->snapshot);
+        tr->snapshot = snap;
+        train_curves_clear(&tr->curves);
+        memset(&tr->status.progress, 0, sizeof tr->status.progress);
+        tr->status.last_test_acc = NAN;
+    }
+    tr->status.kind = kind;
+    tr->status.phase = PHASE_LOADING;
+    tr->status.message[0] = 0;
+    tr->pending = kind;
+    tr->busy = 1;
+    atomic_store(&tr->stop, 0);
+    SDL_CondSignal(tr->wake_worker);
+    SDL_UnlockMutex(tr->lock);
+    return 0;
+fail:
+    dp_net_free(copy);
+    SDL_UnlockMutex(tr->lock);
+    return -1;
+}
+
+int trainer_start_train(trainer *tr, const dp_arch *arch, const dp_net *from, const dp_train_cfg *cfg,
+                        const char *mnist_dir)
+{
+    return post_job(tr, JOB_TRAIN, arch, from, cfg, mnist_dir);
+}
+
+int trainer_start_eval(trainer *tr, const dp_net *net, const char *mnist_dir)
+{
+    dp_train_cfg cfg = dp_train_defaults();
+    return post_job(tr, JOB_EVAL, &net->arch, net, &cfg, mnist_dir);
+}
+
+void trainer_request_stop(trainer *tr) { atomic_store(&tr->stop, 1); }
+
+int trainer_busy(trainer *tr)
+{
+    SDL_LockMutex(tr->lock);
+    int busy = tr->busy;
+    SDL_UnlockMutex(tr->lock);
+    return busy;
+}
+
+void trainer_get_status(trainer *tr, trainer_status *out)
+{
+    SDL_LockMutex(tr->lock);
+    *out = tr->status;
+    SDL_UnlockMutex(tr->lock);
+}
+
+static int append_from(chart_series *dst, const chart_series *src)
+{
+    int added = 0;
+    if (dst->n > src->n) chart_series_clear(dst);   /* a new run began */
+    for (int i = dst->n; i < src->n; i++, added++) chart_series_add(dst, src->x[i], src->y[i]);
+    return added;
+}
+
+int trainer_sync_curves(trainer *tr, train_curves *dst)
+{
+    SDL_LockMutex(tr->lock);
+    int n = append_from(&dst->loss, &tr->curves.loss);
+    append_from(&dst->loss_smooth, &tr->curves.loss_smooth);
+    append_from(&dst->heldout, &tr->curves.heldout);
+    append_from(&dst->test, &tr->curves.test);
+    SDL_UnlockMutex(tr->lock);
+    return n;
+}
+
+int trainer_take_weights(trainer *tr, dp_net *dst, unsigned *seen)
+{
+    int copied = 0;
+    SDL_LockMutex(tr->lock);
+    if (tr->snapshot && tr->snapshot_version != *seen && dst->n_params == tr->snapshot->n_params) {
+        dp_net_copy_params(dst, tr->snapshot);
+        *seen = tr->snapshot_version;
+        copied = 1;
+    }
+    SDL_UnlockMutex(tr->lock);
+    return copied;
+}
+
+int trainer_take_eval(trainer *tr, eval_result *out, unsigned *seen)
+{
+    int fresh = 0;
+    SDL_LockMutex(tr->lock);
+    if (tr->eval_version != *seen) {
+        *out = tr->eval;
+        *seen = tr->eval_version;
+        fresh = 1;
+    }
+    SDL_UnlockMutex(tr->lock);
+    return fresh;
+}

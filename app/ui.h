@@ -1,0 +1,55 @@
+/* Immediate-mode widgets and drawing helpers: each frame the scene calls
+ * ui_button() and friends, which draw themselves and report clicks from the
+ * mouse state the event loop collected. */
+#ifndef DP_UI_H
+#define DP_UI_H
+
+#include <SDL.h>
+
+#include "layout.h"
+#include "text.h"
+
+typedef struct {
+    SDL_Renderer *r;
+    ui_text *text;
+    float scale;
+    int mouse_x, mouse_y;      /* output pixels */
+    int mouse_in;              /* the pointer is over the window */
+    int down;                  /* left button held */
+    int clicked;               /* left button went down this frame */
+    int released;              /* left button went up this frame */
+    int active;                /* widget that took the press (0: none) */
+    int hot;                   /* widget under the pointer this frame */
+    int hover_id;              /* widget hovered since hover_since (tooltips) */
+    double hover_since, now;
+    const char *tip;           /* tooltip to draw at the end of the frame */
+    ui_rect tip_anchor;
+    int blocked;               /* a modal dialog is open: widgets below are inert */
+} ui_ctx;
+
+#define UI_TOOLTIP_DELAY 0.45  /* seconds of hovering before a tooltip shows */
+
+/* Called by the loop before and after drawing a frame. */
+void ui_begin_frame(ui_ctx *ui, double now);
+void ui_end_frame(ui_ctx *ui);
+/* Seconds until a pending tooltip appears, or a negative number. */
+double ui_tooltip_due(const ui_ctx *ui);
+
+/* A push button: returns 1 when clicked (pressed and released on it). */
+int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip, int enabled, int primary);
+/* A horizontal slider over [lo, hi]; returns 1 while the value changes. */
+int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, const char *tip);
+/* True if the pointer is over r and no modal blocks it. */
+int ui_hover(const ui_ctx *ui, ui_rect r);
+
+/* Drawing helpers. */
+void draw_fill(SDL_Renderer *r, ui_rect rc, SDL_Color c);
+void draw_frame(SDL_Renderer *r, ui_rect rc, SDL_Color c);
+void draw_round(SDL_Renderer *r, ui_rect rc, int radius, SDL_Color c);
+void draw_circle(SDL_Renderer *r, float cx, float cy, float radius, SDL_Color c);
+void draw_disc(SDL_Renderer *r, float cx, float cy, float radius, SDL_Color c);
+void draw_cross(SDL_Renderer *r, float cx, float cy, float arm, SDL_Color c);
+SDL_Color color_mix(SDL_Color a, SDL_Color b, float t);
+SDL_Rect to_sdl(ui_rect r);
+
+#endif

@@ -1,0 +1,686 @@
+/* The window: SDL set-up, the event loop, frame pacing, actions and
+ * screenshots. Rendering is in scene.c, dialogs in dialogs.c. */
+#include "app.h"
+#include "cli.h"
+#include "common.h"
+#include "model_io.h"
+#include "theme.h"
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define BRUSH_MIN 4.0f
+#define BRUSH_MAX 60.0f
+
+/* ---- status line --------------------------------------------------------- */
+
+void app_set_status(app *a, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof a->status, fmt, ap);
+    va_end(ap);
+    a->status_error = error;
+    a->status_time = dp_now();
+    a->dirty = 1;
+    if (error) fprintf(stderr, "digitpad: %s\n", a->status);
+}
+
+/* ---- the model ----------------------------------------------------------- */
+
+/* Makes net the model used for predictions (takes ownership). */
+static int adopt_net(app *a, dp_net *net, const char *name)
+{
+    dp_exec *ex = dp_exec_create(net, 1, 1);
+    if (!ex) {
+        dp_net_free(net);
+        return -1;
+    }
+    dp_exec_free(a->exec);
+    dp_net_free(a->net);
+    a->net = net;
+    a->exec = ex;
+    a->weights_version++;
+    app_copy_text(a->model_name, sizeof a->model_name, name);
+    a->dirty = 1;
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int app_load_model(app *a, const char *path)
+{
+    if (trainer_busy(a->tr)) {
+        app_set_status(a, 1, "cannot load a model while training or evaluating; stop it first");
+        return -1;
+    }
+    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
+    if (!net || adopt_net(a, net, base_name(path)) != 0) {
+        app_set_status(a, 1, "could not load model: %s", dp_error());
+        return -1;
+    }
+    a->model_unsaved = 0;
+    app_set_status(a, 0, "loaded %s (%ld parameters)", path, a->net->n_params);
+    return 0;
+}
+
+void app_models_dir(char *out, size_t size)
+{
+    char base[PATH_MAX];
+    app_user_data_dir(base, sizeof base);
+    if (snprintf(out, size, "%s/models", base) >= (int)size) app_copy_text(out, size, base);
+}
+
+void app_default_model_path(char *out, size_t size)
+{
+    char dir[PATH_MAX];
+    app_models_dir(dir, sizeof dir);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(out, size, "%s/digitpad-%s.model", dir, stamp);
+}
+
+/* mkdir -p for the folder that will hold path. */
+static void make_parent_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        mkdir(buf, 0755);
+        *p = '/';
+    }
+}
+
+int app_save_model(app *a, const char *path)
+{
+    make_parent_dirs(path);
+    char meta[512];
+    snprintf(meta, sizeof meta, "saved-by: digitpad %s window\nfrom: %s\n", DP_VERSION, a->model_name);
+    if (dp_model_save(path, a->net, meta, NULL) != 0) {
+        app_set_status(a, 1, "%s", dp_error());
+        return -1;
+    }
+    app_copy_text(a->model_name, sizeof a->model_name, base_name(path));
+    a->model_unsaved = 0;
+    app_set_status(a, 0, "saved %s", path);
+    return 0;
+}
+
+/* ---- actions ------------------------------------------------------------- */
+
+static int find_mnist_or_explain(app *a)
+{
+    char msg[PATH_MAX * 3];
+    if (app_find_mnist(NULL, a->mnist_dir, sizeof a->mnist_dir, msg, sizeof msg) == 0) return 0;
+    dialogs_message(a, "MNIST not found", msg);
+    app_set_status(a, 1, "%s", msg);
+    return -1;
+}
+
+void app_action_train(app *a)
+{
+    if (trainer_busy(a->tr) || find_mnist_or_explain(a) != 0) return;
+    dp_arch arch;
+    if (a->train_from_current) arch = a->net->arch;
+    else dp_arch_parse(&arch, "seed");
+    /* Predictions follow the trainer's network from its first step on. */
+    dp_net *fresh = dp_net_create(&arch);
+    if (!fresh) {
+        app_set_status(a, 1, "%s", dp_error());
+        return;
+    }
+    if (a->train_from_current) dp_net_copy_params(fresh, a->net);
+    else dp_net_init(fresh, a->train_cfg.seed);
+    const dp_net *from = a->train_from_current ? a->net : NULL;
+    if (trainer_start_train(a->tr, &arch, from, &a->train_cfg, a->mnist_dir) != 0) {
+        dp_net_free(fresh);
+        app_set_status(a, 1, "could not start training");
+        return;
+    }
+    adopt_net(a, fresh, a->train_from_current ? a->model_name : "training…");
+    train_curves_clear(&a->curves);
+    a->weights_seen = 0;
+    a->logged_points = 0;
+    a->model_unsaved = 1;
+    app_set_status(a, 0, "training on MNIST: %d epochs, batch %d, learning rate %g", a->train_cfg.epochs,
+                   a->train_cfg.batch, (double)a->train_cfg.lr);
+}
+
+void app_action_stop(app *a)
+{
+    if (!trainer_busy(a->tr)) return;
+    trainer_request_stop(a->tr);
+    app_set_status(a, 0, "stopping…");
+}
+
+void app_action_eval(app *a)
+{
+    if (trainer_busy(a->tr) || find_mnist_or_explain(a) != 0) return;
+    if (trainer_start_eval(a->tr, a->net, a->mnist_dir) == 0)
+        app_set_status(a, 0, "evaluating %s on the 10,000 MNIST test images…", a->model_name);
+}
+
+/* ---- prediction ------------------------------------------------------------ */
+
+static void log_prediction(const app *a)
+{
+    if (!a->opt.verbose) return;
+    if (a->has_digit) printf("predict\t%d\t", dp_argmax(a->probs, DP_CLASSES));
+    else printf("predict\t-\t");
+    for (int c = 0; c < DP_CLASSES; c++) printf(c ? " %.6f" : "%.6f", a->has_digit ? (double)a->probs[c] : 0.0);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* Re-predicts when the drawing or the weights changed: at most once a frame. */
+static void update_prediction(app *a)
+{
+    if (a->predicted_version == a->draw.version && a->predicted_weights == a->weights_version) return;
+    int rc = dp_strokes_to_input(a->input, a->canvas280, &a->draw.current, DP_BRUSH_AUTO, &a->prep);
+    a->has_digit = rc == 1;
+    if (a->has_digit) dp_net_predict(a->exec, a->net, a->input, 1, a->probs);
+    else memset(a->probs, 0, sizeof a->probs);
+    a->predicted_version = a->draw.version;
+    a->predicted_weights = a->weights_version;
+    a->dirty = 1;
+    log_prediction(a);
+}
+
+/* ---- the trainer's news -------------------------------------------------- */
+
+static void log_training(app *a)
+{
+    if (!a->opt.verbose) return;
+    const chart_series *loss = &a->curves.loss, *smooth = &a->curves.loss_smooth;
+    for (long i = a->logged_points; i < loss->n; i++)
+        printf("train\t%.0f\t%.6f\t%.6f\t%.0f\n", (double)loss->x[i], (double)loss->y[i],
+               (double)smooth->y[i < smooth->n ? i : smooth->n - 1], a->st.progress.img_per_s);
+    a->logged_points = loss->n;
+    fflush(stdout);
+}
+
+static void job_finished(app *a)
+{
+    if (a->opt.verbose) {
+        static const char *phase[] = {"idle", "loading", "running", "done", "stopped", "failed"};
+        printf("job\t%s\t%s\t%ld\n", a->st.kind == JOB_EVAL ? "eval" : "train", phase[a->st.phase],
+               a->st.progress.step);
+        fflush(stdout);
+    }
+    if (a->st.phase == PHASE_FAILED) {
+        app_set_status(a, 1, "%s", a->st.message);
+        return;
+    }
+    if (a->st.kind == JOB_EVAL) {
+        if (trainer_take_eval(a->tr, &a->eval, &a->eval_seen)) {
+            a->have_eval = 1;
+            dialogs_open(a, MODAL_EVAL);
+            app_set_status(a, 0, "%s: %.2f%% on the MNIST test set (%.1f s)", a->model_name,
+                           100 * a->eval.accuracy, a->eval.seconds);
+        }
+        return;
+    }
+    const dp_train_progress *p = &a->st.progress;
+    app_copy_text(a->model_name, sizeof a->model_name, "trained here");
+    if (isnan(a->st.last_test_acc))
+        app_set_status(a, 0, "training %s at step %ld; the window now uses this network",
+                       a->st.phase == PHASE_STOPPED ? "stopped" : "finished", p->step);
+    else
+        app_set_status(a, 0, "training %s at step %ld: %.2f%% on the MNIST test set; Save keeps it",
+                       a->st.phase == PHASE_STOPPED ? "stopped" : "finished", p->step, 100 * a->st.last_test_acc);
+}
+
+static void poll_trainer(app *a)
+{
+    trainer_get_status(a->tr, &a->st);
+    int busy = trainer_busy(a->tr);
+    if (a->st.kind == JOB_TRAIN) {
+        if (trainer_sync_curves(a->tr, &a->curves) > 0) a->dirty = 1;
+        if (trainer_take_weights(a->tr, a->net, &a->weights_seen)) a->weights_version++, a->dirty = 1;
+        log_training(a);
+    }
+    if (a->was_busy && !busy) job_finished(a);
+    if (busy != a->was_busy) a->dirty = 1;
+    a->was_busy = busy;
+}
+
+/* ---- screenshots ----------------------------------------------------------- */
+
+static int save_screenshot(app *a, const char *path)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(a->ren, &w, &h);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    int rc = -1;
+    if (s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0 &&
+        IMG_SavePNG(s, path) == 0)
+        rc = 0;
+    if (rc) app_set_status(a, 1, "could not save screenshot %s: %s", path, SDL_GetError());
+    else if (!a->opt.screenshot_path) app_set_status(a, 0, "saved screenshot %s", path);
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+static void screenshot_to_user_dir(app *a)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    app_user_data_dir(dir, sizeof dir);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "%s/screenshots/digitpad-%s.png", dir, stamp);
+    make_parent_dirs(path);
+    a->screenshot_pending = 0;
+    save_screenshot(a, path);
+}
+
+/* With --screenshot: is the picture the user asked for ready? */
+static int scripted_shot_ready(app *a)
+{
+    if (a->predicted_version != a->draw.version || a->predicted_weights != a->weights_version) return 0;
+    if (a->opt.train_steps <= 0 || a->train_failed) return 1;
+    if (trainer_busy(a->tr)) {
+        if (a->st.progress.step >= a->opt.train_steps) trainer_request_stop(a->tr);
+        return 0;
+    }
+    return a->st.kind == JOB_TRAIN && a->st.phase >= PHASE_DONE;
+}
+
+/* ---- layout and input ------------------------------------------------------ */
+
+/* Where the canvas and the buttons are, in window coordinates, for tests
+ * that drive the window with real mouse events. */
+static void log_geometry(const app *a)
+{
+    static const char *names[BTN_COUNT] = {
+        [BTN_TRAIN] = "train", [BTN_STOP] = "stop", [BTN_SETTINGS] = "settings", [BTN_EVAL] = "evaluate",
+        [BTN_SAVE] = "save", [BTN_LOAD] = "load", [BTN_UNDO] = "undo", [BTN_REDO] = "redo",
+        [BTN_CLEAR] = "clear", [BTN_HELP] = "help",
+    };
+    float d = a->density;
+    ui_rect c = a->lay.canvas;
+    printf("canvas\t%d\t%d\t%d\t%d\n", (int)(c.x / d), (int)(c.y / d), (int)(c.w / d), (int)(c.h / d));
+    for (int i = 0; i < BTN_COUNT; i++) {
+        ui_rect b = a->lay.buttons[i];
+        printf("button\t%s\t%d\t%d\t%d\t%d\n", names[i], (int)(b.x / d), (int)(b.y / d), (int)(b.w / d),
+               (int)(b.h / d));
+    }
+    fflush(stdout);
+}
+
+static void relayout(app *a)
+{
+    int ww, wh, ow, oh;
+    SDL_GetWindowSize(a->win, &ww, &wh);
+    SDL_GetRendererOutputSize(a->ren, &ow, &oh);
+    a->density = ww > 0 ? (float)ow / (float)ww : 1.0f;
+    layout_compute(&a->lay, ow, oh, a->density);
+    a->ui.scale = a->lay.scale;
+    text_set_scale(a->text, a->lay.scale);
+    a->dirty = 1;
+    if (a->opt.verbose) log_geometry(a);
+}
+
+static void pen_to(app *a, int px, int py, int begin)
+{
+    float cx, cy;
+    scene_window_to_canvas(a, px, py, &cx, &cy);
+    if (begin) drawing_begin_stroke(&a->draw, cx, cy);
+    else drawing_add_point(&a->draw, cx, cy);
+    a->dirty = 1;
+}
+
+static void set_brush(app *a, float b)
+{
+    a->brush = b < BRUSH_MIN ? BRUSH_MIN : b > BRUSH_MAX ? BRUSH_MAX : b;
+    a->dirty = 1;
+}
+
+static void handle_key(app *a, const SDL_KeyboardEvent *k)
+{
+    if (a->modal != MODAL_NONE && dialogs_key(a, k)) return;
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    int busy = trainer_busy(a->tr);
+    switch (k->keysym.sym) {
+    case SDLK_c: if (!ctrl) drawing_clear(&a->draw); break;
+    case SDLK_BACKSPACE:
+    case SDLK_DELETE: drawing_clear(&a->draw); break;
+    case SDLK_z: if (ctrl) shift ? drawing_redo(&a->draw) : drawing_undo(&a->draw); break;
+    case SDLK_y: if (ctrl) drawing_redo(&a->draw); break;
+    case SDLK_t: if (!busy) app_action_train(a); break;
+    case SDLK_ESCAPE: app_action_stop(a); break;
+    case SDLK_e: if (!busy) app_action_eval(a); break;
+    case SDLK_s: if (ctrl) dialogs_open(a, MODAL_SAVE); break;
+    case SDLK_o: if (ctrl) dialogs_open(a, MODAL_LOAD); break;
+    case SDLK_b: a->show_overlay = !a->show_overlay; break;
+    case SDLK_LEFTBRACKET: set_brush(a, a->brush - 2); break;
+    case SDLK_RIGHTBRACKET: set_brush(a, a->brush + 2); break;
+    case SDLK_F1:
+    case SDLK_QUESTION: dialogs_open(a, MODAL_HELP); break;
+    case SDLK_SLASH: if (shift) dialogs_open(a, MODAL_HELP); break;
+    case SDLK_F12: a->screenshot_pending = 1; break;
+    default: return;
+    }
+    a->dirty = 1;
+}
+
+static void handle_drop(app *a, char *file)
+{
+    size_t n = strlen(file);
+    if (n > 6 && strcmp(file + n - 6, ".model") == 0) {
+        app_load_model(a, file);
+    } else {
+        dp_strokes s;
+        dp_strokes_init(&s);
+        if (dp_strokes_load(&s, file) == 0 && drawing_replace(&a->draw, &s) == 0)
+            app_set_status(a, 0, "opened drawing %s", file);
+        else
+            app_set_status(a, 1, "could not open %s: %s", file, dp_error());
+        dp_strokes_free(&s);
+    }
+    SDL_free(file);
+}
+
+static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
+{
+    int px = (int)((float)b->x * a->density), py = (int)((float)b->y * a->density);
+    a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
+    if (b->button != SDL_BUTTON_LEFT) return;
+    a->ui.down = down;
+    if (down) a->ui.clicked = 1;
+    else a->ui.released = 1;
+    if (down && a->modal == MODAL_NONE && rect_contains(a->lay.canvas, px, py)) {
+        a->pen_down = 1;
+        SDL_CaptureMouse(SDL_TRUE);   /* keep the stroke when the pen leaves the window */
+        pen_to(a, px, py, 1);
+    } else if (!down && a->pen_down) {
+        a->pen_down = 0;
+        SDL_CaptureMouse(SDL_FALSE);
+        drawing_end_stroke(&a->draw);
+    }
+    a->dirty = 1;
+}
+
+static void handle_event(app *a, const SDL_Event *e)
+{
+    if (e->type == a->wake_event) {
+        a->dirty = 1;
+        return;
+    }
+    switch (e->type) {
+    case SDL_QUIT: a->quit = 1; break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) relayout(a);
+        else if (e->window.event == SDL_WINDOWEVENT_LEAVE) a->ui.mouse_in = 0;
+        a->dirty = 1;
+        break;
+    case SDL_MOUSEMOTION: {
+        int px = (int)((float)e->motion.x * a->density), py = (int)((float)e->motion.y * a->density);
+        a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
+        if (a->pen_down) pen_to(a, px, py, 0);
+        a->dirty = 1;
+        break;
+    }
+    case SDL_MOUSEBUTTONDOWN: handle_mouse_button(a, &e->button, 1); break;
+    case SDL_MOUSEBUTTONUP: handle_mouse_button(a, &e->button, 0); break;
+    case SDL_MOUSEWHEEL:
+        if (ui_hover(&a->ui, a->lay.canvas)) set_brush(a, a->brush + 2.0f * (float)e->wheel.y);
+        break;
+    case SDL_KEYDOWN: handle_key(a, &e->key); break;
+    case SDL_TEXTINPUT: if (a->modal != MODAL_NONE) dialogs_text(a, e->text.text), a->dirty = 1; break;
+    case SDL_DROPFILE: handle_drop(a, e->drop.file); break;
+    default: break;
+    }
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+static void render_frame(app *a)
+{
+    double t0 = dp_now();
+    ui_begin_frame(&a->ui, t0);
+    a->ui.blocked = a->modal != MODAL_NONE;
+    scene_draw(a);
+    a->ui.blocked = 0;
+    dialogs_draw(a);
+    ui_end_frame(&a->ui);
+    text_end_frame(a->text);
+    int scripted = a->opt.screenshot_path && scripted_shot_ready(a);
+    if (scripted && ++a->screenshot_frames >= 2) {   /* one settled frame first */
+        if (save_screenshot(a, a->opt.screenshot_path) != 0) a->opt.screenshot_path = NULL;
+        a->quit = 1;
+    } else if (a->screenshot_pending) {
+        screenshot_to_user_dir(a);
+    }
+    frame_stats_add(&a->frame_work, dp_now() - t0);
+    SDL_RenderPresent(a->ren);
+    double now = dp_now();
+    if (trainer_busy(a->tr) && a->last_present > 0) frame_stats_add(&a->frame_interval, now - a->last_present);
+    a->last_present = trainer_busy(a->tr) ? now : 0;
+    a->dirty = scripted;   /* keep going until the shot is taken */
+}
+
+static void log_frame_times(const app *a)
+{
+    if (!a->opt.verbose || !a->frame_work.n) return;
+    printf("frames\t%ld\twork_median_ms\t%.2f\twork_p99_ms\t%.2f", a->frame_work.total,
+           1000 * frame_stats_quantile(&a->frame_work, 0.5), 1000 * frame_stats_quantile(&a->frame_work, 0.99));
+    if (a->frame_interval.n)
+        printf("\ttraining_interval_median_ms\t%.2f\ttraining_interval_p99_ms\t%.2f",
+               1000 * frame_stats_quantile(&a->frame_interval, 0.5),
+               1000 * frame_stats_quantile(&a->frame_interval, 0.99));
+    printf("\n");
+    fflush(stdout);
+}
+
+/* How long the loop may sleep: long when idle, a frame while things move. */
+static int wait_timeout_ms(app *a)
+{
+    if (a->dirty) return 0;
+    if (a->opt.screenshot_path || trainer_busy(a->tr)) return 16;
+    double tip = ui_tooltip_due(&a->ui);
+    if (tip >= 0) return (int)(tip * 1000) + 1;
+    if (a->status[0] && dp_now() - a->status_time < 8.0) return 1000;
+    return 2000;
+}
+
+/* ---- start-up and shut-down ---------------------------------------------------- */
+
+static SDL_Surface *make_icon(void)
+{
+    enum { S = 64 };
+    SDL_Surface *icon = SDL_CreateRGBSurfaceWithFormat(0, S, S, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!icon) return NULL;
+    static float canvas[DP_CANVAS * DP_CANVAS];
+    dp_strokes s;
+    dp_strokes_init(&s);
+    const float seven[][2] = {{70, 70}, {210, 70}, {120, 225}};
+    dp_strokes_begin(&s);
+    for (int i = 0; i < 3; i++) dp_strokes_add_point(&s, seven[i][0], seven[i][1]);
+    dp_rasterize(canvas, &s, 34);
+    dp_strokes_free(&s);
+    Uint32 *px = icon->pixels;
+    int step = DP_CANVAS / S;   /* area-average 280 -> 64 (4×4 blocks of a 256 crop) */
+    for (int y = 0; y < S; y++)
+        for (int x = 0; x < S; x++) {
+            float sum = 0;
+            for (int dy = 0; dy < step; dy++)
+                for (int dx = 0; dx < step; dx++) sum += canvas[(12 + y * step + dy) * DP_CANVAS + 12 + x * step + dx];
+            float ink = sum / (float)(step * step);
+            int corner = (x < 8 || x > S - 9) && (y < 8 || y > S - 9);
+            float cx = x < 8 ? 8 - (float)x : x > S - 9 ? (float)x - (S - 9) : 0;
+            float cy = y < 8 ? 8 - (float)y : y > S - 9 ? (float)y - (S - 9) : 0;
+            Uint8 alpha = corner && cx * cx + cy * cy > 64 ? 0 : 255;
+            SDL_Color c = color_mix(THEME_PANEL, THEME_ACCENT, ink);
+            px[y * S + x] = (Uint32)alpha << 24 | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+        }
+    return icon;
+}
+
+static int load_initial_model(app *a)
+{
+    char path[PATH_MAX], msg[PATH_MAX * 4];
+    const char *chosen = a->opt.model_path;
+    if (!chosen && app_find_shipped_model(path, sizeof path, msg, sizeof msg) == 0) chosen = path;
+    if (chosen) {
+        dp_net *net = dp_model_load(chosen, NULL, NULL, NULL);
+        if (net && adopt_net(a, net, base_name(chosen)) == 0) return 0;
+        snprintf(msg, sizeof msg, "could not load model: %s", dp_error());
+    }
+    /* Fallback: an untrained network, so drawing and training still work. */
+    app_set_status(a, 1, "%s; using an untrained network (press Train)", msg);
+    dp_arch arch;
+    dp_arch_parse(&arch, "seed");
+    dp_net *net = dp_net_create(&arch);
+    if (!net) return -1;
+    dp_net_init(net, 1);
+    return adopt_net(a, net, "untrained");
+}
+
+static int create_window(app *a)
+{
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "digitpad: cannot open a window: %s (is a display available? the command-line "
+                        "tools work without one: digitpad --help)\n", SDL_GetError());
+        return -1;
+    }
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
+    a->win = SDL_CreateWindow("digitpad", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              a->opt.width, a->opt.height,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
+    if (!a->win) {
+        fprintf(stderr, "digitpad: cannot create the window: %s\n", SDL_GetError());
+        return -1;
+    }
+    SDL_SetWindowMinimumSize(a->win, 480, 360);
+    a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        fprintf(stderr, "digitpad: cannot create a renderer: %s\n", SDL_GetError());
+        return -1;
+    }
+    SDL_Surface *icon = make_icon();
+    if (icon) {
+        SDL_SetWindowIcon(a->win, icon);
+        SDL_FreeSurface(icon);
+    }
+    return 0;
+}
+
+static int open_fonts(app *a)
+{
+    char font[PATH_MAX], err[1024];
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "digitpad: cannot start SDL_ttf: %s\n", TTF_GetError());
+        return -1;
+    }
+    if (text_find_font(font, sizeof font, err, sizeof err) != 0 ||
+        !(a->text = text_create(a->ren, font, 1.0f, err, sizeof err))) {
+        fprintf(stderr, "digitpad: %s\n", err);
+        return -1;
+    }
+    a->ui.r = a->ren;
+    a->ui.text = a->text;
+    return 0;
+}
+
+static int app_init(app *a, const app_options *opt)
+{
+    memset(a, 0, sizeof *a);
+    a->opt = *opt;
+    a->brush = 18.0f;
+    a->train_cfg = dp_train_defaults();
+    a->train_cfg.log_every = 10;
+    drawing_init(&a->draw);
+    train_curves_init(&a->curves);
+    a->predicted_version = a->predicted_weights = (unsigned)-1;
+    if (create_window(a) != 0 || open_fonts(a) != 0) return -1;
+    a->wake_event = SDL_RegisterEvents(1);
+    if (a->wake_event == (Uint32)-1 || !(a->tr = trainer_create(a->wake_event))) {
+        fprintf(stderr, "digitpad: cannot start the training thread: %s\n", SDL_GetError());
+        return -1;
+    }
+    if (load_initial_model(a) != 0) {
+        fprintf(stderr, "digitpad: %s\n", dp_error());
+        return -1;
+    }
+    if (opt->strokes_path) {
+        dp_strokes s;
+        dp_strokes_init(&s);
+        int rc = dp_strokes_load(&s, opt->strokes_path);
+        if (rc == 0) drawing_replace(&a->draw, &s);
+        dp_strokes_free(&s);
+        if (rc != 0) {
+            fprintf(stderr, "digitpad: %s\n", dp_error());
+            return -1;
+        }
+    }
+    if (!a->status[0]) app_set_status(a, 0, "model %s — draw a digit; T trains, F1 shows the keys", a->model_name);
+    relayout(a);
+    SDL_ShowWindow(a->win);
+    if (opt->train_steps > 0) {
+        app_action_train(a);
+        if (!trainer_busy(a->tr)) a->train_failed = 1;   /* the message says why */
+    }
+    return 0;
+}
+
+static void app_quit(app *a)
+{
+    log_frame_times(a);
+    trainer_free(a->tr);   /* stops a running job and joins its thread */
+    train_curves_free(&a->curves);
+    drawing_free(&a->draw);
+    dp_exec_free(a->exec);
+    dp_net_free(a->net);
+    free(a->canvas_px);
+    if (a->canvas_tex) SDL_DestroyTexture(a->canvas_tex);
+    if (a->preview_tex) SDL_DestroyTexture(a->preview_tex);
+    text_free(a->text);
+    if (TTF_WasInit()) TTF_Quit();
+    if (a->ren) SDL_DestroyRenderer(a->ren);
+    if (a->win) SDL_DestroyWindow(a->win);
+    SDL_Quit();
+}
+
+int app_run(const app_options *opt)
+{
+    static app a;   /* large (the 280² canvas): not on the stack */
+    int rc = 1;
+    if (app_init(&a, opt) == 0) {
+        a.dirty = 1;
+        while (!a.quit) {
+            SDL_Event e;
+            if (SDL_WaitEventTimeout(&e, wait_timeout_ms(&a))) {
+                handle_event(&a, &e);
+                while (SDL_PollEvent(&e)) handle_event(&a, &e);
+            }
+            poll_trainer(&a);
+            update_prediction(&a);
+            if (a.dirty) render_frame(&a);
+        }
+        rc = (a.opt.screenshot_path || !opt->screenshot_path) ? 0 : 1;
+        if (opt->train_steps > 0 && (a.train_failed || a.st.phase == PHASE_FAILED)) rc = 1;
+    }
+    app_quit(&a);
+    return rc;
+}
