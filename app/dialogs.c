@@ -307,7 +307,7 @@ static void draw_eval(app *a)
     text_drawf(a->text, FONT_SMALL, x, y + (int)(32 * s), THEME_TEXT_DIM, TEXT_LEFT,
                "%s · 10,000 images · %.2f s", a->model_name, a->eval.seconds);
     /* Per-class accuracy bars on the left, the confusion matrix on the right. */
-    int by = y + (int)(70 * s), row = (int)(30 * s), bw = (int)(260 * s);
+    int by = y + (int)(86 * s), row = (int)(30 * s), bw = (int)(260 * s);
     text_draw(a->text, FONT_NORMAL, "per digit", x, by - (int)(6 * s), THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);
     for (int d = 0; d < 10; d++) {
         int total = 0;

@@ -367,7 +367,7 @@ static void draw_status(app *a)
 
 static void draw_tooltip(app *a)
 {
-    if (!a->ui.tip) return;
+    if (!a->ui.tip || a->modal != MODAL_NONE) return;
     int pad = a->lay.pad / 2;
     int w = text_width(a->text, FONT_SMALL, a->ui.tip) + 2 * pad, h = text_height(a->text, FONT_SMALL) + 2 * pad;
     ui_rect an = a->ui.tip_anchor;

@@ -152,7 +152,7 @@ static void run_train(trainer *tr)
     else dp_net_init(net, tr->cfg.seed);
     if (!(tr->heldout_exec = dp_exec_create(net, 250, tr->cfg.threads))) goto fail;
     if (!(t = dp_trainer_create(net, &tr->cfg, NULL, &tr->train_set, &tr->test_set))) goto fail;
-    tr->ema = (chart_ema){.alpha = 0.05f};
+    tr->ema = (chart_ema){.alpha = 0.1f};
     throttle_init(&tr->publish, PUBLISH_INTERVAL);
     set_phase(tr, PHASE_RUNNING, "training");
     publish_weights(tr, net);

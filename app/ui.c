@@ -144,7 +144,13 @@ int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip,
     SDL_Rect clip = to_sdl(rect_inset(r, 2));
     SDL_RenderSetClipRect(ui->r, &clip);
     int dy = pressed ? (int)ui->scale : 0;
-    text_draw(ui->text, FONT_NORMAL, label, r.x + r.w / 2, r.y + r.h / 2 + dy, fg, TEXT_CENTER | TEXT_MIDDLE);
+    /* A narrow window squeezes the buttons: fall back to the small font, and
+     * if even that does not fit, keep the label's start visible. */
+    font_size f = text_width(ui->text, FONT_NORMAL, label) <= r.w - 6 ? FONT_NORMAL : FONT_SMALL;
+    if (text_width(ui->text, f, label) <= r.w - 4)
+        text_draw(ui->text, f, label, r.x + r.w / 2, r.y + r.h / 2 + dy, fg, TEXT_CENTER | TEXT_MIDDLE);
+    else
+        text_draw(ui->text, f, label, r.x + 3, r.y + r.h / 2 + dy, fg, TEXT_LEFT | TEXT_MIDDLE);
     SDL_RenderSetClipRect(ui->r, NULL);
     note_tooltip(ui, id, r, tip);
     return clicked;

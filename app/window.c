@@ -293,16 +293,15 @@ static void screenshot_to_user_dir(app *a)
     save_screenshot(a, path);
 }
 
-/* With --screenshot: is the picture the user asked for ready? */
+/* With --screenshot: is the picture the user asked for ready? With
+ * --train-steps it is taken while training still runs, progress bar and all;
+ * quitting then stops the trainer. */
 static int scripted_shot_ready(app *a)
 {
     if (a->predicted_version != a->draw.version || a->predicted_weights != a->weights_version) return 0;
     if (a->opt.train_steps <= 0 || a->train_failed) return 1;
-    if (trainer_busy(a->tr)) {
-        if (a->st.progress.step >= a->opt.train_steps) trainer_request_stop(a->tr);
-        return 0;
-    }
-    return a->st.kind == JOB_TRAIN && a->st.phase >= PHASE_DONE;
+    if (a->st.kind != JOB_TRAIN) return 0;
+    return a->st.progress.step >= a->opt.train_steps || (!trainer_busy(a->tr) && a->st.phase >= PHASE_DONE);
 }
 
 /* ---- layout and input ------------------------------------------------------ */
@@ -561,6 +560,16 @@ static int create_window(app *a)
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "digitpad: cannot open a window: %s (is a display available? the command-line "
                         "tools work without one: digitpad --help)\n", SDL_GetError());
+        return -1;
+    }
+    /* Without a display SDL falls back to an invisible offscreen window; a
+     * user would see nothing happen, so say so — unless that was asked for
+     * (SDL_VIDEODRIVER) or only a screenshot is wanted. */
+    const char *driver = SDL_GetCurrentVideoDriver(), *wanted = SDL_getenv("SDL_VIDEODRIVER");
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) && !(wanted && *wanted) &&
+        !a->opt.screenshot_path) {
+        fprintf(stderr, "digitpad: no display found (DISPLAY and WAYLAND_DISPLAY are not set); the commands "
+                        "work without one: digitpad --help\n");
         return -1;
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
