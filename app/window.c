@@ -32,6 +32,10 @@ void app_set_status(app *a, int error, const char *fmt, ...)
     a->status_time = dp_now();
     a->dirty = 1;
     if (error) fprintf(stderr, "digitpad: %s\n", a->status);
+    if (a->opt.verbose) {
+        printf("status\t%s\t%s\n", error ? "error" : "ok", a->status);
+        fflush(stdout);
+    }
 }
 
 /* ---- the model ----------------------------------------------------------- */

@@ -199,7 +199,7 @@ def test_offscreen(tmp):
 
 def test_draw(tmp):
     with Xvfb() as x:
-        w = Window(x.display)
+        w = Window(x.display, env={"XDG_DATA_HOME": os.path.join(tmp, "data")})
         try:
             check(w.next_line("canvas", 20) is not None, "the window logs where its canvas is")
             check(w.find() is not None, "the window appears on the X display")
@@ -223,6 +223,28 @@ def test_draw(tmp):
             w.key("ctrl+y")
             f = w.settle()
             check(f is not None and f[1] == "-", f"Ctrl+Y clears it again: {f}")
+            # Save with Ctrl+S (the suggested path), then load a bad file and the saved one with Ctrl+O.
+            w.key("ctrl+s")
+            time.sleep(0.3)
+            w.key("Return")
+            f = w.next_line("status", 5, accept=lambda f: "saved" in f[2] or f[1] == "error")
+            check(f is not None and f[1] == "ok", f"Ctrl+S saves the model: {f}")
+            saved = f[2].split("saved ", 1)[1] if f and "saved " in f[2] else ""
+            check(saved.startswith(os.path.join(tmp, "data", "digitpad", "models")) and os.path.exists(saved),
+                  f"the model is saved in the user data folder: {saved!r}")
+            bad = os.path.join(tmp, "bad.model")
+            with open(bad, "wb") as fh:
+                fh.write(b"DGTPMODL" + b"\x01\x00\x00\x00" + b"junk" * 10)
+            for path, want in ((bad, "error"), (saved, "ok")):
+                w.key("ctrl+o")
+                time.sleep(0.3)
+                w.xdo("type", "--window", w.wid, "--delay", "5", path)
+                w.key("Return")
+                f = w.next_line("status", 5)
+                check(f is not None and f[1] == want, f"loading {os.path.basename(path)}: {f}")
+                if want == "error":
+                    check(f is not None and bad in f[2], f"the error names the file: {f}")
+                    w.key("Escape")
             # A resize moves the canvas and says where.
             w.xdo("windowsize", w.wid, "900", "700")
             f = w.next_line("canvas", 10)
