@@ -87,15 +87,20 @@ void app_models_dir(char *out, size_t size)
     if (snprintf(out, size, "%s/models", base) >= (int)size) app_copy_text(out, size, base);
 }
 
-void app_default_model_path(char *out, size_t size)
+/* "20261125-104757": names files so that they sort by time. */
+static void timestamp(char *out, size_t size)
 {
-    char dir[PATH_MAX];
-    app_models_dir(dir, sizeof dir);
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    strftime(out, size, "%Y%m%d-%H%M%S", &tm);
+}
+
+void app_default_model_path(char *out, size_t size)
+{
+    char dir[PATH_MAX], stamp[32];
+    app_models_dir(dir, sizeof dir);
+    timestamp(stamp, sizeof stamp);
     snprintf(out, size, "%s/digitpad-%s.model", dir, stamp);
 }
 
@@ -284,13 +289,9 @@ static int save_screenshot(app *a, const char *path)
 
 static void screenshot_to_user_dir(app *a)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 64];
+    char dir[PATH_MAX], path[PATH_MAX + 64], stamp[32];
     app_user_data_dir(dir, sizeof dir);
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    timestamp(stamp, sizeof stamp);
     snprintf(path, sizeof path, "%s/screenshots/digitpad-%s.png", dir, stamp);
     make_parent_dirs(path);
     a->screenshot_pending = 0;

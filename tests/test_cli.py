@@ -14,15 +14,9 @@ import sys
 import tempfile
 import time
 
+from dptest import check, find_mnist, report
+
 DIGITPAD = os.path.abspath(sys.argv[1])
-failures = 0
-
-
-def check(cond, msg):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", msg, file=sys.stderr)
 
 
 def run(*args, timeout=600, env=None):
@@ -214,20 +208,9 @@ def main():
         if mode == "basic":
             test_basic(tmp)
         else:
-            mnist = os.environ.get("DIGITPAD_MNIST", "")
-            if not mnist:   # like the program: the user data folder
-                data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-                mnist = os.path.join(data, "digitpad", "mnist")
-            if not any(os.path.exists(os.path.join(mnist, "t10k-labels-idx1-ubyte" + ext)) for ext in (".gz", "")):
-                if os.environ.get("CI", "") not in ("", "0", "false"):
-                    print("MNIST not found and CI is set: failing", file=sys.stderr)
-                    return 1
-                print("SKIP: MNIST not found (set DIGITPAD_MNIST)")
-                return 77
-            os.environ["DIGITPAD_MNIST"] = mnist
+            find_mnist()
             test_mnist(tmp)
-    print("cli %s: %s" % (mode, "all checks passed" if not failures else f"{failures} failed"))
-    return 1 if failures else 0
+    return report(f"cli {mode}")
 
 
 if __name__ == "__main__":

@@ -20,24 +20,10 @@ import tempfile
 import threading
 import time
 
+from dptest import check, find_mnist, report, skip_or_fail
+
 DIGITPAD = os.path.abspath(sys.argv[1])
-failures = 0
 
-
-def check(cond, msg):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", msg, file=sys.stderr)
-    return cond
-
-
-def skip_or_fail(why):
-    if os.environ.get("CI", "") not in ("", "0", "false"):
-        print(f"{why} and CI is set: failing", file=sys.stderr)
-        sys.exit(1)
-    print(f"SKIP: {why}")
-    sys.exit(77)
 
 
 # Digits as strokes in canvas coordinates (280x280).
@@ -255,9 +241,7 @@ def test_draw(tmp):
 
 
 def test_train(tmp):
-    mnist = os.environ.get("DIGITPAD_MNIST", "")
-    if not os.path.exists(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")):
-        skip_or_fail("MNIST not found (set DIGITPAD_MNIST)")
+    find_mnist()
     with Xvfb() as x:
         w = Window(x.display)
         try:
@@ -299,8 +283,7 @@ def main():
     mode = sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         {"offscreen": test_offscreen, "draw": test_draw, "train": test_train}[mode](tmp)
-    print(f"window {mode}: " + ("all checks passed" if not failures else f"{failures} failed"))
-    return 1 if failures else 0
+    return report(f"window {mode}")
 
 
 if __name__ == "__main__":
