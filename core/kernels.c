@@ -209,3 +209,21 @@ void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
         }
     }
 }
+
+double dp_kernels_core_peak_gflops(void)
+{
+#ifdef DP_HAVE_AVX2_KERNELS
+    if (dp_kernels_isa() != DP_ISA_AVX2) return 0.0;
+    dp_fma_probe_avx2(100000);   /* warm up: let the clock ramp */
+    double best = 0.0;
+    for (int r = 0; r < 5; r++) {
+        double t0 = dp_now();
+        double flops = dp_fma_probe_avx2(400000);
+        double g = flops / (dp_now() - t0) / 1e9;
+        if (g > best) best = g;
+    }
+    return best;
+#else
+    return 0.0;
+#endif
+}

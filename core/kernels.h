@@ -53,4 +53,9 @@ typedef void (*dp_microkernel_fn)(int kc, const float *Ap, const float *Bp,
 void dp_microkernel_avx2(int kc, const float *Ap, const float *Bp,
                          float beta, float *C, int ldc, int mr, int nr);
 
+/* Peak floating-point rate of one core for the selected ISA, measured with
+ * a short FMA loop (about 20 ms); 0 if the ISA has no probe. */
+double dp_kernels_core_peak_gflops(void);
+double dp_fma_probe_avx2(long iters);
+
 #endif

@@ -60,3 +60,22 @@ void dp_microkernel_avx2(int kc, const float *Ap, const float *Bp,
             for (int j = 0; j < nr; j++) c[j] = beta * c[j] + tile[i][j];
     }
 }
+
+/* Runs iters rounds of 12 independent 8-wide FMAs (enough in flight to fill
+ * both FMA pipes) and returns the flops done, so a caller timing it learns
+ * this core's achievable peak. The result depends on the loop, which the
+ * compiler cannot remove. */
+double dp_fma_probe_avx2(long iters)
+{
+    __m256 acc[12];
+    for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps((float)i * 1e-3f);
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < 12; i++) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    __m256 sum = acc[0];
+    for (int i = 1; i < 12; i++) sum = _mm256_add_ps(sum, acc[i]);
+    float out[8];
+    _mm256_storeu_ps(out, sum);
+    /* 12 FMAs of 8 lanes, 2 flops each; the sum keeps the loop alive. */
+    return (double)iters * 12 * 8 * 2 + (out[0] == 12345.0f ? 1 : 0);
+}

@@ -110,6 +110,7 @@ struct dp_exec {
     float *grads_out;
     int batch, n_slices;
     uint64_t seed;
+    dp_profile prof;            /* written by slice 0 only */
 };
 
 static void slice_free(slice *s)
@@ -202,6 +203,12 @@ void dp_exec_free(dp_exec *ex)
 
 int dp_exec_threads(const dp_exec *ex) { return ex->n_threads; }
 
+void dp_exec_profile(dp_exec *ex, dp_profile *out, int reset)
+{
+    if (out) *out = ex->prof;
+    if (reset) memset(&ex->prof, 0, sizeof ex->prof);
+}
+
 /* Images [first, first+count) of a batch of B split into n slices. */
 static void slice_range(int B, int n_slices, int t, int *first, int *count)
 {
@@ -213,7 +220,7 @@ static void slice_range(int B, int n_slices, int t, int *first, int *count)
 /* ---- forward and backward over one slice -------------------------------- */
 
 static const float *forward_slice(slice *s, const dp_net *net, const float *x, int n,
-                                  int training, uint64_t seed, long first_sample)
+                                  int training, uint64_t seed, long first_sample, dp_profile *prof)
 {
     const dp_arch *a = &net->arch;
     const float *cur = x;
@@ -229,6 +236,7 @@ static const float *forward_slice(slice *s, const dp_net *net, const float *x, i
         const dp_layer_info *L = &net->layer[l];
         const float *W = net->params + L->w_off, *bias = net->params + L->b_off;
         float *out = s->buf[l];
+        double t0 = prof ? dp_now() : 0.0;
         switch (L->spec.type) {
         case DP_LAYER_CONV:
             dp_conv_forward(out, s->col, cur, W, bias, n, L->in_h, L->in_w, L->in_c,
@@ -259,7 +267,9 @@ static const float *forward_slice(slice *s, const dp_net *net, const float *x, i
         s->out[l] = out;
         cur = out;
         writable = 1;
+        if (prof) prof->forward[l] += dp_now() - t0;
     }
+    if (prof) prof->passes++;
     return cur;
 }
 
@@ -270,7 +280,7 @@ static int first_layer_with_params(const dp_net *net)
     return net->n_layers;
 }
 
-static void backward_slice(slice *s, const dp_net *net, int n)
+static void backward_slice(slice *s, const dp_net *net, int n, dp_profile *prof)
 {
     float *dcur = s->dlogits;
     int stop = first_layer_with_params(net);
@@ -282,6 +292,7 @@ static void backward_slice(slice *s, const dp_net *net, int n)
         float *other = dcur == s->grad_a ? s->grad_b : s->grad_a;
         float *din = l > stop ? other : NULL;
         long count = n * L->in_size;
+        double t0 = prof ? dp_now() : 0.0;
         switch (L->spec.type) {
         case DP_LAYER_CONV:
             dp_conv_backward(din, grads + L->w_off, grads + L->b_off, s->col, s->dcol, dcur, in, W,
@@ -306,6 +317,7 @@ static void backward_slice(slice *s, const dp_net *net, int n)
         case DP_LAYER_FLATTEN:
             break;
         }
+        if (prof) prof->backward[l] += dp_now() - t0;
     }
 }
 
@@ -318,7 +330,7 @@ static void predict_task(void *arg, int t)
     slice_range(ex->batch, ex->n_slices, t, &first, &n);
     long in_size = ex->net->layer[0].in_size;
     slice *s = &ex->slices[t];
-    const float *logits = forward_slice(s, ex->net, ex->x + first * in_size, n, 0, 0, first);
+    const float *logits = forward_slice(s, ex->net, ex->x + first * in_size, n, 0, 0, first, t ? NULL : &ex->prof);
     dp_softmax_xent(ex->probs_out + (long)first * DP_CLASSES, NULL, logits, NULL, n, DP_CLASSES, 0.0f);
 }
 
@@ -331,12 +343,15 @@ static void gradient_task(void *arg, int t)
     slice *s = &ex->slices[t];
     const float *x = ex->x + first * in_size;
     const uint8_t *y = ex->y + first;
+    dp_profile *prof = t ? NULL : &ex->prof;
     memset(s->grads, 0, sizeof(float) * (size_t)ex->n_params);
-    const float *logits = forward_slice(s, ex->net, x, n, 1, ex->seed, first);
+    const float *logits = forward_slice(s, ex->net, x, n, 1, ex->seed, first, prof);
+    double t0 = dp_now();
     s->loss = dp_softmax_xent(s->probs, s->dlogits, logits, y, n, DP_CLASSES, 1.0f / (float)ex->batch);
     s->correct = 0;
     for (int i = 0; i < n; i++) s->correct += dp_argmax(s->probs + i * DP_CLASSES, DP_CLASSES) == y[i];
-    backward_slice(s, ex->net, n);
+    if (prof) prof->loss += dp_now() - t0;
+    backward_slice(s, ex->net, n, prof);
 }
 
 /* Sums the slices' gradients over one range of parameters, slices in order. */
@@ -389,7 +404,9 @@ double dp_net_gradient(dp_exec *ex, const dp_net *net, const float *x, const uin
     ex->grads_out = grads;
     ex->n_slices = slices_for(ex, B);
     dp_pool_run(ex->pool, ex->n_slices, gradient_task, ex);
+    double t0 = dp_now();
     dp_pool_run(ex->pool, ex->n_threads, reduce_task, ex);
+    ex->prof.reduce += dp_now() - t0;
     double loss = 0.0;
     int correct = 0;
     for (int t = 0; t < ex->n_slices; t++) {

@@ -98,6 +98,16 @@ void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float
 double dp_net_gradient(dp_exec *ex, const dp_net *net, const float *x, const uint8_t *y, int B,
                        uint64_t dropout_seed, float *grads, int *n_correct);
 
+/* Time spent per layer by the first slice (thread) since the last reset,
+ * forward and backward separately, in seconds; and the per-step phases
+ * outside the layers (gradient reduction). For `digitpad bench --profile`. */
+typedef struct {
+    double forward[DP_MAX_LAYERS], backward[DP_MAX_LAYERS];
+    double loss, reduce;
+    long passes;
+} dp_profile;
+void dp_exec_profile(dp_exec *ex, dp_profile *out, int reset);
+
 /* Index of the largest of n values. */
 int dp_argmax(const float *v, int n);
 

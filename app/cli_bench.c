@@ -1,0 +1,403 @@
+/* digitpad bench: training and inference throughput, drawing latency and
+ * per-layer kernel speed, each the median of several timed repeats after a
+ * warm-up. Absolute figures depend on the machine; compare ratios from one
+ * run (bench/compare.sh puts PyTorch beside it). */
+#include "cli.h"
+#include "common.h"
+#include "kernels.h"
+#include "layers.h"
+#include "model_io.h"
+#include "optim.h"
+#include "preprocess.h"
+#include "rng.h"
+#include "strokes.h"
+#include "train.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char bench_usage[] =
+    "usage: digitpad bench [--model FILE] [--threads T] [--seconds S] [--json] [--profile]\n"
+    "Measures the seed network (and the model, if its architecture differs) on synthetic data:\n"
+    "training images/s at batch 32, 64, 128 and 256 (forward, backward and Adam), inference\n"
+    "images/s at batch 1000, the latency of one drawing end to end (strokes -> rasterize ->\n"
+    "MNIST preparation -> forward -> probabilities) and of the forward pass alone, and each\n"
+    "layer's kernels at the shapes training uses, against this CPU's measured peak.\n"
+    "Every figure is the median of 5 timed repeats after a warm-up.\n"
+    "\n"
+    "  --model FILE   also measure this model (default: the shipped model)\n"
+    "  --threads T    worker threads (default: one per CPU)\n"
+    "  --seconds S    time spent on each figure (default 1)\n"
+    "  --json         print one JSON object instead of a table\n"
+    "  --profile      also print where a training step spends its time, layer by layer\n"
+    "  -h, --help     show this help\n";
+
+#define REPEATS 5
+
+typedef struct {
+    double values[REPEATS];
+    int n;
+} repeats;
+
+static double median(double *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n ? (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2])) : 0.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- the measurements ------------------------------------------------------ */
+
+typedef struct {
+    int threads;
+    double seconds;
+    float *images;         /* 1000 synthetic inputs */
+    uint8_t *labels;
+} bench_ctx;
+
+/* Training steps at batch B; returns images/s (median of repeats). */
+static double bench_train(const bench_ctx *c, const dp_net *proto, int B, dp_profile *prof)
+{
+    dp_net *net = dp_net_create(&proto->arch);
+    dp_exec *ex = net ? dp_exec_create(net, B, c->threads) : NULL;
+    float *grads = dp_alloc_floats((size_t)proto->n_params);
+    dp_optim opt = {0};
+    dp_optim_cfg ocfg = dp_optim_defaults(DP_OPT_ADAM);
+    double result = NAN;
+    if (!net || !ex || !grads || dp_optim_init(&opt, &ocfg, net->n_params) != 0) goto done;
+    dp_net_copy_params(net, proto);
+    double rates[REPEATS];
+    long step = 0;
+    for (int r = -1; r < REPEATS; r++) {   /* r = -1 is the warm-up */
+        double t0 = dp_now(), t;
+        long images = 0;
+        if (r == 0) dp_exec_profile(ex, NULL, 1);
+        do {
+            int first = (int)((step * B) % (1000 - B + 1));
+            dp_net_gradient(ex, net, c->images + (long)first * 784, c->labels + first, B, (uint64_t)step, grads, NULL);
+            dp_optim_step(&opt, net->params, grads, 1e-4f);
+            images += B;
+            step++;
+            t = dp_now() - t0;
+        } while (t < c->seconds / REPEATS);
+        if (r >= 0) rates[r] = (double)images / t;
+    }
+    if (prof) dp_exec_profile(ex, prof, 0);
+    result = median(rates, REPEATS);
+done:
+    dp_optim_free(&opt);
+    free(grads);
+    dp_exec_free(ex);
+    dp_net_free(net);
+    return result;
+}
+
+static double bench_infer(const bench_ctx *c, const dp_net *net, int B)
+{
+    dp_exec *ex = dp_exec_create(net, 256, c->threads);
+    float *probs = dp_alloc_floats((size_t)B * DP_CLASSES);
+    double rates[REPEATS], result = NAN;
+    if (!ex || !probs) goto done;
+    for (int r = -1; r < REPEATS; r++) {
+        double t0 = dp_now(), t;
+        long images = 0;
+        do {
+            dp_net_predict(ex, net, c->images, B, probs);
+            images += B;
+            t = dp_now() - t0;
+        } while (t < c->seconds / REPEATS);
+        if (r >= 0) rates[r] = (double)images / t;
+    }
+    result = median(rates, REPEATS);
+done:
+    free(probs);
+    dp_exec_free(ex);
+    return result;
+}
+
+/* A drawn 3 in two strokes, as the window records it: a point every few pixels. */
+static void sample_drawing(dp_strokes *s)
+{
+    dp_strokes_init(s);
+    for (int stroke = 0; stroke < 2; stroke++) {
+        dp_strokes_begin(s);
+        for (int i = 0; i <= 60; i++) {
+            float a = -2.2f + 3.6f * (float)i / 60.0f;
+            float cy = stroke ? 180.0f : 85.0f, r = stroke ? 58.0f : 48.0f;
+            dp_strokes_add_point(s, 135.0f + r * cosf(a), cy + r * sinf(a));
+        }
+    }
+}
+
+typedef struct { double median_us, p99_us, forward_us; } latency;
+
+/* One drawing end to end on one thread, as the window does at every frame. */
+static latency bench_latency(const bench_ctx *c, const dp_net *net)
+{
+    latency out = {NAN, NAN, NAN};
+    enum { MAX_SAMPLES = 20000 };
+    dp_exec *ex = dp_exec_create(net, 1, 1);
+    double *us = malloc(sizeof(double) * MAX_SAMPLES);
+    float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[784], probs[DP_CLASSES];
+    dp_strokes s;
+    sample_drawing(&s);
+    if (!ex || !us || !canvas) goto done;
+    for (int pass = 0; pass < 2; pass++) {   /* pass 0: end to end; pass 1: forward only */
+        int n = 0;
+        double t_end = dp_now() + c->seconds;
+        for (int warm = 0; warm < 50; warm++) {
+            dp_strokes_to_input(input, canvas, &s, DP_BRUSH_AUTO, NULL);
+            dp_net_predict(ex, net, input, 1, probs);
+        }
+        while (n < MAX_SAMPLES && (n < 200 || dp_now() < t_end)) {
+            double t0 = dp_now();
+            if (pass == 0) dp_strokes_to_input(input, canvas, &s, DP_BRUSH_AUTO, NULL);
+            dp_net_predict(ex, net, input, 1, probs);
+            us[n++] = 1e6 * (dp_now() - t0);
+        }
+        qsort(us, (size_t)n, sizeof(double), cmp_double);
+        if (pass == 0) {
+            out.median_us = us[n / 2];
+            out.p99_us = us[(int)(0.99 * (n - 1))];
+        } else {
+            out.forward_us = us[n / 2];
+        }
+    }
+done:
+    dp_strokes_free(&s);
+    free(canvas);
+    free(us);
+    dp_exec_free(ex);
+    return out;
+}
+
+/* ---- kernels at the network's shapes ------------------------------------------ */
+
+typedef struct {
+    char name[48];
+    double gflops, pct;
+} kernel_result;
+
+/* Times one layer's forward or backward on one thread, on a slice of n
+ * images (what each thread handles in a training step). */
+static double time_layer(const dp_net *net, int l, int backward, int n, double seconds, long *flops)
+{
+    const dp_layer_info *L = &net->layer[l];
+    int conv = L->spec.type == DP_LAYER_CONV;
+    long in = n * L->in_size, out = n * L->out_size;
+    long colf = conv ? dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad) : 1;
+    float *x = dp_alloc_floats((size_t)in), *y = dp_alloc_floats((size_t)out), *dx = dp_alloc_floats((size_t)in);
+    float *dw = dp_alloc_floats((size_t)(L->w_count + L->b_count)), *col = dp_alloc_floats((size_t)colf);
+    float *dcol = dp_alloc_floats((size_t)colf);
+    dp_gemm_ws *ws = dp_gemm_ws_create();
+    const float *W = net->params + L->w_off, *b = net->params + L->b_off;
+    int first = l == 0;
+    long fwd = 2 * L->w_count * L->out_h * L->out_w * n;
+    *flops = backward ? fwd * (first ? 1 : 2) : fwd;
+    double rates[REPEATS];
+    for (long i = 0; i < in; i++) x[i] = (float)(i % 17) * 0.05f;
+    for (long i = 0; i < out; i++) y[i] = (float)(i % 13) * 0.01f - 0.05f;
+    for (int r = -1; r < REPEATS; r++) {
+        double t0 = dp_now(), t;
+        long calls = 0;
+        do {
+            if (conv && !backward)
+                dp_conv_forward(y, col, x, W, b, n, L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad, ws);
+            else if (conv)
+                dp_conv_backward(first ? NULL : dx, dw, dw + L->w_count, col, dcol, y, x, W, n, L->in_h, L->in_w,
+                                 L->in_c, L->out_c, L->spec.k, L->spec.pad, ws);
+            else if (!backward)
+                dp_dense_forward(y, x, W, b, n, (int)L->in_size, L->out_c, ws);
+            else
+                dp_dense_backward(first ? NULL : dx, dw, dw + L->w_count, y, x, W, n, (int)L->in_size, L->out_c, ws);
+            calls++;
+            t = dp_now() - t0;
+        } while (t < seconds / REPEATS);
+        if (r >= 0) rates[r] = (double)(*flops) * calls / t / 1e9;
+    }
+    free(x), free(y), free(dx), free(dw), free(col), free(dcol);
+    dp_gemm_ws_free(ws);
+    return median(rates, REPEATS);
+}
+
+static int bench_kernels(const bench_ctx *c, const dp_net *net, int slice, double peak, kernel_result *out, int max)
+{
+    int n = 0;
+    for (int l = 0; l < net->n_layers && n + 2 <= max; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        if (L->spec.type != DP_LAYER_CONV && L->spec.type != DP_LAYER_DENSE) continue;
+        for (int backward = 0; backward < 2; backward++) {
+            long flops;
+            kernel_result *k = &out[n++];
+            k->gflops = time_layer(net, l, backward, slice, c->seconds / 2, &flops);
+            k->pct = peak > 0 ? 100.0 * k->gflops / peak : NAN;
+            snprintf(k->name, sizeof k->name, "layer %d %s%d %s", l + 1, L->spec.type == DP_LAYER_CONV ? "conv" : "dense",
+                     L->out_c, backward ? "backward" : "forward");
+        }
+    }
+    return n;
+}
+
+/* ---- report ------------------------------------------------------------------------ */
+
+typedef struct {
+    char arch[512];
+    long params;
+    double train[4], infer;
+    latency lat;
+    kernel_result kernels[16];
+    int n_kernels;
+    dp_profile prof;
+} net_report;
+
+static const int train_batches[4] = {32, 64, 128, 256};
+
+static void measure_net(const bench_ctx *c, const dp_net *net, double peak, int with_kernels, net_report *r)
+{
+    dp_arch_format(&net->arch, r->arch, sizeof r->arch);
+    r->params = net->n_params;
+    for (int i = 0; i < 4; i++) r->train[i] = bench_train(c, net, train_batches[i], i == 1 ? &r->prof : NULL);
+    r->infer = bench_infer(c, net, 1000);
+    r->lat = bench_latency(c, net);
+    int slice = (64 + c->threads - 1) / c->threads;
+    r->n_kernels = with_kernels ? bench_kernels(c, net, slice, peak, r->kernels, 16) : 0;
+}
+
+static void print_text(const net_report *r, const char *title)
+{
+    printf("%s: %s (%ld parameters)\n", title, r->arch, r->params);
+    for (int i = 0; i < 4; i++) printf("  training, batch %-4d %10.0f images/s\n", train_batches[i], r->train[i]);
+    printf("  inference, batch 1000 %9.0f images/s\n", r->infer);
+    printf("  one drawing, end to end %7.1f us median, %.1f us p99\n", r->lat.median_us, r->lat.p99_us);
+    printf("  forward pass alone %12.1f us median\n", r->lat.forward_us);
+    for (int i = 0; i < r->n_kernels; i++)
+        printf("  %-26s %6.1f GFLOP/s  %5.1f %% of one core's peak\n", r->kernels[i].name, r->kernels[i].gflops,
+               r->kernels[i].pct);
+}
+
+static void print_profile(const net_report *r, const dp_net *net)
+{
+    const dp_profile *p = &r->prof;
+    if (!p->passes) return;
+    double total = p->loss + p->reduce;
+    for (int l = 0; l < net->n_layers; l++) total += p->forward[l] + p->backward[l];
+    printf("  where a training step at batch 64 goes (first thread, per step):\n");
+    for (int l = 0; l < net->n_layers; l++) {
+        char name[32];
+        dp_arch a = net->arch;
+        a.n_layers = 1;
+        a.layers[0] = net->layer[l].spec;
+        dp_arch_format(&a, name, sizeof name);
+        printf("    %-12s forward %7.1f us  backward %7.1f us\n", name, 1e6 * p->forward[l] / p->passes,
+               1e6 * p->backward[l] / p->passes);
+    }
+    printf("    loss %.1f us, gradient reduction %.1f us; layers+loss+reduction %.1f us per step\n",
+           1e6 * p->loss / p->passes, 1e6 * p->reduce / p->passes, 1e6 * total / p->passes);
+}
+
+static void print_json_net(const net_report *r)
+{
+    printf("{\"arch\": \"%s\", \"params\": %ld, \"train_img_per_s\": %.1f, \"train\": {", r->arch, r->params,
+           r->train[1]);
+    for (int i = 0; i < 4; i++) printf("%s\"%d\": %.1f", i ? ", " : "", train_batches[i], r->train[i]);
+    printf("}, \"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"latency_p99_us\": %.2f, \"forward_us\": %.2f, "
+           "\"kernels\": [", r->infer, r->lat.median_us, r->lat.p99_us, r->lat.forward_us);
+    for (int i = 0; i < r->n_kernels; i++)
+        printf("%s{\"name\": \"%s\", \"gflops\": %.2f, \"pct_of_core_peak\": %.1f}", i ? ", " : "", r->kernels[i].name,
+               r->kernels[i].gflops, isnan(r->kernels[i].pct) ? -1.0 : r->kernels[i].pct);
+    printf("]}");
+}
+
+static void make_data(bench_ctx *c)
+{
+    dp_rng rng;
+    dp_rng_seed(&rng, 7);
+    for (long i = 0; i < 1000L * 784; i++) c->images[i] = dp_rng_uniform(&rng) < 0.8f ? 0.0f : dp_rng_uniform(&rng);
+    for (int i = 0; i < 1000; i++) c->labels[i] = (uint8_t)dp_rng_below(&rng, 10);
+}
+
+int cli_bench(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, 0, 'm'}, {"threads", required_argument, 0, 't'},
+        {"seconds", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'},
+        {"profile", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *cmd = "bench", *model_flag = NULL;
+    long threads = 0;
+    double seconds = 1.0;
+    int json = 0, profile = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model_flag = optarg; break;
+        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
+        case 's': if (cli_parse_float(cmd, "--seconds", optarg, 0.05, 600, &seconds)) return 2; break;
+        case 'j': json = 1; break;
+        case 'p': profile = 1; break;
+        case 'h': fputs(bench_usage, stdout); return 0;
+        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
+        default: cli_error(cmd, "unknown option '%s' (see 'digitpad bench --help')", argv[optind - 1]); return 2;
+        }
+    }
+    if (optind < argc) {
+        cli_error(cmd, "unexpected argument '%s' (see 'digitpad bench --help')", argv[optind]);
+        return 2;
+    }
+    bench_ctx ctx = {.threads = threads ? (int)threads : dp_cpu_count(), .seconds = seconds};
+    ctx.images = dp_alloc_floats(1000 * 784);
+    ctx.labels = malloc(1000);
+    dp_net *model = cli_load_model(cmd, model_flag, NULL, 0), *seed = NULL;
+    dp_arch arch;
+    dp_arch_parse(&arch, "seed");
+    if (!model || !ctx.images || !ctx.labels || !(seed = dp_net_create(&arch))) {
+        free(ctx.images), free(ctx.labels), dp_net_free(model);
+        return 1;
+    }
+    make_data(&ctx);
+    int model_differs = memcmp(&model->arch, &seed->arch, sizeof arch) != 0;
+    if (model_differs) dp_net_init(seed, 1);
+    else dp_net_copy_params(seed, model);
+
+    double peak = dp_kernels_core_peak_gflops();
+    static net_report rs, rm;
+    measure_net(&ctx, seed, peak, 1, &rs);
+    if (model_differs) measure_net(&ctx, model, peak, 0, &rm);
+
+    if (json) {
+        printf("{\"threads\": %d, \"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"train_img_per_s\": %.1f, "
+               "\"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"seed\": ", ctx.threads, dp_isa_name(dp_kernels_isa()),
+               peak, rs.train[1], rs.infer, rs.lat.median_us);
+        print_json_net(&rs);
+        if (model_differs) {
+            printf(", \"model\": ");
+            print_json_net(&rm);
+        }
+        printf("}\n");
+    } else {
+        printf("digitpad bench: %d threads, %s kernels, one core's measured peak %.1f GFLOP/s\n", ctx.threads,
+               dp_isa_name(dp_kernels_isa()), peak);
+        print_text(&rs, "seed network");
+        if (profile) print_profile(&rs, seed);
+        if (model_differs) print_text(&rm, "model");
+    }
+    free(ctx.images), free(ctx.labels);
+    dp_net_free(seed);
+    dp_net_free(model);
+    return 0;
+}
