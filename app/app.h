@@ -22,6 +22,7 @@ typedef struct {
     long train_steps;             /* --train-steps: press Train, wait this many steps */
     int verbose;                  /* --verbose: log predictions, training, canvas */
     int width, height;            /* --size */
+    double start_time;            /* dp_now() when main() began, for the start-up time */
 } app_options;
 
 typedef enum { MODAL_NONE, MODAL_SETTINGS, MODAL_SAVE, MODAL_LOAD, MODAL_EVAL, MODAL_HELP, MODAL_MESSAGE } modal_kind;
@@ -89,6 +90,7 @@ typedef struct {
      * frame, and the interval between frames while training runs. */
     frame_stats frame_work, frame_interval;
     double last_present;
+    int frames_presented;
     int screenshot_pending, screenshot_frames;
     int train_failed;             /* --train-steps could not start training */
 } app;

@@ -73,7 +73,7 @@ typedef struct {
 static double bench_train(const bench_ctx *c, const dp_net *proto, int B, dp_profile *prof)
 {
     dp_net *net = dp_net_create(&proto->arch);
-    dp_exec *ex = net ? dp_exec_create(net, B, c->threads) : NULL;
+    dp_exec *ex = net ? dp_exec_create(net, B, c->threads, 1) : NULL;
     float *grads = dp_alloc_floats((size_t)proto->n_params);
     dp_optim opt = {0};
     dp_optim_cfg ocfg = dp_optim_defaults(DP_OPT_ADAM);
@@ -108,7 +108,7 @@ done:
 
 static double bench_infer(const bench_ctx *c, const dp_net *net, int B)
 {
-    dp_exec *ex = dp_exec_create(net, 256, c->threads);
+    dp_exec *ex = dp_exec_create(net, 256, c->threads, 0);
     float *probs = dp_alloc_floats((size_t)B * DP_CLASSES);
     double rates[REPEATS], result = NAN;
     if (!ex || !probs) goto done;
@@ -150,7 +150,7 @@ static latency bench_latency(const bench_ctx *c, const dp_net *net)
 {
     latency out = {NAN, NAN, NAN};
     enum { MAX_SAMPLES = 20000 };
-    dp_exec *ex = dp_exec_create(net, 1, 1);
+    dp_exec *ex = dp_exec_create(net, 1, 1, 0);
     double *us = malloc(sizeof(double) * MAX_SAMPLES);
     float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[784], probs[DP_CLASSES];
     dp_strokes s;

@@ -92,7 +92,7 @@ int cli_eval(int argc, char **argv)
     dp_dataset test = {0};
     int rc = 1;
     if (cli_find_mnist(cmd, data, dir, sizeof dir) != 0 || cli_load_split(cmd, dir, "t10k", &test) != 0) goto done;
-    dp_exec *ex = dp_exec_create(net, 256, (int)threads);
+    dp_exec *ex = dp_exec_create(net, 256, (int)threads, 0);
     if (!ex) {
         cli_error(cmd, "%s", dp_error());
         goto done;

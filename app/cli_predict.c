@@ -145,7 +145,7 @@ int cli_predict(int argc, char **argv)
     }
     dp_net *net = cli_load_model(cmd, model_flag, NULL, 0);
     if (!net) return 1;
-    dp_exec *ex = dp_exec_create(net, 256, (int)threads);
+    dp_exec *ex = dp_exec_create(net, 256, (int)threads, 0);
     item *items = dp_alloc(CHUNK, sizeof(item));
     float *inputs = dp_alloc_floats((size_t)CHUNK * 784), *batch = dp_alloc_floats((size_t)CHUNK * 784);
     float *probs = dp_alloc_floats((size_t)CHUNK * DP_CLASSES), *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS);

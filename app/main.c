@@ -50,7 +50,7 @@ static int run_window(int argc, char **argv)
         {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
         {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
     };
-    app_options o = {.width = 1100, .height = 780};
+    app_options o = {.width = 1100, .height = 780, .start_time = dp_now()};
     int c;
     opterr = 0;
     optind = 1;

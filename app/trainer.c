@@ -45,7 +45,7 @@ struct trainer {
     char data_dir[4096];
     chart_ema ema;
     throttle publish, wake;
-    dp_exec *heldout_exec;
+    dp_trainer *run;             /* the training run in progress */
 };
 
 void train_curves_init(train_curves *c)
@@ -122,7 +122,7 @@ static int on_progress(const dp_train_progress *p, const dp_net *net, void *user
     float smooth = chart_ema_add(&tr->ema, (float)p->loss);
     double heldout = NAN;
     if (p->step % HELDOUT_EVERY < (long)tr->cfg.log_every || p->epoch_done || p->step == p->total_steps)
-        heldout = dp_evaluate(tr->heldout_exec, net, &tr->heldout, NULL);
+        heldout = dp_evaluate(dp_trainer_exec(tr->run), net, &tr->heldout, NULL);
     SDL_LockMutex(tr->lock);
     tr->status.progress = *p;
     chart_series_add(&tr->curves.loss, (float)p->step, (float)p->loss);
@@ -150,8 +150,8 @@ static void run_train(trainer *tr)
     if (!net) goto fail;
     if (tr->from) dp_net_copy_params(net, tr->from);
     else dp_net_init(net, tr->cfg.seed);
-    if (!(tr->heldout_exec = dp_exec_create(net, 250, tr->cfg.threads))) goto fail;
     if (!(t = dp_trainer_create(net, &tr->cfg, NULL, &tr->train_set, &tr->test_set))) goto fail;
+    tr->run = t;
     tr->ema = (chart_ema){.alpha = 0.1f};
     throttle_init(&tr->publish, PUBLISH_INTERVAL);
     set_phase(tr, PHASE_RUNNING, "training");
@@ -165,8 +165,7 @@ fail:
     set_phase(tr, PHASE_FAILED, dp_error());
 done:
     dp_trainer_free(t);
-    dp_exec_free(tr->heldout_exec);
-    tr->heldout_exec = NULL;
+    tr->run = NULL;
     dp_net_free(net);
 }
 
@@ -178,7 +177,7 @@ static void run_eval(trainer *tr)
         return;
     }
     set_phase(tr, PHASE_RUNNING, "evaluating");
-    dp_exec *ex = dp_exec_create(tr->from, 250, tr->cfg.threads);
+    dp_exec *ex = dp_exec_create(tr->from, 250, tr->cfg.threads, 0);
     if (!ex) {
         set_phase(tr, PHASE_FAILED, dp_error());
         return;

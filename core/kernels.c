@@ -167,6 +167,37 @@ static void microkernel_portable(int kc, const float *Ap, const float *Bp,
     }
 }
 
+/* ---- a few rows: dot products ------------------------------------------- */
+
+/* Eight partial sums the compiler keeps in one vector register. */
+static float dot(const float *a, const float *b, int n)
+{
+    float acc[8] = {0};
+    int p = 0;
+    for (; p + 8 <= n; p += 8)
+        for (int k = 0; k < 8; k++) acc[k] += a[p + k] * b[p + k];
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; p < n; p++) s += a[p] * b[p];
+    return s;
+}
+
+/* One image through a dense layer is a matrix-vector product: packing the
+ * whole weight matrix for it would cost more than the product itself, so
+ * when A has a few rows and both operands run contiguously along K, each
+ * output is a plain dot product. */
+static int gemm_few_rows(int M, int N, int K, const float *A, int rsa, int csa, const float *B, int rsb,
+                         int csb, float beta, float *C, int ldc)
+{
+    if (M > 2 || csa != 1 || rsb != 1) return 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            float v = dot(A + (long)i * rsa, B + (long)j * csb, K);
+            float *c = &C[(long)i * ldc + j];
+            *c = beta == 0.0f ? v : beta * *c + v;
+        }
+    return 1;
+}
+
 /* ---- blocked driver ----------------------------------------------------- */
 
 void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
@@ -185,6 +216,7 @@ void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
     }
     if (current_isa == DP_ISA_AUTO) dp_kernels_select(DP_ISA_AUTO);
     dp_microkernel_fn kernel = current_kernel;
+    if (gemm_few_rows(M, N, K, A, rsa, csa, B, rsb, csb, beta, C, ldc)) return;
 
     for (int jc = 0; jc < N; jc += DP_GEMM_NC) {
         int nc = N - jc < DP_GEMM_NC ? N - jc : DP_GEMM_NC;

@@ -11,6 +11,7 @@
 static int use_reference;
 
 void dp_layers_use_reference(int on) { use_reference = on; }
+int dp_layers_reference(void) { return use_reference; }
 
 /* ---- convolution -------------------------------------------------------- */
 
@@ -134,6 +135,114 @@ void dp_conv_backward(float *din, float *dw, float *db, float *col, float *dcol,
         if (din) {
             /* dcol (P,K) = dout (P,F) · w (F,K) */
             dp_gemm(ws, P, K, F, d, F, 1, w, K, 1, 0.0f, dcol, K);
+            float *di = din + (long)i0 * H * W * C;
+            memset(di, 0, sizeof(float) * (size_t)m * H * W * C);
+            col2im_add(di, dcol, m, H, W, C, k, pad);
+        }
+    }
+}
+
+/* ---- conv + relu + pool, fused ------------------------------------------------ */
+
+/* Images per chunk so that the chunk's columns, its convolution output and
+ * the column gradient stay near L2 size. */
+static int convpool_chunk(int OH, int OW, int K, int F)
+{
+    long per_image = (long)OH * OW * (2L * K + F);
+    long chunk = (2 * COL_BUDGET_FLOATS) / (per_image > 0 ? per_image : 1);
+    return chunk < 1 ? 1 : (int)chunk;
+}
+
+long dp_convpool_scratch_floats(int H, int W, int C, int F, int k, int pad)
+{
+    int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
+    return (long)convpool_chunk(OH, OW, K, F) * OH * OW * (2L * K + F);
+}
+
+/* Bias, ReLU and 2×2 max-pool of one image's convolution output y. The
+ * winner is tracked as a float so the whole loop is compares and blends the
+ * compiler vectorizes across channels. */
+static void relu_pool_epilogue(float *out, uint8_t *winner, const float *y, const float *b, int OH, int OW, int F)
+{
+    int PH = OH / 2, PW = OW / 2;
+    float at[256];
+    for (int py = 0; py < PH; py++)
+        for (int px = 0; px < PW; px++) {
+            const float *y00 = y + ((long)(2 * py) * OW + 2 * px) * F, *y01 = y00 + F;
+            const float *y10 = y00 + (long)OW * F, *y11 = y10 + F;
+            float *o = out + ((long)py * PW + px) * F;
+            uint8_t *wn = winner + ((long)py * PW + px) * F;
+            for (int c0 = 0; c0 < F; c0 += 256) {
+                int nc = F - c0 < 256 ? F - c0 : 256;
+                for (int c = 0; c < nc; c++) {
+                    float m = y00[c0 + c], a = 0.0f;
+                    a = y01[c0 + c] > m ? 1.0f : a, m = y01[c0 + c] > m ? y01[c0 + c] : m;
+                    a = y10[c0 + c] > m ? 2.0f : a, m = y10[c0 + c] > m ? y10[c0 + c] : m;
+                    a = y11[c0 + c] > m ? 3.0f : a, m = y11[c0 + c] > m ? y11[c0 + c] : m;
+                    m += b[c0 + c];   /* one bias for all four: add it to the winner only */
+                    o[c0 + c] = m > 0.0f ? m : 0.0f;
+                    at[c] = m > 0.0f ? a : (float)DP_POOL_NONE;
+                }
+                for (int c = 0; c < nc; c++) wn[c0 + c] = (uint8_t)at[c];
+            }
+        }
+}
+
+void dp_convpool_forward(float *out, uint8_t *winner, float *scratch, const float *in, const float *w,
+                         const float *b, int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws)
+{
+    int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
+    int chunk = convpool_chunk(OH, OW, K, F);
+    long pooled = (long)(OH / 2) * (OW / 2) * F;
+    float *col = scratch, *y = scratch + (long)chunk * OH * OW * K;
+    for (int i0 = 0; i0 < n; i0 += chunk) {
+        int m = n - i0 < chunk ? n - i0 : chunk;
+        int P = m * OH * OW;
+        im2col(col, in + (long)i0 * H * W * C, m, H, W, C, k, pad);
+        dp_gemm(ws, P, F, K, col, K, 1, w, 1, K, 0.0f, y, F);
+        for (int i = 0; i < m; i++)
+            relu_pool_epilogue(out + (i0 + i) * pooled, winner + (i0 + i) * pooled, y + (long)i * OH * OW * F, b,
+                               OH, OW, F);
+    }
+}
+
+/* The convolution output's gradient for one image: each pooled gradient
+ * goes to the input that won, nothing elsewhere. */
+static void unpool_gradient(float *dy, const float *dout, const uint8_t *winner, int OH, int OW, int F)
+{
+    int PH = OH / 2, PW = OW / 2;
+    memset(dy, 0, sizeof(float) * (size_t)OH * OW * F);
+    for (int py = 0; py < PH; py++)
+        for (int px = 0; px < PW; px++) {
+            const float *g = dout + ((long)py * PW + px) * F;
+            const uint8_t *wn = winner + ((long)py * PW + px) * F;
+            float *base = dy + ((long)(2 * py) * OW + 2 * px) * F;
+            for (int c = 0; c < F; c++) {
+                if (wn[c] == DP_POOL_NONE) continue;
+                base[((long)(wn[c] >> 1) * OW + (wn[c] & 1)) * F + c] = g[c];
+            }
+        }
+}
+
+void dp_convpool_backward(float *din, float *dw, float *db, float *scratch, const float *dout,
+                          const uint8_t *winner, const float *in, const float *w,
+                          int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws)
+{
+    int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
+    int chunk = convpool_chunk(OH, OW, K, F);
+    long pooled = (long)(OH / 2) * (OW / 2) * F;
+    float *col = scratch, *dy = scratch + (long)chunk * OH * OW * K, *dcol = dy + (long)chunk * OH * OW * F;
+    for (int i0 = 0; i0 < n; i0 += chunk) {
+        int m = n - i0 < chunk ? n - i0 : chunk;
+        int P = m * OH * OW;
+        for (int i = 0; i < m; i++)
+            unpool_gradient(dy + (long)i * OH * OW * F, dout + (i0 + i) * pooled, winner + (i0 + i) * pooled, OH,
+                            OW, F);
+        im2col(col, in + (long)i0 * H * W * C, m, H, W, C, k, pad);
+        dp_gemm(ws, F, K, P, dy, 1, F, col, K, 1, 1.0f, dw, K);
+        sum_rows_into(db, dy, P, F);
+        if (din) {
+            dp_gemm(ws, P, K, F, dy, F, 1, w, K, 1, 0.0f, dcol, K);
             float *di = din + (long)i0 * H * W * C;
             memset(di, 0, sizeof(float) * (size_t)m * H * W * C);
             col2im_add(di, dcol, m, H, W, C, k, pad);

@@ -28,6 +28,21 @@ void dp_conv_forward_ref(float *out, const float *in, const float *w, const floa
 void dp_conv_backward_ref(float *din, float *dw, float *db, const float *dout, const float *in,
                           const float *w, int n, int H, int W, int C, int F, int k, int pad);
 
+/* conv -> relu -> 2×2 max-pool in one pass: the convolution's output only
+ * ever exists a few images at a time in scratch, so the largest tensor of
+ * the network never goes through memory. out (n,OH/2,OW/2,F); winner
+ * (same size) records which of the 4 inputs won, or DP_POOL_NONE when the
+ * ReLU cut it to zero (no gradient flows). scratch holds
+ * dp_convpool_scratch_floats() floats. Results equal conv, relu, maxpool. */
+#define DP_POOL_NONE 4
+long dp_convpool_scratch_floats(int H, int W, int C, int F, int k, int pad);
+void dp_convpool_forward(float *out, uint8_t *winner, float *scratch, const float *in, const float *w,
+                         const float *b, int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws);
+/* dout is the gradient of out; din may be NULL. */
+void dp_convpool_backward(float *din, float *dw, float *db, float *scratch, const float *dout,
+                          const uint8_t *winner, const float *in, const float *w,
+                          int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws);
+
 /* dense: in (n,I), w (O,I), b (O) -> out (n,O). */
 void dp_dense_forward(float *out, const float *in, const float *w, const float *b,
                       int n, int I, int O, dp_gemm_ws *ws);
@@ -64,5 +79,6 @@ double dp_softmax_xent(float *probs, float *dlogits, const float *logits, const 
 
 /* When set, conv and dense use their naive references (tests compare). */
 void dp_layers_use_reference(int on);
+int dp_layers_reference(void);
 
 #endif

@@ -79,11 +79,24 @@ int dp_argmax(const float *v, int n)
 
 /* ---- execution context -------------------------------------------------- */
 
+/* conv, relu, pool in a row run as one fused block (dp_convpool_*), unless
+ * the reference kernels were asked for when the context was made. */
+static int can_fuse(const dp_net *net, int l)
+{
+    return l + 2 < net->n_layers && net->layer[l].spec.type == DP_LAYER_CONV &&
+           net->layer[l + 1].spec.type == DP_LAYER_RELU && net->layer[l + 2].spec.type == DP_LAYER_MAXPOOL &&
+           !dp_layers_reference();
+}
+
+
 /* One thread's buffers for a slice of up to per_slice images. */
 typedef struct {
     float *buf[DP_MAX_LAYERS];      /* owned output buffers */
     const float *out[DP_MAX_LAYERS];/* what each layer produced in the last pass */
     int32_t *argmax[DP_MAX_LAYERS];
+    uint8_t *winner[DP_MAX_LAYERS]; /* fused conv-relu-pool blocks, at the pool's index */
+    uint8_t fused[DP_MAX_LAYERS];   /* a fused block starts at this layer */
+    float *fused_scratch;
     float *mask[DP_MAX_LAYERS];
     float *input;                   /* normalised copy of the input */
     const float *in;                /* what the first layer read in the last pass */
@@ -97,7 +110,7 @@ typedef struct {
 } slice;
 
 struct dp_exec {
-    int max_batch, n_threads, per_slice;
+    int max_batch, n_threads, per_slice, training;
     long n_params;
     dp_pool *pool;
     slice *slices;
@@ -119,50 +132,69 @@ static void slice_free(slice *s)
         free(s->buf[l]);
         free(s->argmax[l]);
         free(s->mask[l]);
+        free(s->winner[l]);
     }
+    free(s->fused_scratch);
     free(s->input); free(s->col); free(s->dcol);
     free(s->grad_a); free(s->grad_b);
     free(s->probs); free(s->dlogits); free(s->grads);
     dp_gemm_ws_free(s->gemm);
 }
 
-static int slice_alloc(slice *s, const dp_net *net, int n)
+/* Is layer l inside a fused block but not its last layer? Its output never exists. */
+static int hidden_in_block(const slice *s, int l)
 {
-    long max_act = (long)net->arch.in_c * net->arch.in_h * net->arch.in_w, max_col = 1;
+    return s->fused[l] || (l >= 1 && s->fused[l - 1]);
+}
+
+static void bigger(long *m, long v)
+{
+    if (v > *m) *m = v;
+}
+
+/* Buffers for up to n images; gradients only when training. */
+static int slice_alloc(slice *s, const dp_net *net, int n, int training)
+{
+    long max_act = net->layer[0].in_size, max_col = 1, max_fused = 1;
+    for (int l = 0; l < net->n_layers; l++) s->fused[l] = (uint8_t)can_fuse(net, l);
     for (int l = 0; l < net->n_layers; l++) {
         const dp_layer_info *L = &net->layer[l];
         size_t count = (size_t)n * (size_t)L->out_size;
         int t = L->spec.type;
+        if (s->fused[l]) {
+            const dp_layer_info *P = &net->layer[l + 2];
+            bigger(&max_fused, dp_convpool_scratch_floats(L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad));
+            if (!(s->winner[l + 2] = dp_alloc((size_t)n * (size_t)P->out_size, 1))) return -1;
+        }
+        if (hidden_in_block(s, l)) continue;
+        bigger(&max_act, L->in_size);
+        bigger(&max_act, L->out_size);
         if (t == DP_LAYER_CONV || t == DP_LAYER_MAXPOOL || t == DP_LAYER_DENSE ||
             t == DP_LAYER_DROPOUT || (t == DP_LAYER_RELU && l == 0)) {
             if (!(s->buf[l] = dp_alloc_floats(count))) return -1;
         }
-        if (t == DP_LAYER_MAXPOOL && !(s->argmax[l] = dp_alloc(count, sizeof(int32_t)))) return -1;
+        if (t == DP_LAYER_MAXPOOL && !s->winner[l] && !(s->argmax[l] = dp_alloc(count, sizeof(int32_t)))) return -1;
         if (t == DP_LAYER_DROPOUT && !(s->mask[l] = dp_alloc_floats(count))) return -1;
-        if (t == DP_LAYER_CONV) {
-            long c = dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad);
-            if (c > max_col) max_col = c;
-        }
-        if (L->in_size > max_act) max_act = L->in_size;
-        if (L->out_size > max_act) max_act = L->out_size;
+        if (t == DP_LAYER_CONV) bigger(&max_col, dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad));
     }
-    size_t act = (size_t)n * (size_t)max_act;
+    size_t act = training ? (size_t)n * (size_t)max_act : 1, cols = (size_t)max_col;
     s->input = dp_alloc_floats((size_t)n * (size_t)net->layer[0].in_size);
-    s->col = dp_alloc_floats((size_t)max_col);
-    s->dcol = dp_alloc_floats((size_t)max_col);
+    s->col = dp_alloc_floats(cols);
+    s->dcol = dp_alloc_floats(training ? cols : 1);
     s->grad_a = dp_alloc_floats(act);
     s->grad_b = dp_alloc_floats(act);
     s->probs = dp_alloc_floats((size_t)n * DP_CLASSES);
     s->dlogits = dp_alloc_floats((size_t)n * DP_CLASSES);
-    s->grads = dp_alloc_floats((size_t)net->n_params);
+    s->grads = dp_alloc_floats(training ? (size_t)net->n_params : 1);
+    s->fused_scratch = dp_alloc_floats((size_t)max_fused);
     s->gemm = dp_gemm_ws_create();
     if (!s->input || !s->col || !s->dcol || !s->grad_a || !s->grad_b || !s->probs ||
-        !s->dlogits || !s->grads || !s->gemm)
+        !s->dlogits || !s->grads || !s->fused_scratch || !s->gemm)
         return -1;
     return 0;
 }
 
-dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads)
+dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads, int training)
 {
     if (max_batch < 1 || max_batch > 65536) {
         dp_set_error("batch size %d out of range 1..65536", max_batch);
@@ -177,6 +209,7 @@ dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads)
     }
     ex->n_threads = dp_pool_threads(ex->pool);
     ex->max_batch = max_batch;
+    ex->training = training;
     ex->per_slice = (max_batch + ex->n_threads - 1) / ex->n_threads;
     ex->n_params = net->n_params;
     ex->slices = dp_calloc((size_t)ex->n_threads, sizeof(slice));
@@ -185,7 +218,7 @@ dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads)
         return NULL;
     }
     for (int t = 0; t < ex->n_threads; t++)
-        if (slice_alloc(&ex->slices[t], net, ex->per_slice) != 0) {
+        if (slice_alloc(&ex->slices[t], net, ex->per_slice, training) != 0) {
             dp_exec_free(ex);
             return NULL;
         }
@@ -237,6 +270,18 @@ static const float *forward_slice(slice *s, const dp_net *net, const float *x, i
         const float *W = net->params + L->w_off, *bias = net->params + L->b_off;
         float *out = s->buf[l];
         double t0 = prof ? dp_now() : 0.0;
+        if (s->fused[l]) {
+            out = s->buf[l + 2];
+            dp_convpool_forward(out, s->winner[l + 2], s->fused_scratch, cur, W, bias, n, L->in_h, L->in_w, L->in_c,
+                                L->out_c, L->spec.k, L->spec.pad, s->gemm);
+            s->out[l] = s->out[l + 1] = NULL;   /* never materialised */
+            s->out[l + 2] = out;
+            cur = out;
+            writable = 1;
+            if (prof) prof->forward[l] += dp_now() - t0;
+            l += 2;
+            continue;
+        }
         switch (L->spec.type) {
         case DP_LAYER_CONV:
             dp_conv_forward(out, s->col, cur, W, bias, n, L->in_h, L->in_w, L->in_c,
@@ -293,6 +338,18 @@ static void backward_slice(slice *s, const dp_net *net, int n, dp_profile *prof)
         float *din = l > stop ? other : NULL;
         long count = n * L->in_size;
         double t0 = prof ? dp_now() : 0.0;
+        if (l >= 2 && s->fused[l - 2]) {
+            const dp_layer_info *C = &net->layer[l - 2];
+            const float *block_in = l - 2 == 0 ? s->in : s->out[l - 3];
+            din = l - 2 > stop ? other : NULL;
+            dp_convpool_backward(din, grads + C->w_off, grads + C->b_off, s->fused_scratch, dcur, s->winner[l],
+                                 block_in, net->params + C->w_off, n, C->in_h, C->in_w, C->in_c, C->out_c,
+                                 C->spec.k, C->spec.pad, s->gemm);
+            dcur = other;
+            if (prof) prof->backward[l - 2] += dp_now() - t0;
+            l -= 2;
+            continue;
+        }
         switch (L->spec.type) {
         case DP_LAYER_CONV:
             dp_conv_backward(din, grads + L->w_off, grads + L->b_off, s->col, s->dcol, dcur, in, W,
@@ -392,8 +449,9 @@ void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float
 double dp_net_gradient(dp_exec *ex, const dp_net *net, const float *x, const uint8_t *y, int B,
                        uint64_t dropout_seed, float *grads, int *n_correct)
 {
-    if (B < 1 || B > ex->max_batch) {
-        dp_set_error("batch of %d images does not fit the context (max %d)", B, ex->max_batch);
+    if (B < 1 || B > ex->max_batch || !ex->training) {
+        dp_set_error("batch of %d images does not fit the context (max %d%s)", B, ex->max_batch,
+                     ex->training ? "" : ", made for inference only");
         return NAN;
     }
     ex->net = net;

@@ -82,8 +82,9 @@ long    dp_net_flops(const dp_net *net);   /* multiply-adds ×2 per forward imag
  * creation. One exec serves one caller at a time. */
 typedef struct dp_exec dp_exec;
 
-/* n_threads <= 0: one per CPU. */
-dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads);
+/* n_threads <= 0: one per CPU. training = 0 makes a context for
+ * dp_net_predict only, without gradient buffers. */
+dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads, int training);
 void     dp_exec_free(dp_exec *ex);
 int      dp_exec_threads(const dp_exec *ex);
 

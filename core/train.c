@@ -70,7 +70,7 @@ dp_trainer *dp_trainer_create(dp_net *net, const dp_train_cfg *cfg, const dp_tra
         memcpy(tr->state.optim.m, resume->optim.m, sizeof(float) * (size_t)net->n_params);
         memcpy(tr->state.optim.v, resume->optim.v, sizeof(float) * (size_t)net->n_params);
     }
-    tr->exec = dp_exec_create(net, c->batch, c->threads);
+    tr->exec = dp_exec_create(net, c->batch, c->threads, 1);
     tr->grads = dp_alloc_floats((size_t)net->n_params);
     tr->batch_x = dp_alloc_floats((size_t)c->batch * train->rows * train->cols);
     tr->batch_y = dp_alloc((size_t)c->batch, 1);
@@ -95,6 +95,8 @@ void dp_trainer_free(dp_trainer *tr)
 }
 
 const dp_train_state *dp_trainer_state(const dp_trainer *tr) { return &tr->state; }
+
+dp_exec *dp_trainer_exec(dp_trainer *tr) { return tr->exec; }
 
 void dp_dataset_floats(float *dst, const dp_dataset *ds, int first, int n)
 {

@@ -65,6 +65,10 @@ void dp_trainer_free(dp_trainer *tr);
  * callback asks to stop (returns 1), or an error (-1, dp_error()). */
 int dp_trainer_run(dp_trainer *tr, const atomic_int *stop, dp_train_cb cb, void *user);
 
+/* The trainer's execution context, for evaluating between steps on the
+ * training thread (e.g. from the progress callback). */
+dp_exec *dp_trainer_exec(dp_trainer *tr);
+
 /* The state to save in a checkpoint; valid until the trainer is freed. */
 const dp_train_state *dp_trainer_state(const dp_trainer *tr);
 

@@ -136,7 +136,7 @@ static void test_resume(const dp_dataset *ds)
 static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *test)
 {
     dp_net *net = train_net(SMALL, train, 3, 2, 6);
-    dp_exec *one = dp_exec_create(net, 64, 1), *two = dp_exec_create(net, 64, 2);
+    dp_exec *one = dp_exec_create(net, 64, 1, 0), *two = dp_exec_create(net, 64, 2, 0);
     double acc = dp_evaluate(two, net, test, NULL);
     CHECK(acc > 0.95, "synthetic accuracy %.3f after 6 epochs", acc);
     printf("synthetic accuracy %.3f\n", acc);
@@ -148,8 +148,12 @@ static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *
     dp_net_predict(one, net, x, n, p1);
     dp_net_predict(two, net, x, n, p2);
     CHECK(memcmp(p1, p2, sizeof(float) * 10 * (size_t)n) == 0, "1 and 2 threads predict differently");
+    /* One image alone takes the matrix-vector path in dense layers: the
+     * same sums in another order, so equal to rounding. */
     dp_net_predict(one, net, x + 37 * 784, 1, p3);
-    CHECK(memcmp(p3, p1 + 37 * 10, sizeof(float) * 10) == 0, "batch of one differs from the batch");
+    double worst = 0;
+    for (int c = 0; c < 10; c++) worst = fmax(worst, fabs((double)p3[c] - p1[37 * 10 + c]));
+    CHECK(worst < 1e-5, "batch of one differs from the batch by %g", worst);
     double sum = 0;
     for (int i = 0; i < 10; i++) sum += p3[i];
     CHECK(fabs(sum - 1.0) < 1e-5, "probabilities sum to %g", sum);

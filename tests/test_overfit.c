@@ -18,7 +18,7 @@ int main(void)
     dp_net_init(net, 1);
     dp_train_cfg cfg = dp_train_defaults();
     cfg.epochs = 40, cfg.batch = 32, cfg.lr = 2e-3f, cfg.threads = 2, cfg.eval_each_epoch = 0;
-    dp_exec *ex = dp_exec_create(net, 64, 2);
+    dp_exec *ex = dp_exec_create(net, 64, 2, 0);
     double before = dp_evaluate(ex, net, &train, NULL);
     dp_trainer *tr = dp_trainer_create(net, &cfg, NULL, &train, NULL);
     CHECK(tr && dp_trainer_run(tr, NULL, NULL, NULL) == 0, "training: %s", dp_error());

@@ -530,7 +530,7 @@ static void test_model_reads_digits(void)
     fclose(f);
     dp_net *net = dp_model_load(path, NULL, NULL, NULL);
     CHECK(net != NULL, "model: %s", dp_error());
-    dp_exec *ex = net ? dp_exec_create(net, 256, 1) : NULL;
+    dp_exec *ex = net ? dp_exec_create(net, 256, 1, 0) : NULL;
     static float inputs[240 * S * S];
     float probs[240 * DP_CLASSES];
     const float sizes[] = {40, 60, 100, 160, 220, 260}, places[4][2] = {{0.5f, 0.5f}, {0, 0}, {1, 0.1f}, {0.2f, 1}};
