@@ -87,8 +87,9 @@ for label, path, higher_better in rows:
     fmt = "{:.0f}" if higher_better else "{:.1f}"
     table.append([label, fmt.format(ours)] + [fmt.format(t) for t in theirs] + [f"{q:.2f}×" for q in ratios])
 
-print(f"digitpad ({dp['isa']} kernels) vs PyTorch {runs[0]['torch']}: {dp['threads']} threads, "
-      f"median of 5 repeats; digitpad's drawing latency is on 1 thread, PyTorch's on {runs[0]['threads']}")
+print(f"digitpad ({dp['isa']} kernels) vs PyTorch {runs[0]['torch']}: {dp['threads']} threads "
+      f"(PyTorch: OpenMP {runs[0]['threads']}, OpenBLAS {runs[0]['openblas_threads']}), median of 5 repeats;\n"
+      f"latencies: digitpad on 1 thread, PyTorch on {runs[0]['threads']}")
 for n, r in zip(names, runs):
     print(f"  {n}: libblas = {r['blas_lib']} (BLAS_INFO={r['blas_info']})")
 widths = [max(len(row[i]) for row in [head] + table) for i in range(len(head))]

@@ -28,9 +28,11 @@ args = ap.parse_args()
 if args.seconds <= 0 or args.threads < 1:
     ap.error("--seconds and --threads must be positive")
 
-# OpenBLAS sizes its thread pool from the environment when torch loads it, and
-# torch.set_num_threads does not reach it: give it the same thread count.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
+# torch parallelizes with OpenMP around its BLAS calls; OpenBLAS's own thread
+# pool (sized from the environment when torch loads it, out of reach of
+# torch.set_num_threads) would compete with OpenMP's spinning threads: on 2
+# cores that doubled the drawing latency and put its p99 at 36 ms.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 try:
     import numpy as np
     import torch
@@ -160,8 +162,8 @@ def preprocess(canvas):
 
 
 def latency(model):
-    """Median and p99 of one drawing end to end, and the median of the forward
-    pass (with softmax) alone, sampled as app/cli_bench.c does."""
+    """(median, p99) in us of one drawing end to end, and of the forward pass
+    (with softmax) alone, sampled as app/cli_bench.c does."""
     strokes = sample_drawing()
 
     def drawing():
@@ -184,7 +186,7 @@ def latency(model):
             us.append(1e6 * (time.perf_counter() - t0))
         us.sort()
         out.append((us[len(us) // 2], us[int(0.99 * (len(us) - 1))]))
-    return out[0][0], out[0][1], out[1][0]
+    return out
 
 
 def blas_in_use():
@@ -210,21 +212,23 @@ def main():
     train = {str(B): bench_train(images, labels, B) for B in BATCHES}
     model = seed_net().eval()
     infer = bench_infer(model, images)
-    lat, p99, fwd = latency(model)
+    (lat, p99), (fwd, fwd_p99) = latency(model)
     r = {"torch": torch.__version__, "blas_info": blas_info, "blas_lib": blas_lib, "blas": blas,
          "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+         "openblas_threads": os.environ["OPENBLAS_NUM_THREADS"],
          "train_img_per_s": train["64"], "train": train, "infer_img_per_s": infer,
-         "latency_us": lat, "latency_p99_us": p99, "forward_us": fwd}
+         "latency_us": lat, "latency_p99_us": p99, "forward_us": fwd, "forward_p99_us": fwd_p99}
     if args.json:
         r["train"] = {k: round(v, 1) for k, v in train.items()}
         print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}))
         return
-    print(f"PyTorch {r['torch']} baseline: {r['threads']} threads, BLAS {blas_info} -> {blas_lib}")
+    print(f"PyTorch {r['torch']} baseline: {r['threads']} threads (OpenBLAS {r['openblas_threads']}), "
+          f"BLAS {blas_info} -> {blas_lib}")
     for B in BATCHES:
         print(f"  training, batch {B:<4d} {train[str(B)]:10.0f} images/s")
     print(f"  inference, batch 1000 {infer:9.0f} images/s")
     print(f"  one drawing, end to end {lat:7.1f} us median, {p99:.1f} us p99")
-    print(f"  forward pass alone {fwd:12.1f} us median")
+    print(f"  forward pass alone {fwd:12.1f} us median, {fwd_p99:.1f} us p99")
 
 
 if __name__ == "__main__":

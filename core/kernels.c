@@ -170,7 +170,7 @@ static void microkernel_portable(int kc, const float *Ap, const float *Bp,
 /* ---- a few rows: dot products ------------------------------------------- */
 
 /* Eight partial sums the compiler keeps in one vector register. */
-static float dot(const float *a, const float *b, int n)
+static float dot_portable(const float *a, const float *b, int n)
 {
     float acc[8] = {0};
     int p = 0;
@@ -181,6 +181,11 @@ static float dot(const float *a, const float *b, int n)
     return s;
 }
 
+static void dots_portable(float *out, const float *x, const float *rows, long stride, int n_rows, int n)
+{
+    for (int j = 0; j < n_rows; j++) out[j] = dot_portable(x, rows + (long)j * stride, n);
+}
+
 /* One image through a dense layer is a matrix-vector product: packing the
  * whole weight matrix for it would cost more than the product itself, so
  * when A has a few rows and both operands run contiguously along K, each
@@ -189,12 +194,19 @@ static int gemm_few_rows(int M, int N, int K, const float *A, int rsa, int csa, 
                          int csb, float beta, float *C, int ldc)
 {
     if (M > 2 || csa != 1 || rsb != 1) return 0;
-    for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) {
-            float v = dot(A + (long)i * rsa, B + (long)j * csb, K);
-            float *c = &C[(long)i * ldc + j];
-            *c = beta == 0.0f ? v : beta * *c + v;
+    for (int i = 0; i < M; i++) {
+        float *c = C + (long)i * ldc;
+        for (int j0 = 0; j0 < N; j0 += 64) {
+            float v[64];
+            int nj = N - j0 < 64 ? N - j0 : 64;
+#ifdef DP_HAVE_AVX2_KERNELS
+            if (current_isa == DP_ISA_AVX2) dp_dots_avx2(v, A + (long)i * rsa, B + (long)j0 * csb, csb, nj, K);
+            else
+#endif
+                dots_portable(v, A + (long)i * rsa, B + (long)j0 * csb, csb, nj, K);
+            for (int j = 0; j < nj; j++) c[j0 + j] = beta == 0.0f ? v[j] : beta * c[j0 + j] + v[j];
         }
+    }
     return 1;
 }
 
@@ -258,4 +270,32 @@ double dp_kernels_core_peak_gflops(void)
 #else
     return 0.0;
 #endif
+}
+
+/* ---- direct convolution for small layers ---------------------------------- */
+
+#define SMALL_SUFFIX _portable
+#include "conv_small.inc"
+
+void dp_conv_small_forward(float *out, const float *in, const float *wt, int n, int H, int W, int C, int F, int k)
+{
+#ifdef DP_HAVE_AVX2_KERNELS
+    if (dp_kernels_isa() == DP_ISA_AVX2) {
+        dp_conv_small_forward_avx2(out, in, wt, n, H, W, C, F, k);
+        return;
+    }
+#endif
+    dp_conv_small_forward_portable(out, in, wt, n, H, W, C, F, k);
+}
+
+void dp_conv_small_dweights(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W, int C,
+                            int F, int k)
+{
+#ifdef DP_HAVE_AVX2_KERNELS
+    if (dp_kernels_isa() == DP_ISA_AVX2) {
+        dp_conv_small_dweights_avx2(dwt, db, dy, in, n, H, W, C, F, k);
+        return;
+    }
+#endif
+    dp_conv_small_dweights_portable(dwt, db, dy, in, n, H, W, C, F, k);
 }

@@ -53,6 +53,23 @@ typedef void (*dp_microkernel_fn)(int kc, const float *Ap, const float *Bp,
 void dp_microkernel_avx2(int kc, const float *Ap, const float *Bp,
                          float beta, float *C, int ldc, int mr, int nr);
 
+/* out[j] = x · rows[j*stride .. +n) for j < n_rows (AVX2+FMA). */
+void dp_dots_avx2(float *out, const float *x, const float *rows, long stride, int n_rows, int n);
+
+/* Direct convolution for layers with few inputs per output (k*k*C small,
+ * F <= DP_CONV_SMALL_MAX_F): input (n,H,W,C) without padding, weights
+ * transposed to (k,k,C,F); out (n,H-k+1,W-k+1,F) is written, bias not
+ * added. dweights adds the weight gradient (transposed, (k,k,C,F)) and the
+ * bias gradient of dy (n,OH,OW,F). */
+#define DP_CONV_SMALL_MAX_F 64
+void dp_conv_small_forward(float *out, const float *in, const float *wt, int n, int H, int W, int C, int F, int k);
+void dp_conv_small_dweights(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W, int C,
+                            int F, int k);
+void dp_conv_small_forward_avx2(float *out, const float *in, const float *wt, int n, int H, int W, int C, int F,
+                                int k);
+void dp_conv_small_dweights_avx2(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W,
+                                 int C, int F, int k);
+
 /* Peak floating-point rate of one core for the selected ISA, measured with
  * a short FMA loop (about 20 ms); 0 if the ISA has no probe. */
 double dp_kernels_core_peak_gflops(void);

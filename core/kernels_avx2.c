@@ -79,3 +79,161 @@ double dp_fma_probe_avx2(long iters)
     /* 12 FMAs of 8 lanes, 2 flops each; the sum keeps the loop alive. */
     return (double)iters * 12 * 8 * 2 + (out[0] == 12345.0f ? 1 : 0);
 }
+
+static float hsum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* Dot products of x with rows, four rows at a time: x is loaded once for
+ * four weight streams, which keeps enough loads in flight when the weights
+ * come from L3 (one image through a dense layer reads all of them). */
+void dp_dots_avx2(float *out, const float *x, const float *rows, long stride, int n_rows, int n)
+{
+    int j = 0;
+    for (; j + 4 <= n_rows; j += 4) {
+        const float *r0 = rows + j * stride, *r1 = r0 + stride, *r2 = r1 + stride, *r3 = r2 + stride;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        int p = 0;
+        for (; p + 8 <= n; p += 8) {
+            __m256 v = _mm256_loadu_ps(x + p);
+            a0 = _mm256_fmadd_ps(v, _mm256_loadu_ps(r0 + p), a0);
+            a1 = _mm256_fmadd_ps(v, _mm256_loadu_ps(r1 + p), a1);
+            a2 = _mm256_fmadd_ps(v, _mm256_loadu_ps(r2 + p), a2);
+            a3 = _mm256_fmadd_ps(v, _mm256_loadu_ps(r3 + p), a3);
+        }
+        float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+        for (; p < n; p++) s0 += x[p] * r0[p], s1 += x[p] * r1[p], s2 += x[p] * r2[p], s3 += x[p] * r3[p];
+        out[j] = s0, out[j + 1] = s1, out[j + 2] = s2, out[j + 3] = s3;
+    }
+    for (; j < n_rows; j++) {
+        const float *r = rows + j * stride;
+        __m256 a = _mm256_setzero_ps();
+        int p = 0;
+        for (; p + 8 <= n; p += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(x + p), _mm256_loadu_ps(r + p), a);
+        float s = hsum(a);
+        for (; p < n; p++) s += x[p] * r[p];
+        out[j] = s;
+    }
+}
+
+#define SMALL_SUFFIX _generic_avx2
+#include "conv_small.inc"
+
+/* The first layer's usual shape, 32 output channels, by hand: two output
+ * pixels at a time, 8 accumulators, each weight vector loaded once for both
+ * pixels. The generic body above leaves its accumulators in memory. */
+static void small_forward_32(float *out, const float *in, const float *wt, int n, int H, int W, int C, int k)
+{
+    int OH = H - k + 1, OW = W - k + 1, run = k * C;
+    for (int i = 0; i < n; i++) {
+        const float *img = in + (long)i * H * W * C;
+        for (int oy = 0; oy < OH; oy++) {
+            float *o = out + (((long)i * OH + oy) * OW) * 32;
+            int ox = 0;
+            for (; ox + 2 <= OW; ox += 2, o += 64) {
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                const float *t = wt;
+                for (int ky = 0; ky < k; ky++) {
+                    const float *ra = img + ((long)(oy + ky) * W + ox) * C, *rb = ra + C;
+                    for (int q = 0; q < run; q++, t += 32) {
+                        __m256 w0 = _mm256_loadu_ps(t), w1 = _mm256_loadu_ps(t + 8);
+                        __m256 w2 = _mm256_loadu_ps(t + 16), w3 = _mm256_loadu_ps(t + 24);
+                        __m256 va = _mm256_broadcast_ss(ra + q), vb = _mm256_broadcast_ss(rb + q);
+                        a0 = _mm256_fmadd_ps(va, w0, a0), a1 = _mm256_fmadd_ps(va, w1, a1);
+                        a2 = _mm256_fmadd_ps(va, w2, a2), a3 = _mm256_fmadd_ps(va, w3, a3);
+                        b0 = _mm256_fmadd_ps(vb, w0, b0), b1 = _mm256_fmadd_ps(vb, w1, b1);
+                        b2 = _mm256_fmadd_ps(vb, w2, b2), b3 = _mm256_fmadd_ps(vb, w3, b3);
+                    }
+                }
+                _mm256_storeu_ps(o, a0), _mm256_storeu_ps(o + 8, a1);
+                _mm256_storeu_ps(o + 16, a2), _mm256_storeu_ps(o + 24, a3);
+                _mm256_storeu_ps(o + 32, b0), _mm256_storeu_ps(o + 40, b1);
+                _mm256_storeu_ps(o + 48, b2), _mm256_storeu_ps(o + 56, b3);
+            }
+            if (ox < OW) {   /* an odd last column */
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                const float *t = wt;
+                for (int ky = 0; ky < k; ky++) {
+                    const float *ra = img + ((long)(oy + ky) * W + ox) * C;
+                    for (int q = 0; q < run; q++, t += 32) {
+                        __m256 va = _mm256_broadcast_ss(ra + q);
+                        a0 = _mm256_fmadd_ps(va, _mm256_loadu_ps(t), a0);
+                        a1 = _mm256_fmadd_ps(va, _mm256_loadu_ps(t + 8), a1);
+                        a2 = _mm256_fmadd_ps(va, _mm256_loadu_ps(t + 16), a2);
+                        a3 = _mm256_fmadd_ps(va, _mm256_loadu_ps(t + 24), a3);
+                    }
+                }
+                _mm256_storeu_ps(o, a0), _mm256_storeu_ps(o + 8, a1);
+                _mm256_storeu_ps(o + 16, a2), _mm256_storeu_ps(o + 24, a3);
+            }
+        }
+    }
+}
+
+/* dwt += patch ⊗ dy for 32 channels: two taps at a time, so each loaded
+ * gradient vector feeds two accumulators. */
+static void small_dweights_32(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W, int C,
+                              int k)
+{
+    int OH = H - k + 1, OW = W - k + 1, taps = k * k * C;
+    for (int t0 = 0; t0 < taps; t0 += 2) {
+        int two = t0 + 1 < taps;
+        int ky0 = t0 / (k * C), q0 = t0 % (k * C), ky1 = (t0 + 1) / (k * C), q1 = (t0 + 1) % (k * C);
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int i = 0; i < n; i++) {
+            const float *img = in + (long)i * H * W * C;
+            const float *pa = img + (long)ky0 * W * C + q0, *pb = img + (long)ky1 * W * C + q1;
+            const float *g = dy + (long)i * OH * OW * 32;
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++, g += 32) {
+                    long at = ((long)oy * W + ox) * C;
+                    __m256 g0 = _mm256_loadu_ps(g), g1 = _mm256_loadu_ps(g + 8);
+                    __m256 g2 = _mm256_loadu_ps(g + 16), g3 = _mm256_loadu_ps(g + 24);
+                    __m256 va = _mm256_broadcast_ss(pa + at), vb = _mm256_broadcast_ss(two ? pb + at : pa + at);
+                    a0 = _mm256_fmadd_ps(va, g0, a0), a1 = _mm256_fmadd_ps(va, g1, a1);
+                    a2 = _mm256_fmadd_ps(va, g2, a2), a3 = _mm256_fmadd_ps(va, g3, a3);
+                    b0 = _mm256_fmadd_ps(vb, g0, b0), b1 = _mm256_fmadd_ps(vb, g1, b1);
+                    b2 = _mm256_fmadd_ps(vb, g2, b2), b3 = _mm256_fmadd_ps(vb, g3, b3);
+                }
+        }
+        float *d = dwt + (long)t0 * 32;
+        _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), a0));
+        _mm256_storeu_ps(d + 8, _mm256_add_ps(_mm256_loadu_ps(d + 8), a1));
+        _mm256_storeu_ps(d + 16, _mm256_add_ps(_mm256_loadu_ps(d + 16), a2));
+        _mm256_storeu_ps(d + 24, _mm256_add_ps(_mm256_loadu_ps(d + 24), a3));
+        if (two) {
+            _mm256_storeu_ps(d + 32, _mm256_add_ps(_mm256_loadu_ps(d + 32), b0));
+            _mm256_storeu_ps(d + 40, _mm256_add_ps(_mm256_loadu_ps(d + 40), b1));
+            _mm256_storeu_ps(d + 48, _mm256_add_ps(_mm256_loadu_ps(d + 48), b2));
+            _mm256_storeu_ps(d + 56, _mm256_add_ps(_mm256_loadu_ps(d + 56), b3));
+        }
+    }
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (long p = 0; p < (long)n * OH * OW; p++) {
+        const float *g = dy + p * 32;
+        s0 = _mm256_add_ps(s0, _mm256_loadu_ps(g)), s1 = _mm256_add_ps(s1, _mm256_loadu_ps(g + 8));
+        s2 = _mm256_add_ps(s2, _mm256_loadu_ps(g + 16)), s3 = _mm256_add_ps(s3, _mm256_loadu_ps(g + 24));
+    }
+    _mm256_storeu_ps(db, _mm256_add_ps(_mm256_loadu_ps(db), s0));
+    _mm256_storeu_ps(db + 8, _mm256_add_ps(_mm256_loadu_ps(db + 8), s1));
+    _mm256_storeu_ps(db + 16, _mm256_add_ps(_mm256_loadu_ps(db + 16), s2));
+    _mm256_storeu_ps(db + 24, _mm256_add_ps(_mm256_loadu_ps(db + 24), s3));
+}
+
+void dp_conv_small_forward_avx2(float *out, const float *in, const float *wt, int n, int H, int W, int C, int F,
+                                int k)
+{
+    if (F == 32) small_forward_32(out, in, wt, n, H, W, C, k);
+    else dp_conv_small_forward_generic_avx2(out, in, wt, n, H, W, C, F, k);
+}
+
+void dp_conv_small_dweights_avx2(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W,
+                                 int C, int F, int k)
+{
+    if (F == 32) small_dweights_32(dwt, db, dy, in, n, H, W, C, k);
+    else dp_conv_small_dweights_generic_avx2(dwt, db, dy, in, n, H, W, C, F, k);
+}

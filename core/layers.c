@@ -153,10 +153,55 @@ static int convpool_chunk(int OH, int OW, int K, int F)
     return chunk < 1 ? 1 : (int)chunk;
 }
 
+/* Few inputs per output: a direct convolution beats im2col + GEMM. */
+static int small_conv(int C, int F, int k) { return k * k * C <= 27 && F <= DP_CONV_SMALL_MAX_F; }
+
 long dp_convpool_scratch_floats(int H, int W, int C, int F, int k, int pad)
 {
     int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
-    return (long)convpool_chunk(OH, OW, K, F) * OH * OW * (2L * K + F);
+    long chunk = convpool_chunk(OH, OW, K, F);
+    long padded = chunk * (H + 2L * pad) * (W + 2L * pad) * C;
+    return chunk * OH * OW * (2L * K + F) + padded + 2L * K * F;
+}
+
+/* Scratch layout: columns | conv output (or its gradient) | column gradient
+ * | zero-padded input | transposed weights | their gradient. */
+typedef struct {
+    float *col, *y, *dcol, *padded, *wt, *dwt;
+} convpool_scratch;
+
+static convpool_scratch split_scratch(float *scratch, int H, int W, int C, int F, int k, int pad)
+{
+    int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
+    long chunk = convpool_chunk(OH, OW, K, F), rows = chunk * OH * OW;
+    convpool_scratch sc;
+    sc.col = scratch;
+    sc.y = sc.col + rows * K;
+    sc.dcol = sc.y + rows * F;
+    sc.padded = sc.dcol + rows * K;
+    sc.wt = sc.padded + chunk * (H + 2L * pad) * (W + 2L * pad) * C;
+    sc.dwt = sc.wt + (long)K * F;
+    return sc;
+}
+
+/* The m images of a chunk with `pad` zeros around, for the direct kernel. */
+static const float *pad_images(float *dst, const float *in, int m, int H, int W, int C, int pad)
+{
+    if (!pad) return in;
+    int Hp = H + 2 * pad, Wp = W + 2 * pad;
+    memset(dst, 0, sizeof(float) * (size_t)m * Hp * Wp * C);
+    for (int i = 0; i < m; i++)
+        for (int y = 0; y < H; y++)
+            memcpy(dst + (((long)i * Hp + y + pad) * Wp + pad) * C, in + (((long)i * H + y) * W) * C,
+                   sizeof(float) * (size_t)W * C);
+    return dst;
+}
+
+/* (F,K) -> (K,F) */
+static void transpose(float *dst, const float *src, int rows, int cols)
+{
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
 }
 
 /* Bias, ReLU and 2×2 max-pool of one image's convolution output y. The
@@ -192,14 +237,22 @@ void dp_convpool_forward(float *out, uint8_t *winner, float *scratch, const floa
                          const float *b, int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws)
 {
     int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
-    int chunk = convpool_chunk(OH, OW, K, F);
+    int chunk = convpool_chunk(OH, OW, K, F), small = small_conv(C, F, k);
     long pooled = (long)(OH / 2) * (OW / 2) * F;
-    float *col = scratch, *y = scratch + (long)chunk * OH * OW * K;
+    convpool_scratch sc = split_scratch(scratch, H, W, C, F, k, pad);
+    float *y = sc.y;
+    if (small) transpose(sc.wt, w, F, K);
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int m = n - i0 < chunk ? n - i0 : chunk;
         int P = m * OH * OW;
-        im2col(col, in + (long)i0 * H * W * C, m, H, W, C, k, pad);
-        dp_gemm(ws, P, F, K, col, K, 1, w, 1, K, 0.0f, y, F);
+        const float *src = in + (long)i0 * H * W * C;
+        if (small) {
+            dp_conv_small_forward(y, pad_images(sc.padded, src, m, H, W, C, pad), sc.wt, m, H + 2 * pad,
+                                  W + 2 * pad, C, F, k);
+        } else {
+            im2col(sc.col, src, m, H, W, C, k, pad);
+            dp_gemm(ws, P, F, K, sc.col, K, 1, w, 1, K, 0.0f, y, F);
+        }
         for (int i = 0; i < m; i++)
             relu_pool_epilogue(out + (i0 + i) * pooled, winner + (i0 + i) * pooled, y + (long)i * OH * OW * F, b,
                                OH, OW, F);
@@ -229,25 +282,36 @@ void dp_convpool_backward(float *din, float *dw, float *db, float *scratch, cons
                           int n, int H, int W, int C, int F, int k, int pad, dp_gemm_ws *ws)
 {
     int OH = dp_conv_out_size(H, k, pad), OW = dp_conv_out_size(W, k, pad), K = k * k * C;
-    int chunk = convpool_chunk(OH, OW, K, F);
+    int chunk = convpool_chunk(OH, OW, K, F), small = !din && small_conv(C, F, k);
     long pooled = (long)(OH / 2) * (OW / 2) * F;
-    float *col = scratch, *dy = scratch + (long)chunk * OH * OW * K, *dcol = dy + (long)chunk * OH * OW * F;
+    convpool_scratch sc = split_scratch(scratch, H, W, C, F, k, pad);
+    float *dy = sc.y;
+    if (small) memset(sc.dwt, 0, sizeof(float) * (size_t)K * F);
     for (int i0 = 0; i0 < n; i0 += chunk) {
         int m = n - i0 < chunk ? n - i0 : chunk;
         int P = m * OH * OW;
+        const float *src = in + (long)i0 * H * W * C;
         for (int i = 0; i < m; i++)
             unpool_gradient(dy + (long)i * OH * OW * F, dout + (i0 + i) * pooled, winner + (i0 + i) * pooled, OH,
                             OW, F);
-        im2col(col, in + (long)i0 * H * W * C, m, H, W, C, k, pad);
-        dp_gemm(ws, F, K, P, dy, 1, F, col, K, 1, 1.0f, dw, K);
+        if (small) {
+            dp_conv_small_dweights(sc.dwt, db, dy, pad_images(sc.padded, src, m, H, W, C, pad), m, H + 2 * pad,
+                                   W + 2 * pad, C, F, k);
+            continue;
+        }
+        im2col(sc.col, src, m, H, W, C, k, pad);
+        dp_gemm(ws, F, K, P, dy, 1, F, sc.col, K, 1, 1.0f, dw, K);
         sum_rows_into(db, dy, P, F);
         if (din) {
-            dp_gemm(ws, P, K, F, dy, F, 1, w, K, 1, 0.0f, dcol, K);
+            dp_gemm(ws, P, K, F, dy, F, 1, w, K, 1, 0.0f, sc.dcol, K);
             float *di = din + (long)i0 * H * W * C;
             memset(di, 0, sizeof(float) * (size_t)m * H * W * C);
-            col2im_add(di, dcol, m, H, W, C, k, pad);
+            col2im_add(di, sc.dcol, m, H, W, C, k, pad);
         }
     }
+    if (small)   /* dw (F,K) += dwt^T */
+        for (int f = 0; f < F; f++)
+            for (int t = 0; t < K; t++) dw[(long)f * K + t] += sc.dwt[(long)t * F + f];
 }
 
 /* Direct convolution by the definition, for the tests. */

@@ -23,6 +23,7 @@
 #define SMALL_SIDE 1024        /* up to this size the scratch lives on the stack */
 
 static inline float max_f(float a, float b) { return a > b ? a : b; }
+static inline float min_f(float a, float b) { return a < b ? a : b; }
 
 float dp_center_of_mass(const float *img, int w, int h, float *cx, float *cy)
 {
@@ -266,7 +267,7 @@ static void render_placed(float *out, const float *img, int w, placement *pl, fl
     }
 }
 
-static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *info, profiles *p)
+static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *info, profiles *p, double min_ink)
 {
     scan(img, w, h, p);
     double ink = 0, mass;
@@ -282,7 +283,7 @@ static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *
     if (info) *info = in;
     memset(out, 0, DP_INPUT * DP_INPUT * sizeof(float));
     /* NaN or infinite ink fails this test too: no digit rather than garbage */
-    if (!(ink >= DP_MIN_INK && isfinite(ink)) || !has_box) return 0;
+    if (!(ink >= min_ink && isfinite(ink)) || !has_box) return 0;
 
     /* The scale comes from the bounding box; the rendering reads every
      * source pixel with any ink (the faint fringe lands just outside the
@@ -297,7 +298,8 @@ static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *
     return 1;
 }
 
-int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info)
+/* dp_preprocess with the "no digit" threshold given in source pixels. */
+static int dp_preprocess_min_ink(float *out, const float *img, int w, int h, dp_prep_info *info, double min_ink)
 {
     if (!out || !img || w < 1 || h < 1 || w > (1 << 20) || h > (1 << 20))
         return dp_set_error("preprocess: bad image (%dx%d%s)", w, h, img && out ? "" : ", NULL buffer");
@@ -309,9 +311,14 @@ int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info
     }
     size_t W = (size_t)w, H = (size_t)h;
     profiles p = {buf, buf + W, buf + 2 * W, buf + 2 * W + H};
-    int rc = preprocess(out, img, w, h, info, &p);
+    int rc = preprocess(out, img, w, h, info, &p, min_ink);
     if (buf != small) free(buf);
     return rc;
+}
+
+int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info)
+{
+    return dp_preprocess_min_ink(out, img, w, h, info, DP_MIN_INK);
 }
 
 /* ---- stroke-width normalization ------------------------------------------ */
@@ -337,12 +344,60 @@ float dp_normalized_brush(const dp_strokes *s)
     return clamp_f((float)(BRUSH_FRACTION * (extent + AA_FRINGE)), DP_BRUSH_MIN, DP_BRUSH_MAX);
 }
 
+/* The network sees the drawing at 20 px; rasterizing it at about five
+ * times that, instead of the canvas's full 280 px, leaves the area-average
+ * as smooth while touching up to 8 times fewer pixels. */
+#define RASTER_LONG_SIDE 64.0f
+
+/* The part of the canvas the ink can reach: the points' box grown by the
+ * brush, clipped to the canvas. 0 if there are no points. */
+static int ink_region(const dp_strokes *s, float brush, float box[4])
+{
+    if (!s || s->n_points < 1) return 0;
+    float x0 = s->points[0].x, x1 = x0, y0 = s->points[0].y, y1 = y0;
+    for (int i = 1; i < s->n_points; i++) {
+        x0 = min_f(x0, s->points[i].x), x1 = max_f(x1, s->points[i].x);
+        y0 = min_f(y0, s->points[i].y), y1 = max_f(y1, s->points[i].y);
+    }
+    float grow = brush * 0.5f + 1.0f;
+    box[0] = clamp_f(floorf(x0 - grow), 0, DP_CANVAS), box[1] = clamp_f(ceilf(x1 + grow), 0, DP_CANVAS);
+    box[2] = clamp_f(floorf(y0 - grow), 0, DP_CANVAS), box[3] = clamp_f(ceilf(y1 + grow), 0, DP_CANVAS);
+    return box[1] > box[0] && box[3] > box[2];
+}
+
+/* Maps what dp_preprocess found in the view back to canvas coordinates. */
+static void view_to_canvas(dp_prep_info *info, float ox, float oy, float scale)
+{
+    float k = 1.0f / scale;
+    info->x0 = (int)floorf(ox + (float)info->x0 * k);
+    info->y0 = (int)floorf(oy + (float)info->y0 * k);
+    info->x1 = (int)ceilf(ox + (float)(info->x1 + 1) * k) - 1;
+    info->y1 = (int)ceilf(oy + (float)(info->y1 + 1) * k) - 1;
+    info->com_x = ox + (info->com_x + 0.5f) * k - 0.5f;
+    info->com_y = oy + (info->com_y + 0.5f) * k - 0.5f;
+    info->ink *= k * k;
+}
+
 int dp_strokes_to_input(float *out, float *canvas, const dp_strokes *s, float brush_width,
                         dp_prep_info *info)
 {
     if (!(brush_width > 0)) brush_width = dp_normalized_brush(s);
-    dp_rasterize(canvas, s, brush_width);
-    return dp_preprocess(out, canvas, DP_CANVAS, DP_CANVAS, info);
+    float box[4];
+    if (!ink_region(s, brush_width, box)) {
+        memset(canvas, 0, sizeof(float) * DP_CANVAS * DP_CANVAS);
+        return dp_preprocess(out, canvas, DP_CANVAS, DP_CANVAS, info);
+    }
+    float extent = max_f(box[1] - box[0], box[3] - box[2]);
+    float scale = extent > RASTER_LONG_SIDE ? RASTER_LONG_SIDE / extent : 1.0f;
+    int w = (int)ceilf((box[1] - box[0]) * scale), h = (int)ceilf((box[3] - box[2]) * scale);
+    w = w < 1 ? 1 : w, h = h < 1 ? 1 : h;
+    dp_rasterize_view(canvas, w, h, scale, box[0], box[2], s, brush_width);
+    /* Too little ink is judged at canvas scale, as if drawn on the canvas. */
+    dp_prep_info view;
+    int rc = dp_preprocess_min_ink(out, canvas, w, h, &view, DP_MIN_INK * scale * scale);
+    view_to_canvas(&view, box[0], box[2], scale);
+    if (info) *info = view;
+    return rc;
 }
 
 /* Mean of the outermost rows and columns: the background of most pictures. */

@@ -532,7 +532,14 @@ static dp_point unit(dp_point a, dp_point b)
     return (dp_point){dx / len, dy / len};
 }
 
-static dp_point scaled(dp_point p, float scale) { return (dp_point){p.x * scale, p.y * scale}; }
+/* Canvas coordinates to image pixels: shift by the view's origin, then
+ * scale (both exact for an integer origin and scale 1). */
+typedef struct { float scale, ox, oy; } xform;
+
+static dp_point scaled(dp_point p, const xform *xf)
+{
+    return (dp_point){(p.x - xf->ox) * xf->scale, (p.y - xf->oy) * xf->scale};
+}
 
 /* Same point (within 1e-6 px after scaling): no direction. */
 static int same_point(dp_point a, dp_point b)
@@ -565,7 +572,7 @@ static int near_window(const target *t, dp_point a, dp_point b, float R)
  * near the window. Repeated points are skipped (a zero-length segment has
  * no direction and adds no ink beyond its neighbours' wedges); a stroke
  * whose points all coincide is a dot. */
-static void draw_stroke(const target *t, const dp_point *p, int n, float scale, const brush *br, int from)
+static void draw_stroke(const target *t, const dp_point *p, int n, const xform *scale, const brush *br, int from)
 {
     const dp_point none = {0, 0};
     if (n <= 0) return;
@@ -602,15 +609,22 @@ static int raster_size_ok(const float *img, int w, int h)
 
 static int raster_scale_ok(float scale) { return scale > 0 && scale <= MAX_SCALE; }
 
-void dp_rasterize_into(float *img, int w, int h, float scale, const dp_strokes *s, float brush_width)
+void dp_rasterize_view(float *img, int w, int h, float scale, float ox, float oy, const dp_strokes *s,
+                       float brush_width)
 {
     if (!raster_size_ok(img, w, h)) return;
     memset(img, 0, sizeof(float) * (size_t)w * (size_t)h);
-    if (!s || !raster_scale_ok(scale)) return;
+    if (!s || !raster_scale_ok(scale) || !(fabsf(ox) <= 1e6f && fabsf(oy) <= 1e6f)) return;
     target t = {img, w, h, 0, w - 1, 0, h - 1};
     brush br = make_brush(brush_width, scale, w, h);
+    xform xf = {scale, ox, oy};
     for (int k = 0; k < s->n_strokes; k++)
-        draw_stroke(&t, s->points + s->starts[k], s->starts[k + 1] - s->starts[k], scale, &br, 1);
+        draw_stroke(&t, s->points + s->starts[k], s->starts[k + 1] - s->starts[k], &xf, &br, 1);
+}
+
+void dp_rasterize_into(float *img, int w, int h, float scale, const dp_strokes *s, float brush_width)
+{
+    dp_rasterize_view(img, w, h, scale, 0.0f, 0.0f, s, brush_width);
 }
 
 void dp_rasterize(float *canvas, const dp_strokes *s, float brush_width)
@@ -628,19 +642,20 @@ void dp_rasterize_stroke_tail(float *img, int w, int h, float scale, const dp_st
     if (from >= n) return;   /* no new points */
     target all = {img, w, h, 0, w - 1, 0, h - 1};
     brush br = make_brush(brush_width, scale, w, h);
+    const xform xf = {scale, 0.0f, 0.0f};
     if (from < 1) {          /* the whole stroke is new */
-        draw_stroke(&all, p, n, scale, &br, 1);
+        draw_stroke(&all, p, n, &xf, &br, 1);
         return;
     }
     /* The old end: the last distinct vertex among the first `from` points.
      * If the new points all repeat it, the image is already right. */
-    dp_point v = scaled(p[0], scale);
+    dp_point v = scaled(p[0], &xf);
     for (int k = 1; k < from; k++) {
-        dp_point b = scaled(p[k], scale);
+        dp_point b = scaled(p[k], &xf);
         if (!same_point(v, b)) v = b;
     }
     int moved = 0;
-    for (int k = from; k < n && !moved; k++) moved = !same_point(v, scaled(p[k], scale));
+    for (int k = from; k < n && !moved; k++) moved = !same_point(v, scaled(p[k], &xf));
     if (!moved) return;
 
     /* Re-render the box of the old end cap (a disc around v, see above). */
@@ -652,9 +667,9 @@ void dp_rasterize_stroke_tail(float *img, int w, int h, float scale, const dp_st
         for (int y = win.y0; y <= win.y1; y++)
             memset(img + (size_t)y * (size_t)w + win.x0, 0, sizeof(float) * (size_t)(win.x1 - win.x0 + 1));
         for (int k = 0; k < s->n_strokes; k++)
-            draw_stroke(&win, s->points + s->starts[k], s->starts[k + 1] - s->starts[k], scale, &br, 1);
+            draw_stroke(&win, s->points + s->starts[k], s->starts[k + 1] - s->starts[k], &xf, &br, 1);
     }
-    draw_stroke(&all, p, n, scale, &br, from);
+    draw_stroke(&all, p, n, &xf, &br, from);
 }
 
 /* Distance from (px, py) to segment a-b, in double. */

@@ -63,6 +63,12 @@ void dp_rasterize(float *canvas, const dp_strokes *s, float brush_width);
  * scale outside (0, 1e4] the image is only zeroed. */
 void dp_rasterize_into(float *img, int w, int h, float scale, const dp_strokes *s, float brush_width);
 
+/* The same with a view origin: canvas point (x, y) lands at image position
+ * ((x - ox) * scale, (y - oy) * scale), so a part of the canvas can be drawn
+ * at any resolution into an image just big enough for it. */
+void dp_rasterize_view(float *img, int w, int h, float scale, float ox, float oy, const dp_strokes *s,
+                       float brush_width);
+
 /* For drawing live: img holds dp_rasterize_into(img, w, h, scale, s', bw)
  * where s' is s cut off after point from_point - 1 (that is, s with its last
  * stroke shorter, from_point > the last stroke's start); this brings it to

@@ -102,6 +102,52 @@ static void check_conv(conv_shape s)
     dp_gemm_ws_free(ws);
 }
 
+/* ---- fused conv + relu + pool ------------------------------------------------ */
+
+/* The fused block against conv, relu and pool by their references, forward
+ * and backward, on shapes that take each path: the direct small kernel
+ * (32 channels by hand, other counts generic), with padding and odd sizes,
+ * and im2col + GEMM. */
+static void check_convpool(conv_shape s, int want_din)
+{
+    int OH = dp_conv_out_size(s.H, s.k, s.pad), OW = dp_conv_out_size(s.W, s.k, s.pad);
+    int PH = OH / 2, PW = OW / 2;
+    long nx = (long)s.n * s.H * s.W * s.C, nw = (long)s.F * s.k * s.k * s.C;
+    long ny = (long)s.n * OH * OW * s.F, np = (long)s.n * PH * PW * s.F;
+    float *x = rand_floats(nx, 1), *w = rand_floats(nw, 0.5f), *b = rand_floats(s.F, 0.2f);
+    float *y = dp_alloc_floats(ny), *ref = dp_alloc_floats(np), *out = dp_alloc_floats(np), *g = rand_floats(np, 1);
+    float *dy = dp_alloc_floats(ny), *dx = dp_alloc_floats(nx), *dx2 = dp_alloc_floats(nx);
+    float *dw = dp_alloc_floats(nw), *db = dp_alloc_floats(s.F), *dw2 = dp_alloc_floats(nw), *db2 = dp_alloc_floats(s.F);
+    int32_t *am = dp_alloc(np, sizeof(int32_t));
+    uint8_t *winner = dp_alloc(np, 1);
+    float *scratch = dp_alloc_floats(dp_convpool_scratch_floats(s.H, s.W, s.C, s.F, s.k, s.pad));
+    dp_gemm_ws *ws = dp_gemm_ws_create();
+    char name[96];
+    snprintf(name, sizeof name, "convpool n%d %dx%dx%d F%d k%d p%d%s", s.n, s.H, s.W, s.C, s.F, s.k, s.pad,
+             want_din ? "" : " (first layer)");
+
+    dp_conv_forward_ref(y, x, w, b, s.n, s.H, s.W, s.C, s.F, s.k, s.pad);
+    dp_relu_forward(y, y, ny);
+    dp_maxpool_forward(ref, am, y, s.n, OH, OW, s.F);
+    dp_maxpool_backward(dy, g, am, s.n, OH, OW, s.F);
+    dp_relu_backward(dy, dy, y, ny);
+    dp_conv_backward_ref(want_din ? dx : NULL, dw, db, dy, x, w, s.n, s.H, s.W, s.C, s.F, s.k, s.pad);
+
+    dp_convpool_forward(out, winner, scratch, x, w, b, s.n, s.H, s.W, s.C, s.F, s.k, s.pad, ws);
+    dp_convpool_backward(want_din ? dx2 : NULL, dw2, db2, scratch, g, winner, x, w, s.n, s.H, s.W, s.C, s.F, s.k,
+                         s.pad, ws);
+    CHECK(max_abs_diff(ref, out, np) < 1e-4, "%s forward: %g", name, max_abs_diff(ref, out, np));
+    CHECK(max_abs_diff(dw, dw2, nw) < 1e-3, "%s dw: %g", name, max_abs_diff(dw, dw2, nw));
+    CHECK(max_abs_diff(db, db2, s.F) < 1e-3, "%s db: %g", name, max_abs_diff(db, db2, s.F));
+    if (want_din) CHECK(max_abs_diff(dx, dx2, nx) < 1e-4, "%s dx: %g", name, max_abs_diff(dx, dx2, nx));
+    double total = 0;
+    for (long i = 0; i < nw; i++) total += fabs(dw2[i]);
+    CHECK(total > 0, "%s: weight gradient all zero", name);
+    free(x), free(w), free(b), free(y), free(ref), free(out), free(g), free(dy), free(dx), free(dx2);
+    free(dw), free(db), free(dw2), free(db2), free(am), free(winner), free(scratch);
+    dp_gemm_ws_free(ws);
+}
+
 /* ---- dense --------------------------------------------------------------- */
 
 static double dense_objective(const float *x, const float *w, const float *b, const float *r,
@@ -251,6 +297,18 @@ static double net_loss(dp_exec *ex, dp_net *net, const float *x, const uint8_t *
     return dp_net_gradient(ex, net, x, y, B, 99, grads, NULL);
 }
 
+static double central_difference(dp_exec *ex, dp_net *net, const float *x, const uint8_t *y, int B, float *scratch,
+                                 long i, float eps)
+{
+    float keep = net->params[i];
+    net->params[i] = keep + eps;
+    double fp = net_loss(ex, net, x, y, B, scratch);
+    net->params[i] = keep - eps;
+    double fm = net_loss(ex, net, x, y, B, scratch);
+    net->params[i] = keep;
+    return (fp - fm) / (2.0 * eps);
+}
+
 static void check_whole_network(void)
 {
     dp_arch arch;
@@ -271,19 +329,21 @@ static void check_whole_network(void)
     net_loss(ex, net, x, y, B, g);
     /* Per-parameter checks on a sample of every layer's weights and biases. */
     double worst = 0.0;
+    int kinks = 0;
     for (int l = 0; l < net->n_layers; l++) {
         const dp_layer_info *L = &net->layer[l];
         for (int t = 0; L->w_count && t < 12; t++) {
             long i = t < 10 ? L->w_off + (long)dp_rng_below(&rng, (uint32_t)L->w_count)
                             : L->b_off + (long)dp_rng_below(&rng, (uint32_t)L->b_count);
-            float keep = net->params[i];
-            const float eps = 2e-3f;
-            net->params[i] = keep + eps;
-            double fp = net_loss(ex, net, x, y, B, scratch);
-            net->params[i] = keep - eps;
-            double fm = net_loss(ex, net, x, y, B, scratch);
-            net->params[i] = keep;
-            double num = (fp - fm) / (2.0 * eps);
+            double num = central_difference(ex, net, x, y, B, scratch, i, 1e-3f);
+            double half = central_difference(ex, net, x, y, B, scratch, i, 2.5e-4f);
+            /* A ReLU or a max-pool switching inside ±eps makes the two step
+             * sizes (4× apart) disagree: the finite difference is wrong there, not the
+             * gradient, so that sample is skipped. */
+            if (fabs(num - half) > 0.05 * fmax(0.02, fabs(num))) {
+                kinks++;
+                continue;
+            }
             double err = fabs(num - g[i]) / fmax(0.02, fabs(num) + fabs(g[i]));
             if (err > worst) worst = err;
             CHECK(err < 0.05, "net param %ld (layer %d): numeric %g analytic %g", i, l + 1, num, (double)g[i]);
@@ -313,7 +373,9 @@ static void check_whole_network(void)
     dp_layers_use_reference(0);
     CHECK(max_abs_diff(g, scratch, net->n_params) < 1e-5, "net gradient fast vs reference: %g",
           max_abs_diff(g, scratch, net->n_params));
-    printf("whole network: worst relative error %.4f, directional %g vs %g\n", worst, num, ana);
+    CHECK(kinks <= 8, "%d of the sampled parameters sat on a kink", kinks);
+    printf("whole network: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g\n",
+           worst, kinks, num, ana);
     free(x); free(g); free(scratch); free(d); free(p0);
     dp_exec_free(ex);
     dp_net_free(net);
@@ -327,6 +389,19 @@ int main(void)
         {2, 8, 8, 4, 2, 5, 2}, {1, 9, 4, 5, 17, 3, 1}, {2, 13, 13, 32, 64, 3, 0},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) check_conv(shapes[i]);
+    conv_shape fused[] = {
+        {3, 28, 28, 1, 32, 3, 0}, {2, 27, 26, 1, 32, 3, 0}, {2, 13, 13, 32, 64, 3, 0}, {2, 10, 9, 1, 16, 3, 1},
+        {2, 9, 11, 3, 32, 3, 1}, {1, 12, 12, 2, 8, 5, 2}, {2, 11, 10, 4, 6, 3, 1},
+    };
+    dp_isa isas[] = {DP_ISA_PORTABLE, DP_ISA_AVX2};
+    for (int i = 0; i < 2; i++) {
+        if (dp_kernels_select(isas[i]) != isas[i]) continue;
+        for (size_t j = 0; j < sizeof fused / sizeof fused[0]; j++) {
+            check_convpool(fused[j], 1);
+            check_convpool(fused[j], 0);
+        }
+    }
+    dp_kernels_select(DP_ISA_AUTO);
     check_dense(3, 7, 5);
     check_dense(17, 130, 33);
     check_relu();
