@@ -73,7 +73,7 @@ typedef struct {
     dp_train_cfg train_cfg;
     int train_from_current;
     int was_busy;
-    long logged_points;
+    long logged_points, logged_tests;
     eval_result eval;
     int have_eval;
     char mnist_dir[4096];
@@ -87,8 +87,9 @@ typedef struct {
     double status_time;
 
     /* Frame times, for --verbose and the benchmark: the work of drawing a
-     * frame, and the interval between frames while training runs. */
+     * frame, and the interval between frames while the pen is down. */
     frame_stats frame_work, frame_interval;
+    throttle frame_pace;          /* at most 60 frames a second */
     double last_present;
     int frames_presented;
     int screenshot_pending, screenshot_frames;

@@ -188,18 +188,28 @@ done:
 /* ---- kernels at the network's shapes ------------------------------------------ */
 
 typedef struct {
-    char name[48];
+    char name[64];
     double gflops, pct;
 } kernel_result;
 
+/* conv, relu, pool in a row: the network runs them as one fused block. */
+static int fused_block(const dp_net *net, int l)
+{
+    return l + 2 < net->n_layers && net->layer[l].spec.type == DP_LAYER_CONV &&
+           net->layer[l + 1].spec.type == DP_LAYER_RELU && net->layer[l + 2].spec.type == DP_LAYER_MAXPOOL;
+}
+
 /* Times one layer's forward or backward on one thread, on a slice of n
- * images (what each thread handles in a training step). */
+ * images (what each thread handles in a training step), the way the
+ * network runs it (a conv followed by relu and pool as the fused block). */
 static double time_layer(const dp_net *net, int l, int backward, int n, double seconds, long *flops)
 {
     const dp_layer_info *L = &net->layer[l];
-    int conv = L->spec.type == DP_LAYER_CONV;
-    long in = n * L->in_size, out = n * L->out_size;
-    long colf = conv ? dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad) : 1;
+    int conv = L->spec.type == DP_LAYER_CONV, fused = fused_block(net, l);
+    long in = n * L->in_size, out = n * (fused ? net->layer[l + 2].out_size : L->out_size);
+    long colf = fused ? dp_convpool_scratch_floats(L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad)
+                : conv ? dp_conv_col_floats(L->in_h, L->in_w, L->in_c, L->spec.k, L->spec.pad) : 1;
+    uint8_t *winner = dp_alloc((size_t)out, 1);
     float *x = dp_alloc_floats((size_t)in), *y = dp_alloc_floats((size_t)out), *dx = dp_alloc_floats((size_t)in);
     float *dw = dp_alloc_floats((size_t)(L->w_count + L->b_count)), *col = dp_alloc_floats((size_t)colf);
     float *dcol = dp_alloc_floats((size_t)colf);
@@ -211,11 +221,18 @@ static double time_layer(const dp_net *net, int l, int backward, int n, double s
     double rates[REPEATS];
     for (long i = 0; i < in; i++) x[i] = (float)(i % 17) * 0.05f;
     for (long i = 0; i < out; i++) y[i] = (float)(i % 13) * 0.01f - 0.05f;
+    for (long i = 0; i < out; i++) winner[i] = (uint8_t)(i % 5);   /* a fifth cut by the ReLU */
     for (int r = -1; r < REPEATS; r++) {
         double t0 = dp_now(), t;
         long calls = 0;
         do {
-            if (conv && !backward)
+            if (fused && !backward)
+                dp_convpool_forward(y, winner, col, x, W, b, n, L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k,
+                                    L->spec.pad, ws);
+            else if (fused)
+                dp_convpool_backward(first ? NULL : dx, dw, dw + L->w_count, col, y, winner, x, W, n, L->in_h,
+                                     L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad, ws);
+            else if (conv && !backward)
                 dp_conv_forward(y, col, x, W, b, n, L->in_h, L->in_w, L->in_c, L->out_c, L->spec.k, L->spec.pad, ws);
             else if (conv)
                 dp_conv_backward(first ? NULL : dx, dw, dw + L->w_count, col, dcol, y, x, W, n, L->in_h, L->in_w,
@@ -229,7 +246,7 @@ static double time_layer(const dp_net *net, int l, int backward, int n, double s
         } while (t < seconds / REPEATS);
         if (r >= 0) rates[r] = (double)(*flops) * calls / t / 1e9;
     }
-    free(x), free(y), free(dx), free(dw), free(col), free(dcol);
+    free(x), free(y), free(dx), free(dw), free(col), free(dcol), free(winner);
     dp_gemm_ws_free(ws);
     return median(rates, REPEATS);
 }
@@ -245,8 +262,9 @@ static int bench_kernels(const bench_ctx *c, const dp_net *net, int slice, doubl
             kernel_result *k = &out[n++];
             k->gflops = time_layer(net, l, backward, slice, c->seconds / 2, &flops);
             k->pct = peak > 0 ? 100.0 * k->gflops / peak : NAN;
-            snprintf(k->name, sizeof k->name, "layer %d %s%d %s", l + 1, L->spec.type == DP_LAYER_CONV ? "conv" : "dense",
-                     L->out_c, backward ? "backward" : "forward");
+            snprintf(k->name, sizeof k->name, "layer %d %s%d%s %s", l + 1,
+                     L->spec.type == DP_LAYER_CONV ? "conv" : "dense", L->out_c,
+                     fused_block(net, l) ? "+relu+pool" : "", backward ? "backward" : "forward");
         }
     }
     return n;
@@ -285,7 +303,7 @@ static void print_text(const net_report *r, const char *title)
     printf("  one drawing, end to end %7.1f us median, %.1f us p99\n", r->lat.median_us, r->lat.p99_us);
     printf("  forward pass alone %12.1f us median\n", r->lat.forward_us);
     for (int i = 0; i < r->n_kernels; i++)
-        printf("  %-26s %6.1f GFLOP/s  %5.1f %% of one core's peak\n", r->kernels[i].name, r->kernels[i].gflops,
+        printf("  %-36s %6.1f GFLOP/s  %5.1f %% of one core's peak\n", r->kernels[i].name, r->kernels[i].gflops,
                r->kernels[i].pct);
 }
 

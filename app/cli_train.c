@@ -22,7 +22,7 @@ static const char train_usage[] =
     "  --out FILE         where to save the model (default: digitpad.model)\n"
     "  --arch SPEC        'seed' (default) or a layer list, e.g. \"conv32k3 relu pool dense10\"\n"
     "  --epochs N         passes over the training set (default 3)\n"
-    "  --batch B          images per step (default 64)\n"
+    "  --batch B          images per step (default 32)\n"
     "  --lr X             base learning rate (default 0.001)\n"
     "  --optimizer NAME   adam (default) or sgd (momentum 0.9)\n"
     "  --schedule NAME    cosine (default), step (halve every epoch) or constant\n"

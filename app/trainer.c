@@ -7,13 +7,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #define PUBLISH_INTERVAL 0.1     /* seconds between weight snapshots */
-#define WAKE_INTERVAL 0.016      /* at most one wake-up event per frame */
+#define WAKE_INTERVAL 0.1        /* charts and progress redraw 10 times a second */
 #define HELDOUT_IMAGES 1000      /* live accuracy on a fixed test subset */
-#define HELDOUT_EVERY 100        /* steps between live accuracy points */
+#define HELDOUT_INTERVAL 1.0     /* seconds between live accuracy points (~2 % of the time) */
 
 struct trainer {
     SDL_Thread *thread;
@@ -44,7 +45,7 @@ struct trainer {
     int data_loaded;
     char data_dir[4096];
     chart_ema ema;
-    throttle publish, wake;
+    throttle publish, wake, heldout_pace;
     dp_trainer *run;             /* the training run in progress */
 };
 
@@ -121,7 +122,7 @@ static int on_progress(const dp_train_progress *p, const dp_net *net, void *user
     trainer *tr = user;
     float smooth = chart_ema_add(&tr->ema, (float)p->loss);
     double heldout = NAN;
-    if (p->step % HELDOUT_EVERY < (long)tr->cfg.log_every || p->epoch_done || p->step == p->total_steps)
+    if (throttle_ready(&tr->heldout_pace, dp_now(), p->epoch_done || p->step == p->total_steps))
         heldout = dp_evaluate(dp_trainer_exec(tr->run), net, &tr->heldout, NULL);
     SDL_LockMutex(tr->lock);
     tr->status.progress = *p;
@@ -154,6 +155,8 @@ static void run_train(trainer *tr)
     tr->run = t;
     tr->ema = (chart_ema){.alpha = 0.1f};
     throttle_init(&tr->publish, PUBLISH_INTERVAL);
+    throttle_init(&tr->heldout_pace, HELDOUT_INTERVAL);
+    throttle_ready(&tr->heldout_pace, dp_now(), 1);   /* the first point after a second, not at step 10 */
     set_phase(tr, PHASE_RUNNING, "training");
     publish_weights(tr, net);
     int rc = dp_trainer_run(t, &tr->stop, on_progress, tr);
@@ -197,9 +200,12 @@ static void run_eval(trainer *tr)
 static int worker_main(void *arg)
 {
     trainer *tr = arg;
-    /* Training yields to the window: a nicer priority, inherited by the
-     * pool threads the trainer creates. */
-    setpriority(PRIO_PROCESS, (id_t)gettid(), 5);
+    /* Training yields to the window and the display server: it runs only
+     * when they do not need the CPU (SCHED_IDLE; failing that, the nicest
+     * priority). The pool threads the trainer creates inherit it. With the
+     * window idle it still gets both cores. */
+    struct sched_param idle = {0};
+    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
     SDL_LockMutex(tr->lock);
     for (;;) {
         while (tr->pending == JOB_IDLE && !tr->quit) SDL_CondWait(tr->wake_worker, tr->lock);

@@ -166,7 +166,7 @@ void app_action_train(app *a)
     adopt_net(a, fresh, a->train_from_current ? a->model_name : "training…");
     train_curves_clear(&a->curves);
     a->weights_seen = 0;
-    a->logged_points = 0;
+    a->logged_points = a->logged_tests = 0;
     a->model_unsaved = 1;
     app_set_status(a, 0, "training on MNIST: %d epochs, batch %d, learning rate %g", a->train_cfg.epochs,
                    a->train_cfg.batch, (double)a->train_cfg.lr);
@@ -222,6 +222,10 @@ static void log_training(app *a)
         printf("train\t%.0f\t%.6f\t%.6f\t%.0f\n", (double)loss->x[i], (double)loss->y[i],
                (double)smooth->y[i < smooth->n ? i : smooth->n - 1], a->st.progress.img_per_s);
     a->logged_points = loss->n;
+    const chart_series *test = &a->curves.test;
+    for (long i = a->logged_tests; i < test->n; i++)   /* the full test set, after each epoch */
+        printf("accuracy\t%.0f\t%.5f\t%.2f\n", (double)test->x[i], (double)test->y[i], a->st.progress.elapsed_s);
+    a->logged_tests = test->n;
     fflush(stdout);
 }
 
@@ -482,8 +486,9 @@ static void render_frame(app *a)
         printf("first_frame_ms\t%.1f\n", 1000 * (now - a->opt.start_time));
         fflush(stdout);
     }
-    if (trainer_busy(a->tr) && a->last_present > 0) frame_stats_add(&a->frame_interval, now - a->last_present);
-    a->last_present = trainer_busy(a->tr) ? now : 0;
+    /* Frame rate as the pen feels it: intervals between frames while drawing. */
+    if (a->pen_down && a->last_present > 0) frame_stats_add(&a->frame_interval, now - a->last_present);
+    a->last_present = a->pen_down ? now : 0;
     a->dirty = scripted;   /* keep going until the shot is taken */
 }
 
@@ -493,7 +498,7 @@ static void log_frame_times(const app *a)
     printf("frames\t%ld\twork_median_ms\t%.2f\twork_p99_ms\t%.2f", a->frame_work.total,
            1000 * frame_stats_quantile(&a->frame_work, 0.5), 1000 * frame_stats_quantile(&a->frame_work, 0.99));
     if (a->frame_interval.n)
-        printf("\ttraining_interval_median_ms\t%.2f\ttraining_interval_p99_ms\t%.2f",
+        printf("\tdrawing_interval_median_ms\t%.2f\tdrawing_interval_p99_ms\t%.2f",
                1000 * frame_stats_quantile(&a->frame_interval, 0.5),
                1000 * frame_stats_quantile(&a->frame_interval, 0.99));
     printf("\n");
@@ -511,8 +516,9 @@ static void log_frame_times(const app *a)
 /* How long the loop may sleep: long when idle, a frame while things move. */
 static int wait_timeout_ms(app *a)
 {
-    if (a->dirty) return 0;
-    if (a->opt.screenshot_path || trainer_busy(a->tr)) return 16;
+    if (a->dirty) return (int)ceil(1000 * throttle_wait(&a->frame_pace, dp_now()));
+    if (a->opt.screenshot_path) return 16;
+    if (trainer_busy(a->tr)) return 100;   /* the trainer wakes us when it has news */
     double tip = ui_tooltip_due(&a->ui);
     if (tip >= 0) return (int)(tip * 1000) + 1;
     if (a->status[0] && dp_now() - a->status_time < 8.0) return 1000;
@@ -646,6 +652,7 @@ static int app_init(app *a, const app_options *opt)
     drawing_init(&a->draw);
     train_curves_init(&a->curves);
     a->predicted_version = a->predicted_weights = (unsigned)-1;
+    throttle_init(&a->frame_pace, 1.0 / 60);
     if (create_window(a) != 0 || open_fonts(a) != 0) return -1;
     a->wake_event = SDL_RegisterEvents(1);
     if (a->wake_event == (Uint32)-1 || !(a->tr = trainer_create(a->wake_event))) {
@@ -708,8 +715,12 @@ int app_run(const app_options *opt)
                 while (SDL_PollEvent(&e)) handle_event(&a, &e);
             }
             poll_trainer(&a);
-            update_prediction(&a);
-            if (a.dirty) render_frame(&a);
+            /* At most one frame (and one prediction) per display refresh:
+             * mouse events arrive far faster, and their points are all kept. */
+            if (a.dirty && throttle_ready(&a.frame_pace, dp_now(), 0)) {
+                update_prediction(&a);
+                render_frame(&a);
+            }
         }
         rc = (a.opt.screenshot_path || !opt->screenshot_path) ? 0 : 1;
         if (opt->train_steps > 0 && (a.train_failed || a.st.phase == PHASE_FAILED)) rc = 1;

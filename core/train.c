@@ -21,7 +21,7 @@ struct dp_trainer {
 dp_train_cfg dp_train_defaults(void)
 {
     dp_train_cfg c = {
-        .epochs = 3, .batch = 64, .lr = 1e-3f, .lr_floor = 0.0f, .schedule = DP_LR_COSINE,
+        .epochs = 3, .batch = 32, .lr = 1e-3f, .lr_floor = 0.0f, .schedule = DP_LR_COSINE,
         .warmup_steps = 0, .optim = dp_optim_defaults(DP_OPT_ADAM), .seed = 1, .threads = 0,
         .log_every = 20, .eval_each_epoch = 1,
     };
