@@ -9,14 +9,17 @@ set -euo pipefail
 
 usage="usage: bench/compare.sh [--seconds S] [--threads T] [--digitpad PATH]"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-seconds=1 threads=2 digitpad=$here/../build/app/digitpad
+root=$(dirname "$here")
+seconds=1 threads=2 digitpad=$root/build/app/digitpad
+bad() { echo "$usage" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
-        --seconds) seconds=${2:?$usage}; shift 2 ;;
-        --threads) threads=${2:?$usage}; shift 2 ;;
-        --digitpad) digitpad=${2:?$usage}; shift 2 ;;
+        --seconds|--threads|--digitpad) [ $# -ge 2 ] || bad ;;&
+        --seconds) seconds=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        --digitpad) digitpad=$2; shift 2 ;;
         -h|--help) echo "$usage"; exit 0 ;;
-        *) echo "$usage" >&2; exit 2 ;;
+        *) bad ;;
     esac
 done
 [ -x "$digitpad" ] || { echo "compare.sh: no digitpad at $digitpad (build it, or pass --digitpad)" >&2; exit 1; }
