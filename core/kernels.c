@@ -229,6 +229,12 @@ void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
     if (current_isa == DP_ISA_AUTO) dp_kernels_select(DP_ISA_AUTO);
     dp_microkernel_fn kernel = current_kernel;
     if (gemm_few_rows(M, N, K, A, rsa, csa, B, rsb, csb, beta, C, ldc)) return;
+#ifdef DP_HAVE_AVX2_KERNELS
+    /* Rows of A contiguous along K: the AVX2 kernel reads them in place. */
+    int a_in_place = csa == 1 && current_isa == DP_ISA_AVX2;
+#else
+    const int a_in_place = 0;
+#endif
 
     for (int jc = 0; jc < N; jc += DP_GEMM_NC) {
         int nc = N - jc < DP_GEMM_NC ? N - jc : DP_GEMM_NC;
@@ -238,14 +244,21 @@ void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
             pack_b(ws->packed_b, B, rsb, csb, pc, jc, kc, nc);
             for (int ic = 0; ic < M; ic += DP_GEMM_MC) {
                 int mc = M - ic < DP_GEMM_MC ? M - ic : DP_GEMM_MC;
-                pack_a(ws->packed_a, A, rsa, csa, ic, pc, mc, kc);
+                if (!a_in_place) pack_a(ws->packed_a, A, rsa, csa, ic, pc, mc, kc);
                 for (int jr = 0; jr < nc; jr += DP_GEMM_NR) {
                     int nr = nc - jr < DP_GEMM_NR ? nc - jr : DP_GEMM_NR;
                     const float *bp = ws->packed_b + (long)(jr / DP_GEMM_NR) * kc * DP_GEMM_NR;
                     for (int ir = 0; ir < mc; ir += DP_GEMM_MR) {
                         int mr = mc - ir < DP_GEMM_MR ? mc - ir : DP_GEMM_MR;
-                        const float *ap = ws->packed_a + (long)(ir / DP_GEMM_MR) * kc * DP_GEMM_MR;
                         float *c = C + (long)(ic + ir) * ldc + jc + jr;
+#ifdef DP_HAVE_AVX2_KERNELS
+                        if (a_in_place) {
+                            dp_microkernel_rows_avx2(kc, A + (long)(ic + ir) * rsa + pc, rsa, mr, bp, block_beta,
+                                                     c, ldc, nr);
+                            continue;
+                        }
+#endif
+                        const float *ap = ws->packed_a + (long)(ir / DP_GEMM_MR) * kc * DP_GEMM_MR;
                         kernel(kc, ap, bp, block_beta, c, ldc, mr, nr);
                     }
                 }

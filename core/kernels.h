@@ -52,6 +52,9 @@ typedef void (*dp_microkernel_fn)(int kc, const float *Ap, const float *Bp,
                                   float beta, float *C, int ldc, int mr, int nr);
 void dp_microkernel_avx2(int kc, const float *Ap, const float *Bp,
                          float beta, float *C, int ldc, int mr, int nr);
+/* The same with A unpacked: row r of the tile at A + r*rsa, contiguous in K. */
+void dp_microkernel_rows_avx2(int kc, const float *A, long rsa, int mr, const float *Bp,
+                              float beta, float *C, int ldc, int nr);
 
 /* out[j] = x · rows[j*stride .. +n) for j < n_rows (AVX2+FMA). */
 void dp_dots_avx2(float *out, const float *x, const float *rows, long stride, int n_rows, int n);
