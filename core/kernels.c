@@ -130,7 +130,16 @@ static void pack_b(float *dst, const float *B, int rsb, int csb, int p0, int j0,
     for (int jr = 0; jr < nc; jr += DP_GEMM_NR) {
         int nr = nc - jr < DP_GEMM_NR ? nc - jr : DP_GEMM_NR;
         const float *src = B + (long)p0 * rsb + (long)(j0 + jr) * csb;
-        for (int p = 0; p < kc; p++) {
+        int p = 0;
+#ifdef DP_HAVE_AVX2_KERNELS
+        /* A transposed weight matrix (columns contiguous along K): transpose
+         * 8×8 blocks in registers. */
+        if (rsb == 1 && nr == DP_GEMM_NR && current_isa == DP_ISA_AVX2) {
+            p = dp_pack_b_cols_avx2(dst, src, csb, kc);
+            dst += (long)p * DP_GEMM_NR;
+        }
+#endif
+        for (; p < kc; p++) {
             const float *row = src + (long)p * rsb;
             if (csb == 1 && nr == DP_GEMM_NR) {
                 memcpy(dst, row, DP_GEMM_NR * sizeof(float));

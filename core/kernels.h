@@ -52,6 +52,9 @@ typedef void (*dp_microkernel_fn)(int kc, const float *Ap, const float *Bp,
                                   float beta, float *C, int ldc, int mr, int nr);
 void dp_microkernel_avx2(int kc, const float *Ap, const float *Bp,
                          float beta, float *C, int ldc, int mr, int nr);
+/* Packs rows [0, returned) of a full 16-column panel of B whose columns
+ * are contiguous along K (B(p,j) = Bcol[j*csb + p]). */
+int dp_pack_b_cols_avx2(float *dst, const float *Bcol, long csb, int kc);
 /* The same with A unpacked: row r of the tile at A + r*rsa, contiguous in K. */
 void dp_microkernel_rows_avx2(int kc, const float *A, long rsa, int mr, const float *Bp,
                               float beta, float *C, int ldc, int nr);

@@ -102,6 +102,46 @@ void dp_microkernel_rows_avx2(int kc, const float *A, long rsa, int mr, const fl
     store_tile(acc, beta, C, ldc, mr, nr);
 }
 
+/* 8×8 transpose of rows r[0..8) (8 floats each) into out[8][8] (ld 16). */
+static inline void transpose8(const float *const r[8], float *out, int ld)
+{
+    __m256 x0 = _mm256_loadu_ps(r[0]), x1 = _mm256_loadu_ps(r[1]), x2 = _mm256_loadu_ps(r[2]);
+    __m256 x3 = _mm256_loadu_ps(r[3]), x4 = _mm256_loadu_ps(r[4]), x5 = _mm256_loadu_ps(r[5]);
+    __m256 x6 = _mm256_loadu_ps(r[6]), x7 = _mm256_loadu_ps(r[7]);
+    __m256 t0 = _mm256_unpacklo_ps(x0, x1), t1 = _mm256_unpackhi_ps(x0, x1);
+    __m256 t2 = _mm256_unpacklo_ps(x2, x3), t3 = _mm256_unpackhi_ps(x2, x3);
+    __m256 t4 = _mm256_unpacklo_ps(x4, x5), t5 = _mm256_unpackhi_ps(x4, x5);
+    __m256 t6 = _mm256_unpacklo_ps(x6, x7), t7 = _mm256_unpackhi_ps(x6, x7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(out + 0 * ld, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(out + 1 * ld, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(out + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(out + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(out + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(out + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(out + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(out + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/* Packs a full 16-column panel of B when B's columns are contiguous along
+ * K (B(p,j) = Bcol[j*csb + p], a weight matrix used transposed): 8×8
+ * register transposes instead of one strided load per element. Returns the
+ * number of rows (p) packed, a multiple of 8; the caller does the rest. */
+int dp_pack_b_cols_avx2(float *dst, const float *Bcol, long csb, int kc)
+{
+    int p = 0;
+    for (; p + 8 <= kc; p += 8)
+        for (int half = 0; half < 2; half++) {
+            const float *r[8];
+            for (int j = 0; j < 8; j++) r[j] = Bcol + (long)(half * 8 + j) * csb + p;
+            transpose8(r, dst + (long)p * DP_GEMM_NR + half * 8, DP_GEMM_NR);
+        }
+    return p;
+}
+
 /* Runs iters rounds of 12 independent 8-wide FMAs (enough in flight to fill
  * both FMA pipes) and returns the flops done, so a caller timing it learns
  * this core's achievable peak. The result depends on the loop, which the
