@@ -138,6 +138,14 @@ def test_basic(tmp):
     rc, _, err = run("predict", "--model", junk, files[0])
     check(rc == 1 and "not a digitpad model" in err, f"junk model: {err!r}")
 
+    # bench --json: the keys scripts rely on, with sane values (no timing thresholds).
+    rc, out, err = run("bench", "--json", "--seconds", "0.05")
+    r = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and all(r.get(k, 0) > 0 for k in ("train_img_per_s", "infer_img_per_s", "latency_us", "threads")),
+          f"bench --json: exit {rc}, {sorted(r)} {err!r}")
+    check(set(r.get("seed", {}).get("train", {})) == {"32", "64", "128", "256"}, "bench trains at 4 batch sizes")
+    expect_usage_error(["bench", "--seconds", "0"], "--seconds")
+
     # Thousands of files in one call: every one answered, in order.
     many = [files[i % len(files)] for i in range(3000)]
     t0 = time.time()
