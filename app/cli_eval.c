@@ -18,9 +18,11 @@ static const char eval_usage[] =
     "  --json         print one JSON object: accuracy, per_class, confusion, model, n\n"
     "  -h, --help     show this help\n";
 
-static void print_text(const char *model, int n, double acc, const double per_class[10], int conf[10][10])
+static void print_text(const char *model, int n, double acc, const double per_class[10], int conf[10][10],
+                       double ece, float temperature)
 {
-    printf("model %s\ntest accuracy %.2f%% (%d images)\n\nper class:\n", model, 100 * acc, n);
+    printf("model %s\ntest accuracy %.2f%% (%d images)\ncalibration error (ECE, 15 bins) %.4f at temperature %.3f\n\n"
+           "per class:\n", model, 100 * acc, n, ece, (double)temperature);
     for (int d = 0; d < 10; d++) printf("  %d  %6.2f%%\n", d, 100 * per_class[d]);
     printf("\nconfusion (rows: true digit, columns: predicted)\n     ");
     for (int p = 0; p < 10; p++) printf("%6d", p);
@@ -44,11 +46,13 @@ static void print_json_string(const char *s)
     putchar('"');
 }
 
-static void print_json(const char *model, int n, double acc, const double per_class[10], int conf[10][10])
+static void print_json(const char *model, int n, double acc, const double per_class[10], int conf[10][10],
+                       double ece, float temperature)
 {
     printf("{\"model\": ");
     print_json_string(model);
-    printf(", \"n\": %d, \"accuracy\": %.6f, \"per_class\": [", n, acc);
+    printf(", \"n\": %d, \"accuracy\": %.6f, \"ece\": %.6f, \"temperature\": %.4f, \"per_class\": [", n, acc, ece,
+           (double)temperature);
     for (int d = 0; d < 10; d++) printf("%s%.6f", d ? ", " : "", per_class[d]);
     printf("], \"confusion\": [");
     for (int t = 0; t < 10; t++) {
@@ -98,7 +102,8 @@ int cli_eval(int argc, char **argv)
         goto done;
     }
     int conf[10][10];
-    double acc = dp_evaluate(ex, net, &test, conf);
+    double ece;
+    double acc = dp_evaluate_ece(ex, net, &test, conf, &ece);
     dp_exec_free(ex);
     double per_class[10];
     for (int t = 0; t < 10; t++) {
@@ -106,8 +111,8 @@ int cli_eval(int argc, char **argv)
         for (int p = 0; p < 10; p++) total += conf[t][p];
         per_class[t] = total ? (double)conf[t][t] / total : 0.0;
     }
-    if (json) print_json(model_path, test.n, acc, per_class, conf);
-    else print_text(model_path, test.n, acc, per_class, conf);
+    if (json) print_json(model_path, test.n, acc, per_class, conf, ece, net->temperature);
+    else print_text(model_path, test.n, acc, per_class, conf, ece, net->temperature);
     rc = 0;
 done:
     dp_dataset_free(&test);

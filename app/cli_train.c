@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "common.h"
 #include "kernels.h"
+#include "calibrate.h"
 #include "model_io.h"
 #include "train.h"
 
@@ -32,6 +33,10 @@ static const char train_usage[] =
     "  --resume FILE      continue a saved run (its settings and optimizer state)\n"
     "  --csv FILE         write one row of metrics per logging step\n"
     "  --limit N          train on the first N training images only\n"
+    "  --holdout N        keep the last N training images out of training and fit the\n"
+    "                     probability calibration (temperature) on them at the end\n"
+    "  --augment          half of each batch made to look like drawings: warped, thinner or\n"
+    "                     thicker strokes, pen styles (a flag on 1, a bar through 7, a slashed 0)\n"
     "  --slim             save without optimizer state (smaller, cannot be resumed)\n"
     "  --quiet            print only the final summary\n"
     "  -h, --help         show this help\n"
@@ -95,7 +100,7 @@ static int on_progress(const dp_train_progress *p, const dp_net *net, void *user
 typedef struct {
     const char *data, *out, *arch, *resume, *csv;
     dp_train_cfg cfg;
-    long limit;
+    long limit, holdout;
     int slim, quiet, epochs_given;
 } train_opts;
 
@@ -109,7 +114,8 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
         {"weight-decay", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
         {"seed", required_argument, 0, 's'}, {"resume", required_argument, 0, 'r'},
         {"csv", required_argument, 0, 'c'}, {"limit", required_argument, 0, 'L'},
-        {"slim", no_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'},
+        {"slim", no_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'}, {"augment", no_argument, 0, 'A'},
+        {"holdout", required_argument, 0, 'H'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *cmd = "train";
@@ -126,6 +132,10 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
         case 'r': o->resume = optarg; break;
         case 'c': o->csv = optarg; break;
         case 'm': o->slim = 1; break;
+        case 'A': o->cfg.augment = 1; break;
+        case 'H':
+            if (cli_parse_int(cmd, "--holdout", optarg, 1, 50000, &o->holdout)) return 2;
+            break;
         case 'q': o->quiet = 1; break;
         case 'e':
             if (cli_parse_int(cmd, "--epochs", optarg, 1, 10000, &v)) return 2;
@@ -187,8 +197,21 @@ static void describe_run(char *meta, size_t size, int argc, char **argv, const d
     for (int i = 1; i < argc && n < size; i++) n += (size_t)snprintf(meta + n, size - n, " %s", argv[i]);
     if (n < size)
         snprintf(meta + n, size - n, "\narch: %s\nparams: %ld\nseed: %llu\nepochs: %d\nbatch: %d\nlr: %g\n"
-                 "test-accuracy: %.4f\n", arch, net->n_params, (unsigned long long)cfg->seed, cfg->epochs,
-                 cfg->batch, (double)cfg->lr, acc);
+                 "augment: %s\ntest-accuracy: %.4f\n", arch, net->n_params, (unsigned long long)cfg->seed,
+                 cfg->epochs, cfg->batch, (double)cfg->lr, cfg->augment ? "yes" : "no", acc);
+}
+
+/* Temperature scaling on the held-out images; says what it did. */
+static void calibrate(dp_net *net, dp_trainer *tr, const dp_dataset *held_out, int quiet)
+{
+    double nll[2], ece[2];
+    if (dp_calibrate_temperature(net, dp_trainer_exec(tr), held_out, nll, ece) != 0) {
+        cli_error("train", "calibration: %s", dp_error());
+        return;
+    }
+    if (!quiet)
+        printf("calibrated on %d held-out images: temperature %.3f, NLL %.4f -> %.4f, ECE %.4f -> %.4f\n",
+               held_out->n, (double)net->temperature, nll[0], nll[1], ece[0], ece[1]);
 }
 
 static int run_training(train_opts *o, int argc, char **argv)
@@ -201,6 +224,20 @@ static int run_training(train_opts *o, int argc, char **argv)
         dp_dataset_free(&train);
         dp_dataset_free(&test);
         return 1;
+    }
+    /* The held-out images are the last ones of the training split; --limit
+     * applies to what is left. */
+    dp_dataset held_out = train;
+    if (o->holdout) {
+        if (o->holdout >= train.n) {
+            cli_error(cmd, "--holdout %ld leaves no training images", o->holdout);
+            dp_dataset_free(&train), dp_dataset_free(&test);
+            return 2;
+        }
+        train.n -= (int)o->holdout;
+        held_out.images += (long)train.n * train.rows * train.cols;
+        held_out.labels += train.n;
+        held_out.n = (int)o->holdout;
     }
     if (o->limit && o->limit < train.n) train.n = (int)o->limit;
 
@@ -245,9 +282,10 @@ static int run_training(train_opts *o, int argc, char **argv)
     char arch_text[1024];
     dp_arch_format(&net->arch, arch_text, sizeof arch_text);
     if (!o->quiet)
-        printf("training %s (%ld parameters) on %d images: %d epochs, batch %d, %s lr %g %s, %d threads, %s kernels%s\n",
-               arch_text, net->n_params, train.n, st->cfg.epochs, st->cfg.batch, dp_optim_name(st->cfg.optim.type),
-               (double)st->cfg.lr, dp_schedule_name(st->cfg.schedule), o->cfg.threads > 0 ? o->cfg.threads : dp_cpu_count(),
+        printf("training %s (%ld parameters) on %d images: %d epochs, batch %d, %s lr %g %s, %s%d threads, %s "
+               "kernels%s\n", arch_text, net->n_params, train.n, st->cfg.epochs, st->cfg.batch,
+               dp_optim_name(st->cfg.optim.type), (double)st->cfg.lr, dp_schedule_name(st->cfg.schedule),
+               st->cfg.augment ? "augmented, " : "", o->cfg.threads > 0 ? o->cfg.threads : dp_cpu_count(),
                dp_isa_name(dp_kernels_isa()), o->resume ? " (resumed)" : "");
     fflush(stdout);
 
@@ -255,6 +293,7 @@ static int run_training(train_opts *o, int argc, char **argv)
     signal(SIGINT, on_sigint);
     int result = dp_trainer_run(tr, &stop_requested, on_progress, &report);
     signal(SIGINT, SIG_DFL);
+    if (result == 0 && o->holdout) calibrate(net, tr, &held_out, o->quiet);
     if (result < 0) {
         cli_error(cmd, "%s", dp_error());
     } else {

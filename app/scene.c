@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNSURE_BELOW 0.80f     /* top probability below this is not a confident answer */
-#define SECOND_ABOVE 0.12f     /* ... and a runner-up above this is named: "1 or 7?" */
+#define SECOND_ABOVE 0.12f     /* an unsure answer names a runner-up above this: "1 or 7?" */
 
 /* ---- coordinates ------------------------------------------------------------- */
 
@@ -239,7 +238,9 @@ static void draw_verdict(app *a)
     int first, second;
     two_best(a->probs, &first, &second);
     float p1 = a->probs[first], p2 = a->probs[second];
-    if (p1 >= UNSURE_BELOW) {
+    /* The model's calibrated probabilities, and its threshold picked from
+     * data (see `digitpad calibrate`), decide what counts as sure. */
+    if (p1 >= a->net->unsure_below) {
         snprintf(big, sizeof big, "%d", first);
         snprintf(small, sizeof small, "%.1f %%", 100.0 * p1);
         text_draw(a->text, FONT_HUGE, big, cx, cy, col, TEXT_CENTER | TEXT_MIDDLE);

@@ -117,6 +117,12 @@ static void write_train_state(wbuf *b, const dp_train_state *st)
     put_u64(b, (uint64_t)st->optim.n);
     put_floats(b, st->optim.m, st->optim.n);
     put_floats(b, st->optim.v, st->optim.n);
+    /* Added after the moments, so older files (which end here) still load. */
+    const dp_augment_cfg *a = &c->aug;
+    put_u32(b, (uint32_t)c->augment);
+    const float aug[] = {a->rotate_deg, a->shear, a->aspect, a->elastic, a->thin, a->thick, a->style_prob,
+                         a->clean_share};
+    put_floats(b, aug, 8);
     end_section(b, s);
 }
 
@@ -130,6 +136,12 @@ int dp_model_save(const char *path, const dp_net *net, const char *meta, const d
     put_u64(&b, (uint64_t)net->n_params);
     put_floats(&b, net->params, net->n_params);
     end_section(&b, s);
+    if (net->temperature != 1.0f || net->unsure_below != DP_UNSURE_DEFAULT) {
+        s = begin_section(&b, "CALB");   /* calibration: temperature, "unsure" threshold */
+        put_f32(&b, net->temperature);
+        put_f32(&b, net->unsure_below);
+        end_section(&b, s);
+    }
     if (meta) {
         s = begin_section(&b, "META");
         put_bytes(&b, meta, strlen(meta));
@@ -257,6 +269,16 @@ static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const ch
         dp_optim_free(&st->optim);
         return dp_set_error("%s: training state moments are truncated or not finite", name);
     }
+    if (r->left >= 4 + 8 * 4) {   /* augmentation settings */
+        dp_augment_cfg *a = &c->aug;
+        c->augment = get_u32(r) != 0;
+        float aug[8];
+        if (get_floats(r, aug, 8) != 0 || !(aug[7] >= 0 && aug[7] <= 1)) {
+            dp_optim_free(&st->optim);
+            return dp_set_error("%s: training state has bad augmentation settings", name);
+        }
+        *a = (dp_augment_cfg){aug[0], aug[1], aug[2], aug[3], aug[4], aug[5], aug[6], aug[7]};
+    }
     return 0;
 }
 
@@ -347,6 +369,15 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
                 memcpy(*meta, sec.p, sec.left);
                 (*meta)[sec.left] = 0;
             }
+        } else if (strcmp(tag, "CALB") == 0) {
+            float t = get_f32(&sec), u = get_f32(&sec);
+            if (!net || sec.short_read || !(t >= 0.05f && t <= 20.0f) || !(u >= 0.0f && u <= 1.0f)) {
+                dp_set_error("%s: bad calibration section (temperature %g, threshold %g)", name, (double)t,
+                             (double)u);
+                goto fail;
+            }
+            net->temperature = t;
+            net->unsure_below = u;
         } else if (strcmp(tag, "TRAN") == 0) {
             tran = sec.p;
             tran_len = sec.left;

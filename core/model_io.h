@@ -4,6 +4,7 @@
  * 4-byte tag, a u64 payload length and the payload:
  *   ARCH  input shape and normalisation, then one record per layer
  *   PARM  u64 count, then that many float32 weights (the flat buffer)
+ *   CALB  optional: f32 temperature, f32 "unsure" threshold (after the weights)
  *   META  free UTF-8 text (how the model was trained, what it scored)
  *   TRAN  optional training state for --resume (settings, position, Adam moments)
  *   END   u32 CRC-32 of every byte before this section; always last

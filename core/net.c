@@ -24,6 +24,8 @@ dp_net *dp_net_create(const dp_arch *arch)
         free(net);
         return NULL;
     }
+    net->temperature = 1.0f;
+    net->unsure_below = DP_UNSURE_DEFAULT;
     net->params = dp_alloc_floats((size_t)net->n_params);
     if (!net->params) {
         free(net);
@@ -56,6 +58,8 @@ void dp_net_init(dp_net *net, uint64_t seed)
 void dp_net_copy_params(dp_net *dst, const dp_net *src)
 {
     memcpy(dst->params, src->params, sizeof(float) * (size_t)src->n_params);
+    dst->temperature = src->temperature;
+    dst->unsure_below = src->unsure_below;
 }
 
 long dp_net_flops(const dp_net *net)
@@ -122,6 +126,7 @@ struct dp_exec {
     float *probs_out;
     float *grads_out;
     int batch, n_slices;
+    int want_logits;            /* predict writes logits, not probabilities */
     uint64_t seed;
     dp_profile prof;            /* written by slice 0 only */
 };
@@ -235,6 +240,8 @@ void dp_exec_free(dp_exec *ex)
 }
 
 int dp_exec_threads(const dp_exec *ex) { return ex->n_threads; }
+
+dp_pool *dp_exec_pool(dp_exec *ex) { return ex->pool; }
 
 void dp_exec_profile(dp_exec *ex, dp_profile *out, int reset)
 {
@@ -388,7 +395,23 @@ static void predict_task(void *arg, int t)
     long in_size = ex->net->layer[0].in_size;
     slice *s = &ex->slices[t];
     const float *logits = forward_slice(s, ex->net, ex->x + first * in_size, n, 0, 0, first, t ? NULL : &ex->prof);
-    dp_softmax_xent(ex->probs_out + (long)first * DP_CLASSES, NULL, logits, NULL, n, DP_CLASSES, 0.0f);
+    float *out = ex->probs_out + (long)first * DP_CLASSES;
+    if (ex->want_logits) memcpy(out, logits, sizeof(float) * (size_t)n * DP_CLASSES);
+    else dp_softmax_rows(out, logits, n, ex->net->temperature);
+}
+
+void dp_softmax_rows(float *probs, const float *logits, int n, float temperature)
+{
+    float inv = temperature > 0 ? 1.0f / temperature : 1.0f;
+    for (int i = 0; i < n; i++) {
+        const float *z = logits + (long)i * DP_CLASSES;
+        float *p = probs + (long)i * DP_CLASSES;
+        float zmax = z[0];
+        for (int c = 1; c < DP_CLASSES; c++) zmax = z[c] > zmax ? z[c] : zmax;
+        double sum = 0.0;
+        for (int c = 0; c < DP_CLASSES; c++) sum += (p[c] = expf((z[c] - zmax) * inv));
+        for (int c = 0; c < DP_CLASSES; c++) p[c] = (float)(p[c] / sum);
+    }
 }
 
 static void gradient_task(void *arg, int t)
@@ -432,7 +455,22 @@ static int slices_for(const dp_exec *ex, int B)
     return n < ex->n_threads ? n : ex->n_threads;
 }
 
+static void run_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float *probs);
+
 void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float *probs)
+{
+    ex->want_logits = 0;
+    run_predict(ex, net, x, B, probs);
+}
+
+void dp_net_logits(dp_exec *ex, const dp_net *net, const float *x, int B, float *logits)
+{
+    ex->want_logits = 1;
+    run_predict(ex, net, x, B, logits);
+    ex->want_logits = 0;
+}
+
+static void run_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float *probs)
 {
     long in_size = net->layer[0].in_size;
     for (int done = 0; done < B; done += ex->max_batch) {

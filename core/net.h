@@ -10,6 +10,7 @@
 #define DP_MAX_LAYERS 64
 #define DP_CLASSES 10
 #define DP_MAX_PARAMS (64L * 1024 * 1024)   /* sanity bound: 256 MB of weights */
+#define DP_UNSURE_DEFAULT 0.8f               /* until calibration picks one from data */
 
 typedef enum {
     DP_LAYER_CONV = 1,     /* out = channels, k = kernel size, pad = zero padding */
@@ -62,6 +63,8 @@ typedef struct {
     dp_layer_info layer[DP_MAX_LAYERS];
     long n_params;
     float *params;                 /* one contiguous buffer; layers view into it */
+    float temperature;             /* probabilities are softmax(logits / temperature); 1 until calibrated */
+    float unsure_below;            /* a top probability below this is shown as "unsure" */
 } dp_net;
 
 /* Derives every layer's shapes and parameter offsets; info has
@@ -87,10 +90,19 @@ typedef struct dp_exec dp_exec;
 dp_exec *dp_exec_create(const dp_net *net, int max_batch, int n_threads, int training);
 void     dp_exec_free(dp_exec *ex);
 int      dp_exec_threads(const dp_exec *ex);
+/* The context's thread pool, for other per-batch work between passes
+ * (e.g. preparing the next batch); never during a pass. */
+struct dp_pool *dp_exec_pool(dp_exec *ex);
 
 /* Class probabilities probs (B,10) for inputs x (B,28*28 in [0,1]); any B
  * (large batches run in chunks). */
 void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float *probs);
+
+/* The same without the softmax: logits (B,10), before the temperature. */
+void dp_net_logits(dp_exec *ex, const dp_net *net, const float *x, int B, float *logits);
+
+/* Softmax of logits / temperature, row by row (n rows of DP_CLASSES). */
+void dp_softmax_rows(float *probs, const float *logits, int n, float temperature);
 
 /* One training pass over a batch (B <= max_batch): forward with dropout
  * drawn from dropout_seed, softmax cross-entropy, backward. grads (n_params)

@@ -1,6 +1,8 @@
 #include "train.h"
+#include "calibrate.h"
 #include "common.h"
 #include "rng.h"
+#include "threadpool.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@ struct dp_trainer {
     uint8_t *batch_y;
     int *order;                /* this epoch's shuffled image order */
     int order_epoch;           /* which epoch order[] belongs to (-1: none) */
+    float *aug_scratch;        /* DP_AUG_SCRATCH floats per thread */
+    int batch_n;               /* images in the batch being gathered */
 };
 
 dp_train_cfg dp_train_defaults(void)
@@ -23,7 +27,7 @@ dp_train_cfg dp_train_defaults(void)
     dp_train_cfg c = {
         .epochs = 3, .batch = 32, .lr = 1e-3f, .lr_floor = 0.0f, .schedule = DP_LR_COSINE,
         .warmup_steps = 0, .optim = dp_optim_defaults(DP_OPT_ADAM), .seed = 1, .threads = 0,
-        .log_every = 20, .eval_each_epoch = 1,
+        .log_every = 20, .eval_each_epoch = 1, .augment = 0, .aug = dp_augment_defaults(),
     };
     return c;
 }
@@ -75,7 +79,14 @@ dp_trainer *dp_trainer_create(dp_net *net, const dp_train_cfg *cfg, const dp_tra
     tr->batch_x = dp_alloc_floats((size_t)c->batch * train->rows * train->cols);
     tr->batch_y = dp_alloc((size_t)c->batch, 1);
     tr->order = dp_alloc((size_t)train->n, sizeof(int));
-    if (!tr->exec || !tr->grads || !tr->batch_x || !tr->batch_y || !tr->order) goto fail;
+    if (c->augment && (train->rows != 28 || train->cols != 28)) {
+        dp_set_error("augmentation needs 28x28 images");
+        goto fail;
+    }
+    if (c->augment && tr->exec)
+        tr->aug_scratch = dp_alloc_floats((size_t)dp_exec_threads(tr->exec) * DP_AUG_SCRATCH);
+    if (!tr->exec || !tr->grads || !tr->batch_x || !tr->batch_y || !tr->order || (c->augment && !tr->aug_scratch))
+        goto fail;
     return tr;
 fail:
     dp_trainer_free(tr);
@@ -91,6 +102,7 @@ void dp_trainer_free(dp_trainer *tr)
     free(tr->batch_x);
     free(tr->batch_y);
     free(tr->order);
+    free(tr->aug_scratch);
     free(tr);
 }
 
@@ -117,18 +129,51 @@ static void shuffle_for_epoch(dp_trainer *tr, int epoch)
     tr->order_epoch = epoch;
 }
 
+/* Fills batch images [first, last): some as MNIST made them, the rest
+ * augmented. Each image's random choices
+ * come from (seed, step, position), so threads can share the work in any
+ * way and the batch is still the same. */
+static void gather_range(dp_trainer *tr, int first, int last, float *scratch)
+{
+    const dp_dataset *ds = tr->train;
+    const dp_train_cfg *c = &tr->state.cfg;
+    int size = ds->rows * ds->cols;
+    long base = tr->state.step_in_epoch * c->batch;
+    float share = c->augment ? 1.0f - c->aug.clean_share : 0.0f;   /* of the batch, augmented */
+    for (int i = first; i < last; i++) {
+        int idx = tr->order[base + i];
+        const uint8_t *img = ds->images + (long)idx * size;
+        float *dst = tr->batch_x + (long)i * size;
+        tr->batch_y[i] = ds->labels[idx];
+        /* Augmented images spread evenly through the batch, so both
+         * threads get their share of the work. */
+        int augmented = (int)((float)(i + 1) * share) > (int)((float)i * share);
+        if (!augmented) {
+            dp_dataset_floats(dst, ds, idx, 1);
+        } else {
+            dp_rng rng;
+            dp_rng_seed(&rng, dp_hash64(c->seed ^ 0xa5a5a5a5ull) ^ dp_hash64((uint64_t)tr->state.step * 4096 + (uint64_t)i));
+            dp_augment_image(dst, img, ds->labels[idx], &rng, &c->aug, scratch);
+        }
+    }
+}
+
+static void gather_task(void *arg, int t)
+{
+    dp_trainer *tr = arg;
+    int tasks = dp_exec_threads(tr->exec);
+    int first = (int)((long)tr->batch_n * t / tasks), last = (int)((long)tr->batch_n * (t + 1) / tasks);
+    gather_range(tr, first, last, tr->aug_scratch ? tr->aug_scratch + (long)t * DP_AUG_SCRATCH : NULL);
+}
+
 static int gather_batch(dp_trainer *tr, long step_in_epoch)
 {
     const dp_dataset *ds = tr->train;
-    int size = ds->rows * ds->cols;
     long first = step_in_epoch * tr->state.cfg.batch;
-    int n = (int)(ds->n - first < tr->state.cfg.batch ? ds->n - first : tr->state.cfg.batch);
-    for (int i = 0; i < n; i++) {
-        int idx = tr->order[first + i];
-        dp_dataset_floats(tr->batch_x + (long)i * size, ds, idx, 1);
-        tr->batch_y[i] = ds->labels[idx];
-    }
-    return n;
+    tr->batch_n = (int)(ds->n - first < tr->state.cfg.batch ? ds->n - first : tr->state.cfg.batch);
+    if (tr->state.cfg.augment) dp_pool_run(dp_exec_pool(tr->exec), dp_exec_threads(tr->exec), gather_task, tr);
+    else gather_range(tr, 0, tr->batch_n, NULL);
+    return tr->batch_n;
 }
 
 static float current_lr(const dp_trainer *tr, long total_steps)
@@ -203,9 +248,14 @@ int dp_trainer_run(dp_trainer *tr, const atomic_int *stop, dp_train_cb cb, void 
 
 double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10])
 {
+    return dp_evaluate_ece(ex, net, ds, confusion, NULL);
+}
+
+double dp_evaluate_ece(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10], double *ece)
+{
     enum { CHUNK = 256 };
     int size = ds->rows * ds->cols;
-    float *x = dp_alloc_floats((size_t)CHUNK * size), *probs = dp_alloc_floats(CHUNK * DP_CLASSES);
+    float *x = dp_alloc_floats((size_t)CHUNK * size), *probs = dp_alloc_floats((size_t)ds->n * DP_CLASSES);
     int correct = 0;
     if (!x || !probs) {
         free(x);
@@ -215,14 +265,16 @@ double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int con
     if (confusion) memset(confusion, 0, sizeof(int) * 100);
     for (int first = 0; first < ds->n; first += CHUNK) {
         int n = ds->n - first < CHUNK ? ds->n - first : CHUNK;
+        float *p = probs + (long)first * DP_CLASSES;
         dp_dataset_floats(x, ds, first, n);
-        dp_net_predict(ex, net, x, n, probs);
+        dp_net_predict(ex, net, x, n, p);
         for (int i = 0; i < n; i++) {
-            int pred = dp_argmax(probs + i * DP_CLASSES, DP_CLASSES), truth = ds->labels[first + i];
+            int pred = dp_argmax(p + i * DP_CLASSES, DP_CLASSES), truth = ds->labels[first + i];
             correct += pred == truth;
             if (confusion) confusion[truth][pred]++;
         }
     }
+    if (ece) *ece = dp_ece(probs, ds->labels, ds->n, 15);
     free(x);
     free(probs);
     return ds->n ? (double)correct / ds->n : 0.0;

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "augment.h"
 #include "mnist.h"
 #include "net.h"
 #include "optim.h"
@@ -22,6 +23,8 @@ typedef struct {
     int threads;              /* <= 0: one per CPU */
     int log_every;            /* steps between progress callbacks */
     int eval_each_epoch;      /* test-set accuracy after every epoch */
+    int augment;              /* draw-like augmentation (dp_augment_image) */
+    dp_augment_cfg aug;
 } dp_train_cfg;
 
 /* Adam at 1e-3, cosine decay, batch 32, 3 epochs, seed 1: about 99.2 % on
@@ -75,6 +78,8 @@ const dp_train_state *dp_trainer_state(const dp_trainer *tr);
 
 /* Accuracy on a dataset; fills confusion[true][predicted] if not NULL. */
 double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10]);
+/* The same, also giving the expected calibration error (15 bins). */
+double dp_evaluate_ece(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10], double *ece);
 
 /* Converts images [first, first+n) of ds to floats in [0,1]. */
 void dp_dataset_floats(float *dst, const dp_dataset *ds, int first, int n);
