@@ -30,6 +30,7 @@ static int parse_token(dp_layer_spec *spec, const char *tok)
     if (strcmp(tok, "relu") == 0) { spec->type = DP_LAYER_RELU; return 0; }
     if (strcmp(tok, "pool") == 0 || strcmp(tok, "maxpool") == 0) { spec->type = DP_LAYER_MAXPOOL; return 0; }
     if (strcmp(tok, "flatten") == 0) { spec->type = DP_LAYER_FLATTEN; return 0; }
+    if (strcmp(tok, "bn") == 0) { spec->type = DP_LAYER_BATCHNORM; return 0; }
     if (strncmp(tok, "conv", 4) == 0) {
         p += 4;
         spec->type = DP_LAYER_CONV;
@@ -80,7 +81,7 @@ int dp_arch_parse(dp_arch *arch, const char *text)
         dp_layer_spec spec;
         if (parse_token(&spec, tok) != 0)
             return dp_set_error("architecture: bad layer '%s' (expected convFkK[pP], relu, pool, "
-                                "flatten, denseN or dropoutR)", tok);
+                                "flatten, denseN, dropoutR or bn)", tok);
         if (spec.type == DP_LAYER_FLATTEN) saw_flatten = 1;
         int need_flatten = spec.type == DP_LAYER_DENSE && !saw_flatten;
         if (arch->n_layers + need_flatten >= DP_MAX_LAYERS)
@@ -111,6 +112,7 @@ void dp_arch_format(const dp_arch *arch, char *buf, size_t size)
         case DP_LAYER_FLATTEN: snprintf(tok, sizeof tok, "flatten"); break;
         case DP_LAYER_DENSE: snprintf(tok, sizeof tok, "dense%d", s->out); break;
         case DP_LAYER_DROPOUT: snprintf(tok, sizeof tok, "dropout%g", (double)s->rate); break;
+        case DP_LAYER_BATCHNORM: snprintf(tok, sizeof tok, "bn"); break;
         default: snprintf(tok, sizeof tok, "?%d", s->type); break;
         }
         int w = snprintf(buf + used, size - used, "%s%s", i ? " " : "", tok);
@@ -157,6 +159,11 @@ static int layer_shape(dp_layer_info *L, int index)
         if (!(s->rate >= 0.0f && s->rate <= 0.95f))
             return dp_set_error("architecture: layer %d: dropout rate must be 0..0.95", index + 1);
         break;
+    case DP_LAYER_BATCHNORM:
+        L->w_count = L->in_c;    /* scale */
+        L->b_count = L->in_c;    /* shift */
+        L->s_count = 2L * L->in_c;
+        break;
     case DP_LAYER_RELU:
         break;
     default:
@@ -167,7 +174,7 @@ static int layer_shape(dp_layer_info *L, int index)
     return 0;
 }
 
-int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params)
+int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params, long *n_stats)
 {
     if (arch->in_c < 1 || arch->in_c > 16 || arch->in_h < 1 || arch->in_h > 1024 ||
         arch->in_w < 1 || arch->in_w > 1024)
@@ -178,7 +185,7 @@ int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params)
     if (arch->n_layers < 1 || arch->n_layers > DP_MAX_LAYERS)
         return dp_set_error("architecture: %d layers (1..%d allowed)", arch->n_layers, DP_MAX_LAYERS);
     int c = arch->in_c, h = arch->in_h, w = arch->in_w;
-    long total = 0;
+    long total = 0, stats = 0;
     for (int i = 0; i < arch->n_layers; i++) {
         dp_layer_info *L = &info[i];
         memset(L, 0, sizeof *L);
@@ -192,6 +199,8 @@ int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params)
         L->w_off = total;
         L->b_off = total + L->w_count;
         total += L->w_count + L->b_count;
+        L->s_off = stats;
+        stats += L->s_count;
         if (total > DP_MAX_PARAMS)
             return dp_set_error("architecture: more than %ld parameters", (long)DP_MAX_PARAMS);
         c = L->out_c, h = L->out_h, w = L->out_w;
@@ -200,6 +209,7 @@ int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params)
     if (last->spec.type != DP_LAYER_DENSE || last->out_c != DP_CLASSES)
         return dp_set_error("architecture: the last layer must be dense%d (one output per digit)", DP_CLASSES);
     *n_params = total;
+    if (n_stats) *n_stats = stats;
     return 0;
 }
 
@@ -207,5 +217,5 @@ int dp_arch_check(const dp_arch *arch)
 {
     dp_layer_info info[DP_MAX_LAYERS];
     long n;
-    return dp_arch_layout(arch, info, &n);
+    return dp_arch_layout(arch, info, &n, NULL);
 }

@@ -480,6 +480,67 @@ void dp_dropout_backward(float *din, const float *dout, const float *mask, long 
     for (long i = 0; i < count; i++) din[i] = dout[i] * mask[i];
 }
 
+/* ---- batch normalisation ------------------------------------------------ */
+
+void dp_bn_forward_train(float *out, float *mean, float *rstd, double *acc, const float *in, const float *gamma,
+                         const float *beta, long rows, int C)
+{
+    double *sum = acc, *sq = acc + C;
+    for (int c = 0; c < C; c++) sum[c] = sq[c] = 0.0;
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * C;
+        for (int c = 0; c < C; c++) sum[c] += x[c], sq[c] += (double)x[c] * x[c];
+    }
+    for (int c = 0; c < C; c++) {
+        double m = sum[c] / (double)rows, var = sq[c] / (double)rows - m * m;
+        mean[c] = (float)m;
+        rstd[c] = (float)(1.0 / sqrt((var > 0 ? var : 0) + DP_BN_EPS));
+    }
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * C;
+        float *y = out + r * C;
+        for (int c = 0; c < C; c++) y[c] = gamma[c] * (x[c] - mean[c]) * rstd[c] + beta[c];
+    }
+}
+
+void dp_bn_forward_infer(float *out, const float *in, const float *gamma, const float *beta, const float *rmean,
+                         const float *rvar, long rows, int C)
+{
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * C;
+        float *y = out + r * C;
+        for (int c = 0; c < C; c++) y[c] = gamma[c] * (x[c] - rmean[c]) / sqrtf(rvar[c] + DP_BN_EPS) + beta[c];
+    }
+}
+
+void dp_bn_backward(float *din, float *dgamma, float *dbeta, double *acc, const float *dout, const float *in,
+                    const float *mean, const float *rstd, const float *gamma, long rows, int C)
+{
+    /* With xhat = (x - mean) * rstd and g = dout * gamma:
+     * din = rstd * (g - mean(g) - xhat * mean(g * xhat)). */
+    double *sum_g = acc, *sum_gx = acc + C;
+    for (int c = 0; c < C; c++) sum_g[c] = sum_gx[c] = 0.0;
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * C, *d = dout + r * C;
+        for (int c = 0; c < C; c++) {
+            float xhat = (x[c] - mean[c]) * rstd[c];
+            dgamma[c] += d[c] * xhat;
+            dbeta[c] += d[c];
+            sum_g[c] += d[c] * gamma[c];
+            sum_gx[c] += (double)d[c] * gamma[c] * xhat;
+        }
+    }
+    for (int c = 0; c < C; c++) sum_g[c] /= (double)rows, sum_gx[c] /= (double)rows;
+    for (long r = 0; r < rows; r++) {
+        const float *x = in + r * C, *d = dout + r * C;
+        float *g = din + r * C;
+        for (int c = 0; c < C; c++) {
+            float xhat = (x[c] - mean[c]) * rstd[c];
+            g[c] = rstd[c] * (d[c] * gamma[c] - (float)sum_g[c] - xhat * (float)sum_gx[c]);
+        }
+    }
+}
+
 /* ---- loss --------------------------------------------------------------- */
 
 double dp_softmax_xent(float *probs, float *dlogits, const float *logits, const uint8_t *labels,

@@ -71,6 +71,19 @@ void dp_dropout_forward(float *out, float *mask, const float *in, int n, long pe
                         float rate, uint64_t seed, long first_sample);
 void dp_dropout_backward(float *din, const float *dout, const float *mask, long count);
 
+/* Batch normalisation of rows (images × pixels) of C channels. Training
+ * normalises with the batch's own statistics and returns them (mean and
+ * 1/sqrt(var + eps) per channel); inference uses running mean and variance.
+ * acc is scratch of 2*C doubles. */
+#define DP_BN_EPS 1e-5f
+void dp_bn_forward_train(float *out, float *mean, float *rstd, double *acc, const float *in, const float *gamma,
+                         const float *beta, long rows, int C);
+void dp_bn_forward_infer(float *out, const float *in, const float *gamma, const float *beta, const float *rmean,
+                         const float *rvar, long rows, int C);
+/* din may alias dout. */
+void dp_bn_backward(float *din, float *dgamma, float *dbeta, double *acc, const float *dout, const float *in,
+                    const float *mean, const float *rstd, const float *gamma, long rows, int C);
+
 /* Softmax over each row of logits (n,classes) into probs; returns the summed
  * cross-entropy loss of the labelled rows. If dlogits is not NULL it gets
  * (probs - onehot) * scale. */

@@ -136,6 +136,12 @@ int dp_model_save(const char *path, const dp_net *net, const char *meta, const d
     put_u64(&b, (uint64_t)net->n_params);
     put_floats(&b, net->params, net->n_params);
     end_section(&b, s);
+    if (net->n_stats) {
+        s = begin_section(&b, "STAT");   /* batch-norm running statistics */
+        put_u64(&b, (uint64_t)net->n_stats);
+        put_floats(&b, net->stats, net->n_stats);
+        end_section(&b, s);
+    }
     if (net->temperature != 1.0f || net->unsure_below != DP_UNSURE_DEFAULT) {
         s = begin_section(&b, "CALB");   /* calibration: temperature, "unsure" threshold */
         put_f32(&b, net->temperature);
@@ -315,7 +321,7 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
     rbuf file = {data + 12, len - 12 - 16, 0};
     dp_arch arch;
     dp_net *net = NULL;
-    int have_arch = 0, have_params = 0;
+    int have_arch = 0, have_params = 0, have_stats = 0;
     const unsigned char *tran = NULL;
     size_t tran_len = 0;
     while (file.left > 0) {
@@ -369,6 +375,18 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
                 memcpy(*meta, sec.p, sec.left);
                 (*meta)[sec.left] = 0;
             }
+        } else if (strcmp(tag, "STAT") == 0) {
+            uint64_t count = get_u64(&sec);
+            if (!net || count != (uint64_t)net->n_stats || sec.left != count * 4) {
+                dp_set_error("%s: %llu batch-norm statistics stored, the architecture needs %ld", name,
+                             (unsigned long long)count, net ? net->n_stats : 0L);
+                goto fail;
+            }
+            if (get_floats(&sec, net->stats, count) != 0) {
+                dp_set_error("%s: batch-norm statistics contain NaN or infinity", name);
+                goto fail;
+            }
+            have_stats = 1;
         } else if (strcmp(tag, "CALB") == 0) {
             float t = get_f32(&sec), u = get_f32(&sec);
             if (!net || sec.short_read || !(t >= 0.05f && t <= 20.0f) || !(u >= 0.0f && u <= 1.0f)) {
@@ -388,6 +406,10 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
     }
     if (!have_params) {
         dp_set_error("%s: model has no %s", name, have_arch ? "weights" : "architecture");
+        goto fail;
+    }
+    if (net->n_stats && !have_stats) {
+        dp_set_error("%s: model has batch-norm layers but no statistics", name);
         goto fail;
     }
     if (tran && state) {

@@ -4,6 +4,7 @@
  * 4-byte tag, a u64 payload length and the payload:
  *   ARCH  input shape and normalisation, then one record per layer
  *   PARM  u64 count, then that many float32 weights (the flat buffer)
+ *   STAT  batch-norm running statistics (u64 count, float32s), if the net has any
  *   CALB  optional: f32 temperature, f32 "unsure" threshold (after the weights)
  *   META  free UTF-8 text (how the model was trained, what it scored)
  *   TRAN  optional training state for --resume (settings, position, Adam moments)

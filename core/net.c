@@ -20,15 +20,16 @@ dp_net *dp_net_create(const dp_arch *arch)
     if (!net) return NULL;
     net->arch = *arch;
     net->n_layers = arch->n_layers;
-    if (dp_arch_layout(arch, net->layer, &net->n_params) != 0) {
+    if (dp_arch_layout(arch, net->layer, &net->n_params, &net->n_stats) != 0) {
         free(net);
         return NULL;
     }
     net->temperature = 1.0f;
     net->unsure_below = DP_UNSURE_DEFAULT;
     net->params = dp_alloc_floats((size_t)net->n_params);
-    if (!net->params) {
-        free(net);
+    net->stats = dp_alloc_floats((size_t)net->n_stats);
+    if (!net->params || !net->stats) {
+        dp_net_free(net);
         return NULL;
     }
     return net;
@@ -38,6 +39,7 @@ void dp_net_free(dp_net *net)
 {
     if (!net) return;
     free(net->params);
+    free(net->stats);
     free(net);
 }
 
@@ -47,6 +49,11 @@ void dp_net_init(dp_net *net, uint64_t seed)
     dp_rng_seed(&rng, seed);
     for (int l = 0; l < net->n_layers; l++) {
         const dp_layer_info *L = &net->layer[l];
+        if (L->spec.type == DP_LAYER_BATCHNORM) {   /* identity to start: scale 1, shift 0, unit variance */
+            for (long i = 0; i < L->w_count; i++) net->params[L->w_off + i] = 1.0f, net->params[L->b_off + i] = 0.0f;
+            for (long i = 0; i < L->w_count; i++) net->stats[L->s_off + i] = 0.0f, net->stats[L->s_off + L->w_count + i] = 1.0f;
+            continue;
+        }
         if (!L->w_count) continue;
         long fan_in = L->w_count / L->b_count;
         float std = sqrtf(2.0f / (float)fan_in);   /* He: keeps ReLU activations' variance */
@@ -58,6 +65,7 @@ void dp_net_init(dp_net *net, uint64_t seed)
 void dp_net_copy_params(dp_net *dst, const dp_net *src)
 {
     memcpy(dst->params, src->params, sizeof(float) * (size_t)src->n_params);
+    memcpy(dst->stats, src->stats, sizeof(float) * (size_t)src->n_stats);
     dst->temperature = src->temperature;
     dst->unsure_below = src->unsure_below;
 }
@@ -100,6 +108,8 @@ typedef struct {
     int32_t *argmax[DP_MAX_LAYERS];
     uint8_t *winner[DP_MAX_LAYERS]; /* fused conv-relu-pool blocks, at the pool's index */
     uint8_t fused[DP_MAX_LAYERS];   /* a fused block starts at this layer */
+    float *bn_mean[DP_MAX_LAYERS], *bn_rstd[DP_MAX_LAYERS];   /* batch statistics of the last pass */
+    double *bn_acc;                 /* batch-norm scratch, 2 doubles per channel */
     float *fused_scratch;
     float *mask[DP_MAX_LAYERS];
     float *input;                   /* normalised copy of the input */
@@ -138,8 +148,11 @@ static void slice_free(slice *s)
         free(s->argmax[l]);
         free(s->mask[l]);
         free(s->winner[l]);
+        free(s->bn_mean[l]);
+        free(s->bn_rstd[l]);
     }
     free(s->fused_scratch);
+    free(s->bn_acc);
     free(s->input); free(s->col); free(s->dcol);
     free(s->grad_a); free(s->grad_b);
     free(s->probs); free(s->dlogits); free(s->grads);
@@ -160,7 +173,7 @@ static void bigger(long *m, long v)
 /* Buffers for up to n images; gradients only when training. */
 static int slice_alloc(slice *s, const dp_net *net, int n, int training)
 {
-    long max_act = net->layer[0].in_size, max_col = 1, max_fused = 1;
+    long max_act = net->layer[0].in_size, max_col = 1, max_fused = 1, max_channels = 1;
     for (int l = 0; l < net->n_layers; l++) s->fused[l] = (uint8_t)can_fuse(net, l);
     for (int l = 0; l < net->n_layers; l++) {
         const dp_layer_info *L = &net->layer[l];
@@ -174,7 +187,12 @@ static int slice_alloc(slice *s, const dp_net *net, int n, int training)
         if (hidden_in_block(s, l)) continue;
         bigger(&max_act, L->in_size);
         bigger(&max_act, L->out_size);
-        if (t == DP_LAYER_CONV || t == DP_LAYER_MAXPOOL || t == DP_LAYER_DENSE ||
+        if (t == DP_LAYER_BATCHNORM) {
+            bigger(&max_channels, L->in_c);
+            if (!(s->bn_mean[l] = dp_alloc_floats((size_t)L->in_c)) || !(s->bn_rstd[l] = dp_alloc_floats((size_t)L->in_c)))
+                return -1;
+        }
+        if (t == DP_LAYER_CONV || t == DP_LAYER_MAXPOOL || t == DP_LAYER_DENSE || t == DP_LAYER_BATCHNORM ||
             t == DP_LAYER_DROPOUT || (t == DP_LAYER_RELU && l == 0)) {
             if (!(s->buf[l] = dp_alloc_floats(count))) return -1;
         }
@@ -192,9 +210,10 @@ static int slice_alloc(slice *s, const dp_net *net, int n, int training)
     s->dlogits = dp_alloc_floats((size_t)n * DP_CLASSES);
     s->grads = dp_alloc_floats(training ? (size_t)net->n_params : 1);
     s->fused_scratch = dp_alloc_floats((size_t)max_fused);
+    s->bn_acc = dp_alloc((size_t)max_channels * 2, sizeof(double));
     s->gemm = dp_gemm_ws_create();
     if (!s->input || !s->col || !s->dcol || !s->grad_a || !s->grad_b || !s->probs ||
-        !s->dlogits || !s->grads || !s->fused_scratch || !s->gemm)
+        !s->dlogits || !s->grads || !s->fused_scratch || !s->bn_acc || !s->gemm)
         return -1;
     return 0;
 }
@@ -315,6 +334,14 @@ static const float *forward_slice(slice *s, const dp_net *net, const float *x, i
         case DP_LAYER_FLATTEN:
             out = (float *)cur;
             break;
+        case DP_LAYER_BATCHNORM:
+            if (training)
+                dp_bn_forward_train(out, s->bn_mean[l], s->bn_rstd[l], s->bn_acc, cur, W, bias,
+                                    n * (long)L->in_h * L->in_w, L->in_c);
+            else
+                dp_bn_forward_infer(out, cur, W, bias, net->stats + L->s_off, net->stats + L->s_off + L->in_c,
+                                    n * (long)L->in_h * L->in_w, L->in_c);
+            break;
         }
         s->out[l] = out;
         cur = out;
@@ -379,6 +406,10 @@ static void backward_slice(slice *s, const dp_net *net, int n, dp_profile *prof)
             dp_dropout_backward(dcur, dcur, s->mask[l], count);
             break;
         case DP_LAYER_FLATTEN:
+            break;
+        case DP_LAYER_BATCHNORM:
+            dp_bn_backward(dcur, grads + L->w_off, grads + L->b_off, s->bn_acc, dcur, in, s->bn_mean[l], s->bn_rstd[l],
+                           W, n * (long)L->in_h * L->in_w, L->in_c);
             break;
         }
         if (prof) prof->backward[l] += dp_now() - t0;
@@ -481,6 +512,32 @@ static void run_predict(dp_exec *ex, const dp_net *net, const float *x, int B, f
         ex->batch = n;
         ex->n_slices = slices_for(ex, n);
         dp_pool_run(ex->pool, ex->n_slices, predict_task, ex);
+    }
+}
+
+void dp_net_update_stats(dp_exec *ex, dp_net *net, float momentum)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        const dp_layer_info *L = &net->layer[l];
+        if (L->spec.type != DP_LAYER_BATCHNORM) continue;
+        long pixels = (long)L->in_h * L->in_w;
+        float *rmean = net->stats + L->s_off, *rvar = rmean + L->in_c;
+        for (int c = 0; c < L->in_c; c++) {
+            /* Slices' statistics combined: the mean of means, and the mean
+             * of variances plus the variance of the means. */
+            double total = 0, m1 = 0, m2 = 0;
+            for (int t = 0; t < ex->n_slices; t++) {
+                int first, n;
+                slice_range(ex->batch, ex->n_slices, t, &first, &n);
+                double rows = (double)n * pixels, mu = ex->slices[t].bn_mean[l][c], rs = ex->slices[t].bn_rstd[l][c];
+                double var = 1.0 / (rs * rs) - DP_BN_EPS;
+                total += rows, m1 += rows * mu, m2 += rows * (var + mu * mu);
+            }
+            double mean = m1 / total, var = m2 / total - mean * mean;
+            if (total > 1) var *= total / (total - 1);   /* unbiased, as the running estimate should be */
+            rmean[c] = (1 - momentum) * rmean[c] + momentum * (float)mean;
+            rvar[c] = (1 - momentum) * rvar[c] + momentum * (float)(var > 0 ? var : 0);
+        }
     }
 }
 

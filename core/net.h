@@ -19,6 +19,7 @@ typedef enum {
     DP_LAYER_FLATTEN = 4,
     DP_LAYER_DENSE = 5,    /* out = units */
     DP_LAYER_DROPOUT = 6,  /* rate; training only */
+    DP_LAYER_BATCHNORM = 7,/* per channel: learned scale and shift, running statistics */
 } dp_layer_type;
 
 typedef struct {
@@ -39,7 +40,7 @@ typedef struct {
 #define DP_ARCH_SEED "conv32k3 relu pool conv64k3 relu pool flatten dense128 relu dense10"
 
 /* Parses "seed" or a layer list such as DP_ARCH_SEED ("convFkK[pP]", "relu",
- * "pool", "flatten", "denseN", "dropoutR", separated by spaces, commas or
+ * "pool", "flatten", "denseN", "dropoutR", "bn", separated by spaces, commas or
  * dashes). A flatten is inserted before the first dense if missing. The
  * input is 1×28×28, mean 0, std 1. Validates as dp_arch_check. */
 int dp_arch_parse(dp_arch *arch, const char *text);
@@ -55,6 +56,7 @@ typedef struct {
     int in_c, in_h, in_w, out_c, out_h, out_w;
     long in_size, out_size;        /* floats per image */
     long w_off, w_count, b_off, b_count;
+    long s_off, s_count;           /* batch norm: running mean then variance, in dp_net.stats */
 } dp_layer_info;
 
 typedef struct {
@@ -63,13 +65,15 @@ typedef struct {
     dp_layer_info layer[DP_MAX_LAYERS];
     long n_params;
     float *params;                 /* one contiguous buffer; layers view into it */
+    long n_stats;
+    float *stats;                  /* batch-norm running statistics (not trained by gradients) */
     float temperature;             /* probabilities are softmax(logits / temperature); 1 until calibrated */
     float unsure_below;            /* a top probability below this is shown as "unsure" */
 } dp_net;
 
 /* Derives every layer's shapes and parameter offsets; info has
  * DP_MAX_LAYERS entries. Returns -1 with dp_error() if a size does not fit. */
-int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params);
+int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params, long *n_stats);
 
 /* Creates a network with zeroed parameters (NULL + dp_error() on failure). */
 dp_net *dp_net_create(const dp_arch *arch);
@@ -103,6 +107,11 @@ void dp_net_logits(dp_exec *ex, const dp_net *net, const float *x, int B, float 
 
 /* Softmax of logits / temperature, row by row (n rows of DP_CLASSES). */
 void dp_softmax_rows(float *probs, const float *logits, int n, float temperature);
+
+/* After a training pass: folds the batch statistics its batch-norm layers
+ * measured into the running ones (momentum: share of the new batch). */
+#define DP_BN_MOMENTUM 0.1f
+void dp_net_update_stats(dp_exec *ex, dp_net *net, float momentum);
 
 /* One training pass over a batch (B <= max_batch): forward with dropout
  * drawn from dropout_seed, softmax cross-entropy, backward. grads (n_params)

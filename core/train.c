@@ -193,6 +193,7 @@ static double train_step(dp_trainer *tr, long total_steps, int *n_images, int *n
     double loss = dp_net_gradient(tr->exec, tr->net, tr->batch_x, tr->batch_y, n, dropout_seed,
                                   tr->grads, n_correct);
     dp_optim_step(&st->optim, tr->net->params, tr->grads, current_lr(tr, total_steps));
+    if (tr->net->n_stats) dp_net_update_stats(tr->exec, tr->net, DP_BN_MOMENTUM);
     st->step++;
     if (++st->step_in_epoch >= steps_per_epoch(tr)) {
         st->step_in_epoch = 0;

@@ -239,6 +239,40 @@ static void check_pool(int n, int H, int W, int C)
     free(x); free(r); free(out); free(dx); free(am); free(perm);
 }
 
+/* Batch norm in training mode: f = <bn(x), r> with the batch's statistics. */
+static double bn_objective(const float *x, const float *g, const float *b, const float *r, float *out, long rows, int C)
+{
+    float mean[16], rstd[16];
+    double acc[32];
+    dp_bn_forward_train(out, mean, rstd, acc, x, g, b, rows, C);
+    return dot(out, r, rows * C);
+}
+
+static void check_bn(void)
+{
+    long rows = 37;
+    int C = 5;
+    float *x = rand_floats(rows * C, 2), *g = rand_floats(C, 1), *b = rand_floats(C, 1), *r = rand_floats(rows * C, 1);
+    float *out = dp_alloc_floats(rows * C), *dx = dp_alloc_floats(rows * C);
+    float *dg = dp_alloc_floats(C), *db = dp_alloc_floats(C), mean[16], rstd[16];
+    double acc[32];
+    for (int c = 0; c < C; c++) g[c] += 1.5f;   /* away from zero scale */
+    dp_bn_forward_train(out, mean, rstd, acc, x, g, b, rows, C);
+    /* Normalised: each channel of (out - b) / g has mean 0 and variance 1. */
+    for (int c = 0; c < C; c++) {
+        double m = 0, v = 0;
+        for (long i = 0; i < rows; i++) m += (out[i * C + c] - b[c]) / g[c];
+        m /= rows;
+        for (long i = 0; i < rows; i++) v += pow((out[i * C + c] - b[c]) / g[c] - m, 2);
+        CHECK(fabs(m) < 1e-4 && fabs(v / rows - 1) < 1e-3, "bn channel %d: mean %g var %g", c, m, v / rows);
+    }
+    dp_bn_backward(dx, dg, db, acc, r, x, mean, rstd, g, rows, C);
+    GRADCHECK("batchnorm", x, rows * C, dx, bn_objective(x, g, b, r, out, rows, C));
+    GRADCHECK("batchnorm", g, C, dg, bn_objective(x, g, b, r, out, rows, C));
+    GRADCHECK("batchnorm", b, C, db, bn_objective(x, g, b, r, out, rows, C));
+    free(x), free(g), free(b), free(r), free(out), free(dx), free(dg), free(db);
+}
+
 static double dropout_objective(const float *x, const float *r, float *out, float *mask, int n, long per)
 {
     dp_dropout_forward(out, mask, x, n, per, 0.4f, 1234, 7);
@@ -309,10 +343,10 @@ static double central_difference(dp_exec *ex, dp_net *net, const float *x, const
     return (fp - fm) / (2.0 * eps);
 }
 
-static void check_whole_network(void)
+static void check_whole_network(const char *spec)
 {
     dp_arch arch;
-    int ok = dp_arch_parse(&arch, "conv4k3p1 relu pool conv6k3 relu pool dropout0.3 dense12 relu dense10");
+    int ok = dp_arch_parse(&arch, spec);
     CHECK(ok == 0, "parse: %s", dp_error());
     dp_net *net = dp_net_create(&arch);
     dp_net_init(net, 5);
@@ -374,8 +408,8 @@ static void check_whole_network(void)
     CHECK(max_abs_diff(g, scratch, net->n_params) < 1e-5, "net gradient fast vs reference: %g",
           max_abs_diff(g, scratch, net->n_params));
     CHECK(kinks <= 8, "%d of the sampled parameters sat on a kink", kinks);
-    printf("whole network: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g\n",
-           worst, kinks, num, ana);
+    printf("%s: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g\n",
+           spec, worst, kinks, num, ana);
     free(x); free(g); free(scratch); free(d); free(p0);
     dp_exec_free(ex);
     dp_net_free(net);
@@ -409,6 +443,8 @@ int main(void)
     check_pool(1, 7, 5, 2);   /* odd sizes: the last row and column are dropped */
     check_dropout();
     check_softmax();
-    check_whole_network();
+    check_bn();
+    check_whole_network("conv4k3p1 relu pool conv6k3 relu pool dropout0.3 dense12 relu dense10");
+    check_whole_network("conv4k3p1 bn relu pool conv6k3 bn relu pool dense12 relu dense10");
     return check_report("layers");
 }

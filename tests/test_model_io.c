@@ -91,10 +91,13 @@ static void test_round_trip(void)
     dp_net_free(back);
 
     /* Any architecture survives, including dropout rates and padding. */
-    dp_net *other = make_net("conv8k5p2 relu pool dropout0.3 dense16 relu dense10", 9);
+    dp_net *other = make_net("conv8k5p2 bn relu pool dropout0.3 dense16 relu dense10", 9);
+    for (long i = 0; other && i < other->n_stats; i++) other->stats[i] = 0.25f * (float)i;
     CHECK(other && dp_model_save(path, other, NULL, NULL) == 0, "save other: %s", dp_error());
     back = dp_model_load(path, NULL, NULL, NULL);
     CHECK(back && memcmp(&back->arch, &other->arch, sizeof other->arch) == 0, "other architecture round trip");
+    CHECK(back && back->n_stats == 16 && memcmp(back->stats, other->stats, sizeof(float) * 16) == 0,
+          "batch-norm statistics round trip");
     dp_net_free(back);
     dp_net_free(other);
     dp_net_free(net);

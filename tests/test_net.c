@@ -163,6 +163,33 @@ static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *
     dp_net_free(net);
 }
 
+/* Batch norm's running statistics converge to the data's, and inference
+ * then uses them. */
+static void test_bn_running_stats(const dp_dataset *ds)
+{
+    dp_arch a;
+    CHECK(dp_arch_parse(&a, "bn conv4k3 bn relu pool dense10") == 0, "parse: %s", dp_error());
+    dp_net *net = dp_net_create(&a);
+    dp_net_init(net, 1);
+    CHECK(net->n_stats == 2 * (1 + 4), "stats %ld", net->n_stats);
+    dp_exec *ex = dp_exec_create(net, 64, 2, 1);
+    float *x = malloc(sizeof(float) * 64 * 784), *g = malloc(sizeof(float) * (size_t)net->n_params);
+    dp_dataset_floats(x, ds, 0, 64);
+    double mean = 0, sq = 0;
+    for (int i = 0; i < 64 * 784; i++) mean += x[i], sq += (double)x[i] * x[i];
+    mean /= 64 * 784;
+    double var = (sq / (64 * 784) - mean * mean) * (64.0 * 784 / (64.0 * 784 - 1));
+    for (int step = 0; step < 150; step++) {
+        dp_net_gradient(ex, net, x, ds->labels, 64, 1, g, NULL);
+        dp_net_update_stats(ex, net, DP_BN_MOMENTUM);
+    }
+    CHECK(fabs(net->stats[0] - mean) < 1e-4 && fabs(net->stats[1] - var) < 1e-3 * var,
+          "running statistics %g %g, data %g %g", (double)net->stats[0], (double)net->stats[1], mean, var);
+    dp_exec_free(ex);
+    free(x), free(g);
+    dp_net_free(net);
+}
+
 int main(void)
 {
     test_arch_parse();
@@ -172,6 +199,7 @@ int main(void)
     test_determinism(&train);
     test_resume(&train);
     test_learns_and_predicts(&train, &test);
+    test_bn_running_stats(&train);
     dp_dataset_free(&train);
     dp_dataset_free(&test);
     return check_report("net");
