@@ -62,7 +62,7 @@ def test_basic(tmp):
     check(rc == 0 and "train" in out and "predict" in out, "--help lists the commands")
     rc, out, _ = run("--version")
     check(rc == 0 and out.startswith("digitpad "), f"--version printed {out!r}")
-    for cmd in ("train", "eval", "predict"):
+    for cmd in ("train", "eval", "predict", "realism"):
         rc, out, _ = run(cmd, "--help")
         check(rc == 0 and out.startswith(f"usage: digitpad {cmd}"), f"{cmd} --help")
 
@@ -78,6 +78,9 @@ def test_basic(tmp):
     expect_usage_error(["eval", "--threads", "0"], "--threads")
     expect_usage_error(["predict"], "no files")
     expect_usage_error(["predict", "--brush", "-3", "x"], "--brush")
+    expect_usage_error(["realism", "--count", "-1"], "--count")
+    expect_usage_error(["realism", "--count", "0", "--styles", "0"], "nothing to draw")
+    expect_usage_error(["realism", "--seed", "x"], "--seed")
 
     # Missing MNIST: says where it looked and how to get it.
     rc, _, err = run("train", "--data", os.path.join(tmp, "nowhere"))
@@ -138,6 +141,12 @@ def test_basic(tmp):
     rc, _, err = run("predict", "--model", junk, files[0])
     check(rc == 1 and "not a digitpad model" in err, f"junk model: {err!r}")
 
+    # realism with pen styles only needs no MNIST.
+    rc, out, err = run("realism", "--count", "0", "--styles", "45", "--json")
+    r = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and r.get("n") == 45 and r.get("mnist_part", 0) is None, f"realism, styles only: {rc} {err!r}")
+    check(set(r.get("styles_n", {}).values()) == {5}, f"45 style drawings over 9 styles: {r.get('styles_n')}")
+
     # bench --json: the keys scripts rely on, with sane values (no timing thresholds).
     rc, out, err = run("bench", "--json", "--seconds", "0.05")
     r = json.loads(out) if rc == 0 else {}
@@ -172,6 +181,8 @@ def test_mnist(tmp):
           "per_class agrees with the confusion matrix")
     check(abs(acc - sum(conf[d][d] for d in range(10)) / 10000) < 1e-5 if conf else False,
           "accuracy agrees with the confusion matrix")
+
+    test_realism(tmp)
 
     # Train a small network briefly, with a CSV log, then resume it.
     model = os.path.join(tmp, "small.model")
@@ -208,6 +219,45 @@ def test_mnist(tmp):
     write(empty, "")
     rc, out, err = run("predict", "--model", stopped, empty)
     check(rc == 0, f"the model saved at Ctrl-C loads: {err!r}")
+
+
+def read_tsv(path):
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def test_realism(tmp):
+    """The drawing-like test set: sane JSON, reproducible, and its written
+    stroke files replay through predict to the very same digits."""
+    args = ["realism", "--count", "300", "--styles", "100", "--json"]
+    t0 = time.time()
+    rc, out, err = run(*args)
+    print(f"realism --count 300 --styles 100: {time.time() - t0:.2f} s")
+    r = json.loads(out) if rc == 0 else {}
+    check(rc == 0, f"realism exit {rc}: {err!r}")
+    check(len(r.get("per_class", [])) == 10 and all(0 <= v <= 1 for v in r.get("per_class", [])), "realism per_class")
+    check(0 <= r.get("accuracy", -1) <= 1 and r.get("n") == 400 and r.get("mnist_n") == 300, f"realism: {r}")
+    check(0 <= (r.get("mnist_part") or -1) <= 1, "realism mnist_part")
+    check(len(r.get("styles", {})) == 9 and sum(r.get("styles_n", {}).values()) == 100, f"styles: {r.get('styles_n')}")
+    print(f"realism accuracy {r.get('accuracy', 0):.4f}, MNIST part {r.get('mnist_part') or 0:.4f}")
+    rc, out2, _ = run(*args)
+    r2 = json.loads(out2) if rc == 0 else {}
+    same = lambda a: {k: v for k, v in a.items() if not k.endswith("seconds")}
+    check(same(r) == same(r2), "realism is not reproducible")
+
+    wdir = os.path.join(tmp, "realism")
+    rc, out, err = run("realism", "--count", "300", "--styles", "100", "--seed", "5", "--write", wdir)
+    check(rc == 0 and "by source" in out and "flag1" in out, f"realism --write: exit {rc} {err!r}")
+    labels = read_tsv(os.path.join(wdir, "labels.tsv")) if rc == 0 else []
+    preds = {row[0]: row[2] for row in read_tsv(os.path.join(wdir, "predictions.tsv"))} if rc == 0 else {}
+    check(len(labels) == 400 and all(row[0].endswith(f"-{row[1]}.txt") for row in labels), "labels.tsv")
+    check(sum(row[0].startswith("mnist-") for row in labels) == 300, "300 MNIST drawings written")
+    files = [os.path.join(wdir, row[0]) for row in labels]
+    rc, out, err = run("predict", *files) if files else (1, "", "no files")
+    replay = {os.path.basename(line.split("\t")[0]): line.split("\t")[1] for line in out.splitlines()}
+    check(rc == 0 and len(replay) == 400, f"predict on the written set: exit {rc} {err!r}")
+    differ = [name for name in preds if replay.get(name) != preds[name]]
+    check(not differ, f"{len(differ)} replayed drawings read differently, e.g. {differ[:3]}")
 
 
 def main():
