@@ -16,6 +16,7 @@ int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_calibrate(int argc, char **argv);
 int cli_realism(int argc, char **argv);
 
 /* Prints "digitpad: message" (or "digitpad CMD: message") on stderr. */

@@ -37,6 +37,9 @@ static const char train_usage[] =
     "                     probability calibration (temperature) on them at the end\n"
     "  --augment          half of each batch made to look like drawings: warped, thinner or\n"
     "                     thicker strokes, pen styles (a flag on 1, a bar through 7, a slashed 0)\n"
+    "  --redraw SHARE     with --augment: this share of each batch re-drawn from the digits'\n"
+    "                     traced pen strokes, as the canvas would draw them (default 0)\n"
+    "  --clean SHARE      with --augment: this share left as MNIST made it (default 0.5)\n"
     "  --slim             save without optimizer state (smaller, cannot be resumed)\n"
     "  --quiet            print only the final summary\n"
     "  -h, --help         show this help\n"
@@ -115,7 +118,8 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
         {"seed", required_argument, 0, 's'}, {"resume", required_argument, 0, 'r'},
         {"csv", required_argument, 0, 'c'}, {"limit", required_argument, 0, 'L'},
         {"slim", no_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'}, {"augment", no_argument, 0, 'A'},
-        {"holdout", required_argument, 0, 'H'},
+        {"holdout", required_argument, 0, 'H'}, {"redraw", required_argument, 0, 'R'},
+        {"clean", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *cmd = "train";
@@ -133,6 +137,14 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
         case 'c': o->csv = optarg; break;
         case 'm': o->slim = 1; break;
         case 'A': o->cfg.augment = 1; break;
+        case 'R':
+            if (cli_parse_float(cmd, "--redraw", optarg, 0, 1, &f)) return 2;
+            o->cfg.aug.redraw_share = (float)f;
+            break;
+        case 'C':
+            if (cli_parse_float(cmd, "--clean", optarg, 0, 1, &f)) return 2;
+            o->cfg.aug.clean_share = (float)f;
+            break;
         case 'H':
             if (cli_parse_int(cmd, "--holdout", optarg, 1, 50000, &o->holdout)) return 2;
             break;
@@ -182,6 +194,10 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
     }
     if (optind < argc) {
         cli_error(cmd, "unexpected argument '%s' (see 'digitpad train --help')", argv[optind]);
+        return 2;
+    }
+    if (o->cfg.aug.clean_share + o->cfg.aug.redraw_share > 1.0f) {
+        cli_error(cmd, "--clean and --redraw add up to more than 1");
         return 2;
     }
     return -1;

@@ -27,6 +27,7 @@ static const char usage[] =
     "  eval      score a model on the MNIST test set\n"
     "  predict   classify stroke files or PGM images\n"
     "  bench     measure training, inference and drawing latency\n"
+    "  calibrate fit honest probabilities and the \"unsure\" threshold\n"
     "  realism   score a model on drawings made like the canvas makes them\n"
     "\n"
     "  digitpad COMMAND --help   options of one command\n"
@@ -100,6 +101,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "eval") == 0) return cli_eval(argc - 1, argv + 1);
     if (strcmp(cmd, "predict") == 0) return cli_predict(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0) return cli_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "calibrate") == 0) return cli_calibrate(argc - 1, argv + 1);
     if (strcmp(cmd, "realism") == 0) return cli_realism(argc - 1, argv + 1);
     cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", cmd);
     return 2;

@@ -1,5 +1,6 @@
 #include "augment.h"
 #include "preprocess.h"
+#include "realism.h"
 #include "strokes.h"
 
 #include <math.h>
@@ -14,7 +15,7 @@ dp_augment_cfg dp_augment_defaults(void)
 {
     dp_augment_cfg c = {
         .rotate_deg = 12.0f, .shear = 0.25f, .aspect = 0.2f, .elastic = 0.6f,
-        .thin = 0.6f, .thick = 0.9f, .style_prob = 0.25f, .clean_share = 0.5f,
+        .thin = 0.6f, .thick = 0.9f, .style_prob = 0.25f, .clean_share = 0.5f, .redraw_share = 0.0f,
     };
     return c;
 }
@@ -208,4 +209,13 @@ void dp_augment_image(float *out, const uint8_t *img, int label, dp_rng *rng, co
         add_style(hi, tmp, label, rng, (width + shift) * UP);
     if (dp_preprocess(out, hi, SIDE, SIDE, NULL) != 1)
         for (int i = 0; i < SRC * SRC; i++) out[i] = img[i] * (1.0f / 255.0f);
+}
+
+int dp_redraw(float *out, const dp_strokes *traced, dp_rng *rng, dp_strokes *work, float *canvas)
+{
+    if (dp_strokes_copy(work, traced) != 0) return -1;
+    dp_place_cfg place = dp_place_defaults();
+    if (dp_strokes_place(work, rng, &place) != 0) return -1;
+    float brush = dp_normalized_brush(work) * uniform(rng, 0.75f, 1.35f);
+    return dp_strokes_to_input(out, canvas, work, brush, NULL) == 1 ? 0 : -1;
 }

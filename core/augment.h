@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "strokes.h"
 
 typedef struct {
     float rotate_deg;     /* rotation, uniform in ±this */
@@ -20,6 +21,7 @@ typedef struct {
     float thin, thick;    /* stroke width change, 28-px units: -thin .. +thick */
     float style_prob;     /* chance of a pen-style mark on a 0, 1 or 7 */
     float clean_share;    /* share of each batch left as MNIST made it */
+    float redraw_share;   /* share re-drawn from the digit's traced pen strokes (dp_redraw) */
 } dp_augment_cfg;
 
 /* The recipe that measured best (see the README). */
@@ -33,5 +35,13 @@ dp_augment_cfg dp_augment_defaults(void);
  * clean image if the warp left too little ink. */
 void dp_augment_image(float *out, const uint8_t *img, int label, dp_rng *rng, const dp_augment_cfg *cfg,
                       float *scratch);
+
+/* A training digit as the canvas would show it if someone drew it: its
+ * pen strokes (traced once, see dp_digit_strokes) placed at a random size,
+ * place, rotation and slant with hand wobble, rasterized with the stroke
+ * width the app uses give or take 30 %, and prepared like any drawing.
+ * work and canvas (DP_CANVAS² floats) are scratch. Returns 0, or -1 if the
+ * strokes cannot be placed (out is then unchanged). */
+int dp_redraw(float *out, const dp_strokes *traced, dp_rng *rng, dp_strokes *work, float *canvas);
 
 #endif

@@ -121,8 +121,8 @@ static void write_train_state(wbuf *b, const dp_train_state *st)
     const dp_augment_cfg *a = &c->aug;
     put_u32(b, (uint32_t)c->augment);
     const float aug[] = {a->rotate_deg, a->shear, a->aspect, a->elastic, a->thin, a->thick, a->style_prob,
-                         a->clean_share};
-    put_floats(b, aug, 8);
+                         a->clean_share, a->redraw_share};
+    put_floats(b, aug, 9);
     end_section(b, s);
 }
 
@@ -275,15 +275,16 @@ static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const ch
         dp_optim_free(&st->optim);
         return dp_set_error("%s: training state moments are truncated or not finite", name);
     }
-    if (r->left >= 4 + 8 * 4) {   /* augmentation settings */
+    if (r->left >= 4 + 8 * 4) {   /* augmentation settings; files before --redraw have 8 */
         dp_augment_cfg *a = &c->aug;
         c->augment = get_u32(r) != 0;
-        float aug[8];
-        if (get_floats(r, aug, 8) != 0 || !(aug[7] >= 0 && aug[7] <= 1)) {
+        int count = r->left >= 9 * 4 ? 9 : 8;
+        float aug[9] = {0};
+        if (get_floats(r, aug, count) != 0 || !(aug[7] >= 0 && aug[8] >= 0 && aug[7] + aug[8] <= 1)) {
             dp_optim_free(&st->optim);
             return dp_set_error("%s: training state has bad augmentation settings", name);
         }
-        *a = (dp_augment_cfg){aug[0], aug[1], aug[2], aug[3], aug[4], aug[5], aug[6], aug[7]};
+        *a = (dp_augment_cfg){aug[0], aug[1], aug[2], aug[3], aug[4], aug[5], aug[6], aug[7], aug[8]};
     }
     return 0;
 }

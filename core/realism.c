@@ -309,3 +309,20 @@ int dp_style_strokes(dp_strokes *out, int style, dp_rng *rng)
     if (rc) dp_strokes_clear(out);
     return rc;
 }
+
+int dp_scribble_strokes(dp_strokes *out, dp_rng *rng)
+{
+    /* 1-3 smooth random curves through 3-7 points each, anywhere in the
+     * 20×20 box a digit would occupy: loops, zigzags and hooks that are no
+     * digit at all. */
+    dp_strokes_clear(out);
+    int strokes = 1 + (int)dp_rng_below(rng, 3);
+    for (int k = 0; k < strokes; k++) {
+        dp_point p[7];
+        int n = 3 + (int)dp_rng_below(rng, 5);
+        for (int i = 0; i < n; i++) p[i] = (dp_point){4 + 20 * dp_rng_uniform(rng), 4 + 20 * dp_rng_uniform(rng)};
+        if (dp_strokes_add_curve(out, p, n, dp_rng_uniform(rng) < 0.2f ? DP_CURVE_CLOSED : 0, DP_SKEL_STEP) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -72,4 +72,10 @@ int dp_style_digit(int style);          /* the digit it is, or -1 */
  * dp_error() for a bad style or on allocation failure. */
 int dp_style_strokes(dp_strokes *out, int style, dp_rng *rng);
 
+/* Replaces the drawing in out with a random scribble that is not a digit
+ * (1-3 smooth curves through random points), in the same 28×28 coordinates
+ * as dp_digit_strokes, ready for dp_strokes_place: what a model should
+ * answer "unsure" to. Returns 0, or -1 with dp_error(). */
+int dp_scribble_strokes(dp_strokes *out, dp_rng *rng);
+
 #endif

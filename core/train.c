@@ -2,6 +2,7 @@
 #include "calibrate.h"
 #include "common.h"
 #include "rng.h"
+#include "skeleton.h"
 #include "threadpool.h"
 
 #include <math.h>
@@ -18,9 +19,14 @@ struct dp_trainer {
     uint8_t *batch_y;
     int *order;                /* this epoch's shuffled image order */
     int order_epoch;           /* which epoch order[] belongs to (-1: none) */
-    float *aug_scratch;        /* DP_AUG_SCRATCH floats per thread */
+    float *aug_scratch;        /* per thread: DP_AUG_SCRATCH + a canvas of floats */
+    dp_strokes *work;          /* per thread: a drawing being re-drawn */
+    dp_strokes *traced;        /* every training digit's pen strokes, for re-drawing */
+    int trace_failed;
     int batch_n;               /* images in the batch being gathered */
 };
+
+#define TASK_SCRATCH ((long)DP_AUG_SCRATCH + DP_CANVAS * DP_CANVAS)
 
 dp_train_cfg dp_train_defaults(void)
 {
@@ -35,6 +41,25 @@ dp_train_cfg dp_train_defaults(void)
 static long steps_per_epoch(const dp_trainer *tr)
 {
     return (tr->train->n + tr->state.cfg.batch - 1) / tr->state.cfg.batch;
+}
+
+/* Traces every training digit into pen strokes once, on all threads, so
+ * re-drawing one during training costs only placing and rasterizing. */
+static void trace_task(void *arg, int t)
+{
+    dp_trainer *tr = arg;
+    int tasks = dp_exec_threads(tr->exec), n = tr->train->n, size = tr->train->rows * tr->train->cols;
+    for (int i = (int)((long)n * t / tasks); i < (int)((long)n * (t + 1) / tasks); i++) {
+        dp_strokes_init(&tr->traced[i]);
+        dp_digit_strokes(&tr->traced[i], tr->train->images + (long)i * size);   /* may stay empty: then not re-drawn */
+    }
+}
+
+static int trace_training_set(dp_trainer *tr)
+{
+    if (!(tr->traced = dp_calloc((size_t)tr->train->n, sizeof(dp_strokes)))) return -1;
+    dp_pool_run(dp_exec_pool(tr->exec), dp_exec_threads(tr->exec), trace_task, tr);
+    return 0;
 }
 
 dp_trainer *dp_trainer_create(dp_net *net, const dp_train_cfg *cfg, const dp_train_state *resume,
@@ -83,10 +108,15 @@ dp_trainer *dp_trainer_create(dp_net *net, const dp_train_cfg *cfg, const dp_tra
         dp_set_error("augmentation needs 28x28 images");
         goto fail;
     }
-    if (c->augment && tr->exec)
-        tr->aug_scratch = dp_alloc_floats((size_t)dp_exec_threads(tr->exec) * DP_AUG_SCRATCH);
-    if (!tr->exec || !tr->grads || !tr->batch_x || !tr->batch_y || !tr->order || (c->augment && !tr->aug_scratch))
+    if (c->augment && tr->exec) {
+        int threads = dp_exec_threads(tr->exec);
+        tr->aug_scratch = dp_alloc_floats((size_t)threads * TASK_SCRATCH);
+        tr->work = dp_calloc((size_t)threads, sizeof(dp_strokes));
+    }
+    if (!tr->exec || !tr->grads || !tr->batch_x || !tr->batch_y || !tr->order ||
+        (c->augment && (!tr->aug_scratch || !tr->work)))
         goto fail;
+    if (c->augment && c->aug.redraw_share > 0 && trace_training_set(tr) != 0) goto fail;
     return tr;
 fail:
     dp_trainer_free(tr);
@@ -97,12 +127,16 @@ void dp_trainer_free(dp_trainer *tr)
 {
     if (!tr) return;
     dp_optim_free(&tr->state.optim);
+    for (int t = 0; tr->work && tr->exec && t < dp_exec_threads(tr->exec); t++) dp_strokes_free(&tr->work[t]);
     dp_exec_free(tr->exec);
     free(tr->grads);
     free(tr->batch_x);
     free(tr->batch_y);
     free(tr->order);
     free(tr->aug_scratch);
+    free(tr->work);
+    for (int i = 0; tr->traced && i < tr->train->n; i++) dp_strokes_free(&tr->traced[i]);
+    free(tr->traced);
     free(tr);
 }
 
@@ -133,26 +167,33 @@ static void shuffle_for_epoch(dp_trainer *tr, int epoch)
  * augmented. Each image's random choices
  * come from (seed, step, position), so threads can share the work in any
  * way and the batch is still the same. */
-static void gather_range(dp_trainer *tr, int first, int last, float *scratch)
+static void gather_range(dp_trainer *tr, int first, int last, int task)
 {
     const dp_dataset *ds = tr->train;
     const dp_train_cfg *c = &tr->state.cfg;
     int size = ds->rows * ds->cols;
     long base = tr->state.step_in_epoch * c->batch;
-    float share = c->augment ? 1.0f - c->aug.clean_share : 0.0f;   /* of the batch, augmented */
+    float *scratch = tr->aug_scratch ? tr->aug_scratch + (long)task * TASK_SCRATCH : NULL;
     for (int i = first; i < last; i++) {
         int idx = tr->order[base + i];
         const uint8_t *img = ds->images + (long)idx * size;
         float *dst = tr->batch_x + (long)i * size;
         tr->batch_y[i] = ds->labels[idx];
-        /* Augmented images spread evenly through the batch, so both
-         * threads get their share of the work. */
-        int augmented = (int)((float)(i + 1) * share) > (int)((float)i * share);
-        if (!augmented) {
+        if (!c->augment) {
             dp_dataset_floats(dst, ds, idx, 1);
+            continue;
+        }
+        /* Which kind of image comes from the image's own random stream, so
+         * threads can share the batch in any way and it stays the same. */
+        dp_rng rng;
+        dp_rng_seed(&rng, dp_hash64(c->seed ^ 0xa5a5a5a5ull) ^ dp_hash64((uint64_t)tr->state.step * 4096 + (uint64_t)i));
+        float u = dp_rng_uniform(&rng);
+        if (u < c->aug.clean_share) {
+            dp_dataset_floats(dst, ds, idx, 1);
+        } else if (u < c->aug.clean_share + c->aug.redraw_share && tr->traced && tr->traced[idx].n_points &&
+                   dp_redraw(dst, &tr->traced[idx], &rng, &tr->work[task], scratch + DP_AUG_SCRATCH) == 0) {
+            /* re-drawn from its pen strokes */
         } else {
-            dp_rng rng;
-            dp_rng_seed(&rng, dp_hash64(c->seed ^ 0xa5a5a5a5ull) ^ dp_hash64((uint64_t)tr->state.step * 4096 + (uint64_t)i));
             dp_augment_image(dst, img, ds->labels[idx], &rng, &c->aug, scratch);
         }
     }
@@ -163,7 +204,7 @@ static void gather_task(void *arg, int t)
     dp_trainer *tr = arg;
     int tasks = dp_exec_threads(tr->exec);
     int first = (int)((long)tr->batch_n * t / tasks), last = (int)((long)tr->batch_n * (t + 1) / tasks);
-    gather_range(tr, first, last, tr->aug_scratch ? tr->aug_scratch + (long)t * DP_AUG_SCRATCH : NULL);
+    gather_range(tr, first, last, t);
 }
 
 static int gather_batch(dp_trainer *tr, long step_in_epoch)
@@ -172,7 +213,7 @@ static int gather_batch(dp_trainer *tr, long step_in_epoch)
     long first = step_in_epoch * tr->state.cfg.batch;
     tr->batch_n = (int)(ds->n - first < tr->state.cfg.batch ? ds->n - first : tr->state.cfg.batch);
     if (tr->state.cfg.augment) dp_pool_run(dp_exec_pool(tr->exec), dp_exec_threads(tr->exec), gather_task, tr);
-    else gather_range(tr, 0, tr->batch_n, NULL);
+    else gather_range(tr, 0, tr->batch_n, 0);
     return tr->batch_n;
 }
 
