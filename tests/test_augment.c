@@ -7,6 +7,7 @@
 #include "common.h"
 #include "model_io.h"
 #include "preprocess.h"
+#include "skeleton.h"
 #include "train.h"
 
 static float scratch[DP_AUG_SCRATCH];
@@ -69,8 +70,9 @@ static void test_synthetic(void)
     printf("flag ink top-left: %.0f styled vs %.0f plain\n", left_styled, left_plain);
 }
 
-/* Two short trainings with augmentation and the same seed agree bit for bit. */
-static void test_trainer_deterministic(const dp_dataset *ds)
+/* Two short trainings with augmentation (and re-drawing, if redraw > 0) and
+ * the same seed agree bit for bit. */
+static void test_trainer_deterministic(const dp_dataset *ds, float redraw)
 {
     float *w[2];
     for (int run = 0; run < 2; run++) {
@@ -80,13 +82,14 @@ static void test_trainer_deterministic(const dp_dataset *ds)
         dp_net_init(net, 3);
         dp_train_cfg cfg = dp_train_defaults();
         cfg.epochs = 1, cfg.threads = 2, cfg.augment = 1, cfg.eval_each_epoch = 0;
+        cfg.aug.redraw_share = redraw, cfg.aug.clean_share = redraw > 0 ? 0.2f : cfg.aug.clean_share;
         dp_trainer *tr = dp_trainer_create(net, &cfg, NULL, ds, NULL);
         CHECK(tr && dp_trainer_run(tr, NULL, NULL, NULL) == 0, "augmented training: %s", dp_error());
         w[run] = malloc(sizeof(float) * (size_t)net->n_params);
         memcpy(w[run], net->params, sizeof(float) * (size_t)net->n_params);
         dp_trainer_free(tr);
         CHECK(run == 0 || memcmp(w[0], w[1], sizeof(float) * (size_t)net->n_params) == 0,
-              "augmented training is not reproducible");
+              "augmented training (redraw %g) is not reproducible", (double)redraw);
         dp_net_free(net);
     }
     free(w[0]), free(w[1]);
@@ -117,6 +120,53 @@ static void test_still_readable(const dp_dataset *test)
     dp_net_free(net);
 }
 
+/* Re-drawn test digits: prepared like any drawing (20 px, centred), the
+ * same for the same seed, different from one draw to the next, and still
+ * the digit they were (the shipped model reads nearly all of them). */
+static void test_redraw(const dp_dataset *test)
+{
+    const char *path = getenv("DIGITPAD_MODEL");
+    dp_net *net = path ? dp_model_load(path, NULL, NULL, NULL) : NULL;
+    CHECK(net != NULL, "model %s: %s", path ? path : "(DIGITPAD_MODEL unset)", dp_error());
+    if (!net) return;
+    enum { N = 600 };
+    static float x[N * 784], again[784], probs[N * 10];
+    static float canvas[DP_CANVAS * DP_CANVAS];
+    static uint8_t labels[N];
+    dp_strokes traced, work;
+    dp_strokes_init(&traced), dp_strokes_init(&work);
+    int n = 0, same = 1, differ = 0;
+    double worst_com = 0;
+    for (int i = 0; i < N; i++) {
+        if (dp_digit_strokes(&traced, test->images + (long)i * 784) != 0 || traced.n_points == 0) continue;
+        dp_rng r1, r2;
+        dp_rng_seed(&r1, 100 + (uint64_t)i), dp_rng_seed(&r2, 100 + (uint64_t)i);
+        float *out = x + (long)n * 784;
+        if (dp_redraw(out, &traced, &r1, &work, canvas) != 0) continue;
+        CHECK(dp_redraw(again, &traced, &r2, &work, canvas) == 0, "redraw %d failed the second time", i);
+        same &= memcmp(out, again, sizeof again) == 0;
+        dp_rng_seed(&r2, 7 + (uint64_t)i);
+        differ += dp_redraw(again, &traced, &r2, &work, canvas) == 0 && memcmp(out, again, sizeof again) != 0;
+        float cx, cy;
+        dp_center_of_mass(out, 28, 28, &cx, &cy);
+        worst_com = fmax(worst_com, fmax(fabs(cx - 14), fabs(cy - 14)));
+        labels[n++] = test->labels[i];
+    }
+    CHECK(n > 0.97 * N, "only %d of %d test digits could be traced and re-drawn", n, N);
+    CHECK(same, "re-drawing with the same seed gives a different image");
+    CHECK(differ > 0.95 * n, "only %d of %d re-draws differ with another seed", differ, n);
+    CHECK(worst_com < 0.6, "a re-drawn digit's centre of mass is %.2f px off centre", worst_com);
+    dp_exec *ex = dp_exec_create(net, 256, 2, 0);
+    dp_net_predict(ex, net, x, n, probs);
+    int right = 0;
+    for (int i = 0; i < n; i++) right += dp_argmax(probs + i * 10, 10) == labels[i];
+    printf("shipped model on %d re-drawn test digits: %.1f%%\n", n, 100.0 * right / (n ? n : 1));
+    CHECK(right > 0.93 * n, "re-drawing loses the digits: %d of %d read", right, n);
+    dp_exec_free(ex);
+    dp_strokes_free(&traced), dp_strokes_free(&work);
+    dp_net_free(net);
+}
+
 int main(void)
 {
     test_synthetic();
@@ -125,8 +175,10 @@ int main(void)
     CHECK(dp_mnist_load(&train, dir, "train") == 0 && dp_mnist_load(&test, dir, "t10k") == 0, "%s", dp_error());
     if (!check_failures) {
         train.n = 640;
-        test_trainer_deterministic(&train);
+        test_trainer_deterministic(&train, 0.0f);
+        test_trainer_deterministic(&train, 0.5f);
         test_still_readable(&test);
+        test_redraw(&test);
     }
     dp_dataset_free(&train);
     dp_dataset_free(&test);

@@ -62,7 +62,7 @@ def test_basic(tmp):
     check(rc == 0 and "train" in out and "predict" in out, "--help lists the commands")
     rc, out, _ = run("--version")
     check(rc == 0 and out.startswith("digitpad "), f"--version printed {out!r}")
-    for cmd in ("train", "eval", "predict", "realism"):
+    for cmd in ("train", "eval", "predict", "realism", "calibrate"):
         rc, out, _ = run(cmd, "--help")
         check(rc == 0 and out.startswith(f"usage: digitpad {cmd}"), f"{cmd} --help")
 
@@ -81,6 +81,11 @@ def test_basic(tmp):
     expect_usage_error(["realism", "--count", "-1"], "--count")
     expect_usage_error(["realism", "--count", "0", "--styles", "0"], "nothing to draw")
     expect_usage_error(["realism", "--seed", "x"], "--seed")
+    expect_usage_error(["train", "--redraw", "2"], "--redraw")
+    expect_usage_error(["train", "--augment", "--clean", "0.8", "--redraw", "0.5"], "add up to more than 1")
+    expect_usage_error(["calibrate"], "--out")
+    expect_usage_error(["calibrate", "--out", "x", "--precision", "2"], "--precision")
+    expect_usage_error(["calibrate", "--out", "x", "--holdout", "10"], "--holdout")
 
     # Missing MNIST: says where it looked and how to get it.
     rc, _, err = run("train", "--data", os.path.join(tmp, "nowhere"))
@@ -183,6 +188,7 @@ def test_mnist(tmp):
           "accuracy agrees with the confusion matrix")
 
     test_realism(tmp)
+    test_calibrate(tmp)
 
     # Train a small network briefly, with a CSV log, then resume it.
     model = os.path.join(tmp, "small.model")
@@ -219,6 +225,27 @@ def test_mnist(tmp):
     write(empty, "")
     rc, out, err = run("predict", "--model", stopped, empty)
     check(rc == 0, f"the model saved at Ctrl-C loads: {err!r}")
+
+
+def test_calibrate(tmp):
+    """calibrate fits a temperature that lowers the calibration error on the
+    drawings it was fitted on, stores it and the threshold in the model, and
+    eval reports the stored temperature."""
+    model = os.path.join(tmp, "calibrated.model")
+    rc, out, err = run("calibrate", "--out", model, "--drawings", "900", "--holdout", "3000", "--json")
+    check(rc == 0, f"calibrate exit {rc}: {err!r}")
+    r = json.loads(out) if rc == 0 else {}
+    t, thr = r.get("temperature", 0), r.get("threshold", -1)
+    print(f"calibrate: T {t:.3f}, drawing ECE {r.get('drawing_ece')}, threshold {thr:.3f}, "
+          f"scribbles sure {r.get('scribble_sure', -1):.3f}")
+    check(0.2 < t < 10, f"temperature {t}")
+    ece = r.get("drawing_ece", [0, 1])
+    check(ece[1] <= ece[0] + 1e-4, f"calibration made the drawings' ECE worse: {ece}")
+    check(0 <= thr < 1 and r.get("drawings", 0) > 850 and r.get("scribbles", 0) > 250, f"calibrate: {r}")
+    check(r.get("drawing_sure_accuracy", 0) >= 0.99, f"accuracy above the threshold: {r.get('drawing_sure_accuracy')}")
+    rc, out, err = run("eval", "--model", model, "--json")
+    e = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and abs(e.get("temperature", 0) - t) < 1e-3, f"eval of the calibrated model: {rc} {err!r} {e.get('temperature')}")
 
 
 def read_tsv(path):
