@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,53 +57,107 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     while (len > 0) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;   /* no progress and no reason: do not loop forever */
+            return -1;
+        }
         p += w;
         len -= (size_t)w;
     }
     return 0;
 }
 
-static void fsync_parent_dir(const char *path)
+/* Waits for any other save of the same file (another thread or process) to
+ * finish. flock() locks belong to the open file, so two threads of one
+ * process exclude each other too, and a killed saver's lock goes with it.
+ * Filesystems without locks are used unlocked: crash safety does not depend
+ * on the lock, only two simultaneous saves of one file do. */
+static void lock_exclusive(int fd)
+{
+    while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
+}
+
+/* Opens PATH's temporary file, locked and empty. The name is fixed per
+ * target, so a temporary file left by a killed save is reused (truncated) by
+ * the next save instead of piling up. After waiting for the lock, the file
+ * may have been renamed over the target by the save we waited for: then the
+ * name is opened again. Never writes through a symlink or a hard link. */
+static int open_temp(const char *tmp)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0) return -1;
+        lock_exclusive(fd);
+        struct stat mine, named;
+        int same = fstat(fd, &mine) == 0 && lstat(tmp, &named) == 0 && mine.st_dev == named.st_dev &&
+                   mine.st_ino == named.st_ino;
+        if (same && S_ISREG(mine.st_mode) && mine.st_nlink == 1) {
+            if (ftruncate(fd, 0) == 0) return fd;
+            int e = errno;
+            unlink(tmp);
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (same) unlink(tmp);   /* a hard link to some other file: make a fresh one */
+        close(fd);
+    }
+    errno = EBUSY;
+    return -1;
+}
+
+/* A replaced file keeps its permissions; a new one gets 0666 minus the umask
+ * from open(). Best effort: the save itself matters more. */
+static void keep_mode(int fd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && fchmod(fd, st.st_mode & 07777) != 0) {}
+}
+
+/* Makes the rename durable. Folders that cannot be opened or synced
+ * (EINVAL, ENOTSUP on some filesystems) are accepted; an I/O error is
+ * reported although the new file is already in place. */
+static int sync_dir(const char *path)
 {
     char *copy = strdup(path);
-    if (!copy) return;
+    if (!copy) return 0;
     int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);   /* best effort: some filesystems refuse fsync on directories */
-        close(dfd);
-    }
     free(copy);
+    if (dfd < 0) return 0;
+    int rc = fsync(dfd), e = errno;
+    close(dfd);
+    if (rc == 0 || e == EINVAL || e == ENOTSUP || e == EROFS) return 0;
+    return dp_set_error("cannot save %s: %s while syncing its folder (the new file is in place but may not "
+                        "survive a power cut)", path, strerror(e));
+}
+
+/* Undoes a failed save: the temporary file is removed while still locked, so
+ * no other save can be writing into it. */
+static int save_failed(const char *path, char *tmp, int fd, int e)
+{
+    if (fd >= 0) {
+        unlink(tmp);
+        close(fd);
+    }
+    free(tmp);
+    return dp_set_error("cannot save %s: %s", path, strerror(e));
 }
 
 int dp_write_file_atomic(const char *path, const void *data, size_t len)
 {
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return dp_set_error("%s: out of memory", path);
+    char *tmp = malloc(n + sizeof DP_SAVE_TMP_SUFFIX);
+    if (!tmp) return dp_set_error("cannot save %s: out of memory", path);
     memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return dp_set_error("cannot save %s: %s", path, strerror(e));
-    }
-    if (fchmod(fd, 0644) != 0) { /* mkstemp makes 0600; saved files are ordinary files */ }
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return dp_set_error("cannot save %s: %s", path, strerror(e));
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return dp_set_error("cannot save %s: %s", path, strerror(e));
-    }
+    memcpy(tmp + n, DP_SAVE_TMP_SUFFIX, sizeof DP_SAVE_TMP_SUFFIX);
+    int fd = open_temp(tmp);
+    if (fd < 0) return save_failed(path, tmp, -1, errno);
+    keep_mode(fd, path);
+    /* The lock is held until after the rename: a save waiting for it must not
+     * truncate the file once it has become PATH. */
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0 || rename(tmp, path) != 0)
+        return save_failed(path, tmp, fd, errno);
+    close(fd);   /* after fsync, close has nothing left to report */
     free(tmp);
-    fsync_parent_dir(path);
-    return 0;
+    return sync_dir(path);
 }

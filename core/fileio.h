@@ -8,10 +8,21 @@
  * the NUL not counted in *len). Refuses files larger than max_bytes. */
 int dp_read_file(const char *path, size_t max_bytes, unsigned char **data, size_t *len);
 
-/* Writes DATA to PATH atomically: a temporary file in the same directory is
- * written, fsync'ed and renamed over PATH, then the directory is fsync'ed.
- * Either the old file or the complete new one is on disk at every moment; on
- * any error the old file is untouched and the temporary file removed. */
+/* The temporary file of a save is PATH followed by this suffix, in the same
+ * directory (a rename cannot cross filesystems). */
+#define DP_SAVE_TMP_SUFFIX ".digitpad-tmp"
+
+/* Writes DATA to PATH atomically: PATH.digitpad-tmp is written, fsync'ed and
+ * renamed over PATH, then the directory is fsync'ed. Either the old file or
+ * the complete new one is on disk at every moment. On an error before the
+ * rename the old file is untouched and the temporary file removed; if only
+ * the final directory sync fails, the new file is in place and the error
+ * says so. A temporary file left by a killed save is harmless (loaders never
+ * look at it) and is reused by the next save of PATH, so at most one exists
+ * per target. Saves of the same PATH from several threads or processes wait
+ * for each other (flock on the temporary file). The error names PATH and
+ * the reason: "cannot save m.model: No space left on device". A replaced
+ * file keeps its permissions. */
 int dp_write_file_atomic(const char *path, const void *data, size_t len);
 
 #endif
