@@ -3,6 +3,7 @@
 #include "app.h"
 #include "cli.h"
 #include "common.h"
+#include "fileio.h"
 #include "model_io.h"
 #include "theme.h"
 
@@ -276,17 +277,33 @@ static void poll_trainer(app *a)
 
 /* ---- screenshots ----------------------------------------------------------- */
 
+/* Encodes the PNG in memory, then saves it atomically like every other file:
+ * a crash never leaves a torn picture (the README's are made this way). The
+ * buffer fits the worst case, stored zlib blocks plus chunk headers. */
+static int save_png_atomic(app *a, SDL_Surface *s, const char *path)
+{
+    size_t raw = (size_t)s->h * ((size_t)s->w * 4 + 1), cap = raw + raw / 16 + 65536;
+    void *buf = cap <= INT_MAX ? malloc(cap) : NULL;
+    SDL_RWops *rw = buf ? SDL_RWFromMem(buf, (int)cap) : NULL;
+    int rc = rw && IMG_SavePNG_RW(s, rw, 0) == 0 ? 0 : -1;
+    if (rc) app_set_status(a, 1, "could not save screenshot %s: %s", path, rw ? SDL_GetError() : "out of memory");
+    else if ((rc = dp_write_file_atomic(path, buf, (size_t)SDL_RWtell(rw))) != 0)
+        app_set_status(a, 1, "could not save screenshot: %s", dp_error());
+    if (rw) SDL_RWclose(rw);
+    free(buf);
+    return rc;
+}
+
 static int save_screenshot(app *a, const char *path)
 {
     int w, h;
     SDL_GetRendererOutputSize(a->ren, &w, &h);
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     int rc = -1;
-    if (s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) == 0 &&
-        IMG_SavePNG(s, path) == 0)
-        rc = 0;
-    if (rc) app_set_status(a, 1, "could not save screenshot %s: %s", path, SDL_GetError());
-    else if (!a->opt.screenshot_path) app_set_status(a, 0, "saved screenshot %s", path);
+    if (!s || SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+        app_set_status(a, 1, "could not save screenshot %s: %s", path, SDL_GetError());
+    else rc = save_png_atomic(a, s, path);
+    if (!rc && !a->opt.screenshot_path) app_set_status(a, 0, "saved screenshot %s", path);
     SDL_FreeSurface(s);
     return rc;
 }
