@@ -10,6 +10,8 @@
  *                                are NOT crash safe (rewriting in place, and
  *                                random temporary names never cleaned up):
  *                                it must catch both, or it proves nothing.
+ *   test_kill_save concurrent [N] two processes saving the same model at once,
+ *                                killed and restarted at random; N looks.
  *
  * The random delays are scaled to the measured duration of one save, so kills
  * land before, inside and after the write; the summary says how many found a
@@ -197,9 +199,8 @@ static void child_main(const writer *w, int first, int fd)
     }
 }
 
-/* Runs one child, kills it after delay_us; returns the saves it finished,
- * or -1 if it died of something else than the kill. */
-static long run_and_kill(const writer *w, int first, long delay_us)
+/* Starts a child saving first, 1-first, ...; *fd reads its progress. */
+static pid_t start_child(const writer *w, int first, int *fd)
 {
     int fds[2];
     if (pipe(fds) != 0) return -1;
@@ -210,20 +211,33 @@ static long run_and_kill(const writer *w, int first, long delay_us)
         child_main(w, first, fds[1]);
     }
     close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        return -1;
-    }
-    sleep_us(delay_us);
+    if (pid < 0) close(fds[0]);
+    *fd = fds[0];
+    return pid;
+}
+
+/* SIGKILLs the child; returns the saves it finished, or -1 if it had died
+ * of something else than the kill. */
+static long kill_child(pid_t pid, int fd)
+{
+    if (pid < 0) return -1;
     kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     long saves = 0;
     char buf[256];
     ssize_t r;
-    while ((r = read(fds[0], buf, sizeof buf)) > 0) saves += r;
-    close(fds[0]);
+    while ((r = read(fd, buf, sizeof buf)) > 0) saves += r;
+    close(fd);
     return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? saves : -1;
+}
+
+static long run_and_kill(const writer *w, int first, long delay_us)
+{
+    int fd;
+    pid_t pid = start_child(w, first, &fd);
+    if (pid > 0) sleep_us(delay_us);
+    return kill_child(pid, fd);
 }
 
 typedef struct {
@@ -387,6 +401,49 @@ static void test_self_check(int n)
     }
 }
 
+/* Two children save the same file at once (the save's lock makes them take
+ * turns) and are killed and restarted at random. Whatever is read at any
+ * moment must be one complete content: compared byte for byte from a single
+ * read, since the children keep renaming. */
+static void test_concurrent(int n)
+{
+    const writer w = {"concurrent", save_model, identify_model};
+    long save_us = learn_contents(&w);
+    if (save_us < 0) return;
+    pid_t pid[2];
+    int fd[2], torn = 0, strays = 0, kills = 0, died = 0;
+    long saves = 0;
+    for (int c = 0; c < 2; c++) pid[c] = start_child(&w, c, &fd[c]);
+    for (int i = 0; i < n; i++) {
+        sleep_us((long)(next_random() % (uint64_t)(save_us + 1)));
+        size_t len;
+        unsigned char *data = NULL;
+        int ok = dp_read_file(target, 64u << 20, &data, &len) == 0 &&
+                 ((len == ref_lens[0] && !memcmp(data, refs[0], len)) ||
+                  (len == ref_lens[1] && !memcmp(data, refs[1], len)));
+        free(data);
+        disk_state d = {0};
+        count_files(&d);
+        torn += !ok;
+        strays += d.strays > 0;
+        if (next_random() % 8 == 0) {   /* kill one saver, start a new one */
+            int c = (int)(next_random() % 2);
+            long done = kill_child(pid[c], fd[c]);
+            died += done < 0, saves += done > 0 ? done : 0, kills++;
+            pid[c] = start_child(&w, c, &fd[c]);
+        }
+    }
+    for (int c = 0; c < 2; c++) {
+        long done = kill_child(pid[c], fd[c]);
+        died += done < 0, saves += done > 0 ? done : 0;
+    }
+    printf("concurrent: %d looks while two processes saved %ld times in all, %d kills: %d torn, %d with stray "
+           "files\n", n, saves, kills, torn, strays);
+    CHECK(died == 0, "concurrent: %d children died on their own (see above)", died);
+    CHECK(torn == 0 && strays == 0, "concurrent saves of one file are not safe");
+    CHECK(w.save(0) == 0 && access(temp, F_OK) != 0, "concurrent: a clean save left %s: %s", temp, dp_error());
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "model";
@@ -406,7 +463,8 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "model")) test_safe_writer(&(writer){"model", save_model, identify_model}, n);
     else if (!strcmp(mode, "strokes")) test_safe_writer(&(writer){"strokes", save_strokes, identify_strokes}, n);
     else if (!strcmp(mode, "selfcheck")) test_self_check(n);
-    else CHECK(0, "unknown mode '%s' (model, strokes or selfcheck)", mode);
+    else if (!strcmp(mode, "concurrent")) test_concurrent(n);
+    else CHECK(0, "unknown mode '%s' (model, strokes, selfcheck or concurrent)", mode);
     remove_work_files();
     rmdir(work_dir);
     for (int k = 0; k < 2; k++) {
