@@ -86,12 +86,13 @@ static int open_temp(const char *tmp)
 {
     for (int tries = 0; tries < 100; tries++) {
         int fd = open(tmp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == ELOOP && unlink(tmp) == 0) continue;   /* a symlink: remove it, not its target */
         if (fd < 0) return -1;
         lock_exclusive(fd);
         struct stat mine, named;
         int same = fstat(fd, &mine) == 0 && lstat(tmp, &named) == 0 && mine.st_dev == named.st_dev &&
                    mine.st_ino == named.st_ino;
-        if (same && S_ISREG(mine.st_mode) && mine.st_nlink == 1) {
+        if (same && S_ISREG(mine.st_mode) && mine.st_nlink <= 1) {
             if (ftruncate(fd, 0) == 0) return fd;
             int e = errno;
             unlink(tmp);

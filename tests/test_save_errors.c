@@ -271,6 +271,37 @@ static void test_injected(const char *dir)
         }
 }
 
+/* ---- odd leftovers at the temporary name ------------------------------------------ */
+
+/* A symlink or a hard link where the temporary file goes (left by someone
+ * else, or planted in a shared folder) must not let the save write into
+ * the file it points to; the save still succeeds. */
+static void test_linked_leftovers(const char *dir)
+{
+    char path[512], tmp[600], victim[600], stray[256] = "";
+    snprintf(path, sizeof path, "%s/a.model", dir);
+    snprintf(tmp, sizeof tmp, "%s%s", path, DP_SAVE_TMP_SUFFIX);
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    for (int hard = 0; hard < 2; hard++) {
+        int fd = open(victim, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        CHECK(fd >= 0 && write(fd, "keep me\n", 8) == 8, "writing %s", victim);
+        close(fd);
+        CHECK((hard ? link(victim, tmp) : symlink(victim, tmp)) == 0, "planting the %s link", hard ? "hard" : "sym");
+        CHECK(save_model(path, 0) == 0, "save over a %s link: %s", hard ? "hard" : "sym", dp_error());
+        size_t len = 0;
+        unsigned char *v = read_all(victim, &len);
+        CHECK(v && len == 8 && memcmp(v, "keep me\n", 8) == 0, "the %s link's target was written",
+              hard ? "hard" : "sym");
+        free(v);
+        CHECK(load_model(path) == 0 && access(tmp, F_OK) != 0, "%s link: saved file %s, temporary file left %d",
+              hard ? "hard" : "sym", dp_error(), access(tmp, F_OK) == 0);
+        unlink(victim);
+        CHECK(others_in(dir, "a.model", stray, sizeof stray) == 0, "stray file %s", stray);
+        unlink(path);
+    }
+    printf("a symlink or hard link at the temporary name: replaced, its target untouched\n");
+}
+
 /* ---- real failures -------------------------------------------------------------------- */
 
 static int attempt_plain(const kind *k, const char *path) { return k->save(path, 1); }
@@ -419,6 +450,7 @@ int main(void)
     snprintf(work, sizeof work, "%s/w", dir);
     mkdir(work, 0755);
     test_injected(work);
+    test_linked_leftovers(work);
     test_file_size_limit(work);
     test_chmod_read_only(dir);
     test_tiny_tmpfs(dir);
