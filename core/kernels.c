@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 struct dp_gemm_ws {
@@ -24,8 +25,12 @@ static int cpu_has_avx2_fma(void)
 static void microkernel_portable(int kc, const float *Ap, const float *Bp,
                                  float beta, float *C, int ldc, int mr, int nr);
 
-static dp_isa current_isa = DP_ISA_AUTO;   /* resolved on first use */
-static dp_microkernel_fn current_kernel = microkernel_portable;
+/* Resolved on first use, by whichever worker thread gets there first:
+ * atomics make that race well defined (every thread would store the same
+ * values). The kernel is stored before the ISA, so a thread that sees the
+ * ISA resolved also sees its kernel. */
+static _Atomic(dp_isa) current_isa = DP_ISA_AUTO;
+static _Atomic(dp_microkernel_fn) current_kernel = microkernel_portable;
 
 dp_isa dp_kernels_select(dp_isa want)
 {
@@ -235,14 +240,15 @@ void dp_gemm(dp_gemm_ws *ws, int M, int N, int K,
             }
         return;
     }
-    if (current_isa == DP_ISA_AUTO) dp_kernels_select(DP_ISA_AUTO);
+    dp_isa isa = dp_kernels_isa();
     dp_microkernel_fn kernel = current_kernel;
     if (gemm_few_rows(M, N, K, A, rsa, csa, B, rsb, csb, beta, C, ldc)) return;
 #ifdef DP_HAVE_AVX2_KERNELS
     /* Rows of A contiguous along K: the AVX2 kernel reads them in place. */
-    int a_in_place = csa == 1 && current_isa == DP_ISA_AVX2;
+    int a_in_place = csa == 1 && isa == DP_ISA_AVX2;
 #else
     const int a_in_place = 0;
+    (void)isa;
 #endif
 
     for (int jc = 0; jc < N; jc += DP_GEMM_NC) {
