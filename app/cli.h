@@ -7,6 +7,7 @@
 
 #include "mnist.h"
 #include "net.h"
+#include "train.h"
 
 #define DP_PROG "digitpad"
 
@@ -48,6 +49,9 @@ int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size);
 /* Loads --model FILE or the shipped model; prints the error and returns NULL
  * on failure. path_out (may be NULL) receives the path used. */
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size);
+/* The same, also returning the model's description and training state (see dp_model_load). */
+dp_net *cli_load_model_all(const char *cmd, const char *flag_model, char *path_out, size_t size, char **meta,
+                           dp_train_state *state, int *has_state);
 
 /* Loads one MNIST split, printing a clear error on failure. */
 int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds);

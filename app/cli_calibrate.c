@@ -34,7 +34,7 @@ static const char calibrate_usage[] =
     "  --out FILE       where to save the calibrated model (may be the same file)\n"
     "  --data DIR       MNIST folder (default: $DIGITPAD_MNIST, else ~/.local/share/digitpad/mnist)\n"
     "  --holdout N      held-out training images (default 5000)\n"
-    "  --precision P    required accuracy above the threshold (default 0.995)\n"
+    "  --precision P    required accuracy above the threshold (default 0.997)\n"
     "  --drawings N     held-out digits to draw (default 3000) and scribbles (a third of it)\n"
     "  --threads T      worker threads (default: one per CPU)\n"
     "  --json           print one JSON object with the figures\n"
@@ -215,16 +215,19 @@ static int parse(int argc, char **argv, calib_opts *o)
 
 int cli_calibrate(int argc, char **argv)
 {
-    calib_opts o = {.holdout = 5000, .drawings = 3000, .precision = 0.995};
+    calib_opts o = {.holdout = 5000, .drawings = 3000, .precision = 0.997};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     const char *cmd = "calibrate";
     char dir[PATH_MAX];
     dp_dataset train = {0};
-    dp_net *net = cli_load_model(cmd, o.model, NULL, 0);
+    dp_train_state state = {0};
+    int has_state = 0;
+    char *meta = NULL;
+    dp_net *net = cli_load_model_all(cmd, o.model, NULL, 0, &meta, &state, &has_state);
     if (!net || cli_find_mnist(cmd, o.data, dir, sizeof dir) != 0 || cli_load_split(cmd, dir, "train", &train) != 0) {
-        dp_net_free(net);
-        return 1;
+        rc = 1;
+        goto done;
     }
     dp_dataset held = train;   /* the last N images: never trained on with --holdout N */
     held.n = (int)o.holdout;
@@ -232,11 +235,16 @@ int cli_calibrate(int argc, char **argv)
     held.labels += train.n - held.n;
     calib_report r = {0};
     rc = run(&o, net, &held, &r);
-    if (!rc && dp_model_save(o.out, net, NULL, NULL) != 0) {
+    /* Everything else in the file (how it was trained, its training state)
+     * is kept: calibrating changes only the CALB section. */
+    if (!rc && dp_model_save(o.out, net, meta, has_state ? &state : NULL) != 0) {
         cli_error(cmd, "%s", dp_error());
         rc = -1;
     }
     if (!rc) print_report(&r, o.json, o.out);
+done:
+    if (has_state) dp_optim_free(&state.optim);
+    free(meta);
     dp_dataset_free(&train);
     dp_net_free(net);
     return rc ? 1 : 0;

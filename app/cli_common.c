@@ -150,6 +150,12 @@ int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size)
 
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size)
 {
+    return cli_load_model_all(cmd, flag_model, path_out, size, NULL, NULL, NULL);
+}
+
+dp_net *cli_load_model_all(const char *cmd, const char *flag_model, char *path_out, size_t size, char **meta,
+                           dp_train_state *state, int *has_state)
+{
     char path[PATH_MAX], msg[PATH_MAX * 4];
     if (flag_model) {
         snprintf(path, sizeof path, "%s", flag_model);
@@ -157,7 +163,7 @@ dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, 
         cli_error(cmd, "%s", msg);
         return NULL;
     }
-    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
+    dp_net *net = dp_model_load(path, meta, state, has_state);
     if (!net) {
         cli_error(cmd, "cannot load model: %s", dp_error());
         return NULL;

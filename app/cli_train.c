@@ -210,7 +210,8 @@ static void describe_run(char *meta, size_t size, int argc, char **argv, const d
     char arch[1024];
     dp_arch_format(&net->arch, arch, sizeof arch);
     size_t n = (size_t)snprintf(meta, size, "trained-by: digitpad %s\ncommand: digitpad", DP_VERSION);
-    for (int i = 1; i < argc && n < size; i++) n += (size_t)snprintf(meta + n, size - n, " %s", argv[i]);
+    for (int i = 0; i < argc && n < size; i++)
+        n += (size_t)snprintf(meta + n, size - n, strchr(argv[i], ' ') ? " \"%s\"" : " %s", argv[i]);
     if (n < size)
         snprintf(meta + n, size - n, "\narch: %s\nparams: %ld\nseed: %llu\nepochs: %d\nbatch: %d\nlr: %g\n"
                  "augment: %s\ntest-accuracy: %.4f\n", arch, net->n_params, (unsigned long long)cfg->seed,
