@@ -301,7 +301,7 @@ static int write_table(const char *cmd, const char *dir, const char *file, const
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     if (dp_write_file_atomic(path, text, len) == 0) return 0;
-    cli_error(cmd, "cannot write %s: %s", path, dp_error());
+    cli_error(cmd, "%s", dp_error());   /* names the file and the reason */
     return -1;
 }
 
