@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ typedef struct {
 
 static int is_pgm(const char *path)
 {
+    /* Only peek into regular files: opening a named pipe would wait for a
+     * writer. Anything else goes to the stroke loader, which refuses it. */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     char magic[2] = {0};

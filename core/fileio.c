@@ -15,7 +15,9 @@ int dp_read_file(const char *path, size_t max_bytes, unsigned char **data, size_
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer; it is
+     * refused below as not a regular file (regular files ignore the flag). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return dp_set_error("%s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -38,7 +38,9 @@ static int idx_open(idx_file *f, const char *path)
 {
     memset(f, 0, sizeof *f);
     f->path = path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer; it is
+     * refused below as not a regular file (regular files ignore the flag). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return dp_set_error("%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {

@@ -87,6 +87,18 @@ def test_basic(tmp):
     expect_usage_error(["calibrate", "--out", "x", "--precision", "2"], "--precision")
     expect_usage_error(["calibrate", "--out", "x", "--holdout", "10"], "--holdout")
 
+    # Named pipes are refused at once, never waited on (as model, drawing or MNIST file).
+    fifo = os.path.join(tmp, "pipe.model")
+    os.mkfifo(fifo)
+    fifo_dir = os.path.join(tmp, "fifos")
+    os.mkdir(fifo_dir)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        os.mkfifo(os.path.join(fifo_dir, name))
+    for args in (["predict", "--model", fifo, fifo], ["predict", fifo], ["eval", "--data", fifo_dir]):
+        rc, _, err = run(*args, timeout=20)
+        check(rc == 1 and err.strip(), f"{args}: exit {rc}, {err!r}")
+
     # Missing MNIST: says where it looked and how to get it.
     rc, _, err = run("train", "--data", os.path.join(tmp, "nowhere"))
     check(rc == 1 and "nowhere" in err and "fetch_mnist.sh" in err, f"missing MNIST message: {err!r}")
