@@ -76,20 +76,35 @@ static int above_maxval(const reader *r, size_t i, unsigned v, unsigned maxval)
     return dp_set_error("%s: pixel %zu has value %u above maxval %u", r->path, i, v, maxval);
 }
 
-/* P5: exactly one whitespace byte after maxval, then w*h samples of one
- * byte (maxval < 256) or two big-endian bytes. Extra bytes after them (a
- * further image) are ignored. */
-static int read_p5(reader *r, float *px, size_t n, unsigned maxval)
+/* Checks, before the pixels are allocated, that the bytes left can hold n
+ * samples, so a small file claiming 4096×4096 costs nothing. P5: exactly
+ * one whitespace byte after maxval, then one byte a sample (maxval < 256) or
+ * two. P2: a separator and at least one digit a sample. */
+static int check_room(const reader *r, int binary, size_t n, unsigned maxval)
 {
-    if (r->p >= r->end) return dp_set_error("%s: truncated: no pixel data after the header", r->path);
+    size_t left = (size_t)(r->end - r->p);
+    if (!binary) {
+        if (left / 2 < n)
+            return dp_set_error("%s: unexpected end of file: %zu pixel values need at least %zu bytes, %zu are left",
+                                r->path, n, 2 * n, left);
+        return 0;
+    }
+    if (left == 0) return dp_set_error("%s: truncated: no pixel data after the header", r->path);
     if (!is_space(*r->p))
         return dp_set_error("%s: expected one whitespace byte between maxval and the pixels", r->path);
-    r->p++;
     size_t bytes = maxval < 256 ? 1 : 2;
-    size_t have = r->p <= r->end ? (size_t)(r->end - r->p) : 0;
-    if (have / bytes < n)
+    if ((left - 1) / bytes < n)
         return dp_set_error("%s: truncated pixel data (expected %zu bytes, found %zu)", r->path, n * bytes,
-                            have);
+                            left - 1);
+    return 0;
+}
+
+/* P5 samples after check_room: big-endian when two bytes. Extra bytes after
+ * them (a further image) are ignored. */
+static int read_p5(reader *r, float *px, size_t n, unsigned maxval)
+{
+    r->p++;   /* the whitespace byte check_room found */
+    size_t bytes = maxval < 256 ? 1 : 2;
     float scale = 1.0f / (float)maxval;
     for (size_t i = 0; i < n; i++) {
         unsigned v = bytes == 1 ? r->p[i] : (unsigned)r->p[2 * i] << 8 | r->p[2 * i + 1];
@@ -127,6 +142,7 @@ static int parse_pgm(reader *r, float **pixels, int *w, int *h)
     unsigned maxval;
     if (read_header(r, w, h, &maxval) != 0) return -1;
     size_t n = (size_t)*w * (size_t)*h;
+    if (check_room(r, binary, n, maxval) != 0) return -1;
     float *px = dp_alloc(n, sizeof *px);
     if (!px) return dp_prefix_error("%s", r->path);
     if ((binary ? read_p5(r, px, n, maxval) : read_p2(r, px, n, maxval)) != 0) {
@@ -137,6 +153,16 @@ static int parse_pgm(reader *r, float **pixels, int *w, int *h)
     return 0;
 }
 
+int dp_pgm_parse(const unsigned char *data, size_t len, const char *name, float **pixels, int *w, int *h)
+{
+    *pixels = NULL;
+    *w = *h = 0;
+    reader r = {data, data + len, name ? name : "(pgm)"};
+    int rc = parse_pgm(&r, pixels, w, h);
+    if (rc != 0) *w = *h = 0;
+    return rc;
+}
+
 int dp_pgm_read(const char *path, float **pixels, int *w, int *h)
 {
     unsigned char *data;
@@ -144,9 +170,7 @@ int dp_pgm_read(const char *path, float **pixels, int *w, int *h)
     *pixels = NULL;
     *w = *h = 0;
     if (dp_read_file(path, PGM_MAX_BYTES, &data, &len) != 0) return -1;
-    reader r = {data, data + len, path};
-    int rc = parse_pgm(&r, pixels, w, h);
-    if (rc != 0) *w = *h = 0;
+    int rc = dp_pgm_parse(data, len, path, pixels, w, h);
     free(data);
     return rc;
 }
