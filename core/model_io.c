@@ -216,7 +216,10 @@ static int get_floats(rbuf *r, float *dst, uint64_t n)
     return 0;
 }
 
-static int read_arch(rbuf *r, dp_arch *a, const char *name)
+/* Reads and checks the architecture; *n_params gets the weights it needs,
+ * so the PARM section can be checked against it before anything is
+ * allocated. */
+static int read_arch(rbuf *r, dp_arch *a, const char *name, long *n_params)
 {
     memset(a, 0, sizeof *a);
     a->in_c = (int)get_u32(r);
@@ -237,8 +240,27 @@ static int read_arch(rbuf *r, dp_arch *a, const char *name)
         l->rate = get_f32(r);
     }
     if (r->short_read) return dp_set_error("%s: architecture section is truncated", name);
-    if (dp_arch_check(a) != 0) return dp_prefix_error("%s", name);
+    dp_layer_info info[DP_MAX_LAYERS];
+    if (dp_arch_layout(a, info, n_params, NULL) != 0) return dp_prefix_error("%s", name);
     return 0;
+}
+
+/* Steps beyond this are not a real run (2^40 steps of one image each) and
+ * could overflow the trainer's step arithmetic. */
+#define MAX_STEPS ((long)1 << 40)
+
+/* The settings and position a real run can have. The position within an
+ * epoch indexes the epoch's image order (step_in_epoch * batch), so it must
+ * lie inside the largest dataset there can be: a file claiming more would
+ * send the trainer's index arithmetic past its int range. */
+static int train_state_in_range(const dp_train_state *st, uint64_t t)
+{
+    const dp_train_cfg *c = &st->cfg;
+    return c->epochs >= 1 && c->epochs <= 10000 && c->batch >= 1 && c->batch <= 4096 &&
+           c->lr > 0 && c->lr < 10 && (c->optim.type == DP_OPT_ADAM || c->optim.type == DP_OPT_SGD) &&
+           c->schedule >= 0 && c->schedule <= DP_LR_STEP && c->warmup_steps >= 0 && c->warmup_steps <= MAX_STEPS &&
+           st->epoch >= 0 && st->epoch <= 10000 && st->step >= 0 && st->step <= MAX_STEPS &&
+           st->step_in_epoch >= 0 && st->step_in_epoch < DP_MNIST_MAX_ITEMS / c->batch && t <= (uint64_t)MAX_STEPS;
 }
 
 static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const char *name)
@@ -264,11 +286,10 @@ static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const ch
     st->step = (long)get_u64(r);
     uint64_t t = get_u64(r), n = get_u64(r);
     if (r->short_read) return dp_set_error("%s: training state is truncated", name);
-    if (n != (uint64_t)n_params || c->epochs < 1 || c->epochs > 10000 || c->batch < 1 || c->batch > 4096 ||
-        !(c->lr > 0 && c->lr < 10) || (c->optim.type != DP_OPT_ADAM && c->optim.type != DP_OPT_SGD) ||
-        c->schedule < 0 || c->schedule > DP_LR_STEP || st->epoch < 0 || st->step < 0 ||
-        st->step_in_epoch < 0 || t > (uint64_t)1 << 40 || c->warmup_steps < 0)
+    if (n != (uint64_t)n_params || !train_state_in_range(st, t))
         return dp_set_error("%s: training state has values out of range", name);
+    if (r->left / 8 < n)   /* both moments must be there before they are allocated */
+        return dp_set_error("%s: training state moments are truncated or not finite", name);
     if (dp_optim_init(&st->optim, &c->optim, n_params) != 0) return dp_prefix_error("%s", name);
     st->optim.t = (long)t;
     if (get_floats(r, st->optim.m, n) != 0 || get_floats(r, st->optim.v, n) != 0) {
@@ -321,6 +342,7 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
     if (check_envelope(data, len, name) != 0) return NULL;
     rbuf file = {data + 12, len - 12 - 16, 0};
     dp_arch arch;
+    long n_params = 0;
     dp_net *net = NULL;
     int have_arch = 0, have_params = 0, have_stats = 0;
     const unsigned char *tran = NULL;
@@ -344,7 +366,7 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
         file.p += n;
         file.left -= (size_t)n;
         if (strcmp(tag, "ARCH") == 0) {
-            if (have_arch || read_arch(&sec, &arch, name) != 0) {
+            if (have_arch || read_arch(&sec, &arch, name, &n_params) != 0) {
                 if (have_arch) dp_set_error("%s: two architecture sections", name);
                 goto fail;
             }
@@ -354,13 +376,15 @@ dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
                 dp_set_error("%s: weights before the architecture, or twice", name);
                 goto fail;
             }
-            if (!(net = dp_net_create(&arch))) goto fail;
+            /* Checked before allocating: a small file claiming a huge
+             * network must not cost the memory of one. */
             uint64_t count = get_u64(&sec);
-            if (count != (uint64_t)net->n_params || sec.left != count * 4) {
+            if (count != (uint64_t)n_params || sec.left != count * 4) {
                 dp_set_error("%s: %llu weights stored, the architecture needs %ld", name,
-                             (unsigned long long)count, net->n_params);
+                             (unsigned long long)count, n_params);
                 goto fail;
             }
+            if (!(net = dp_net_create(&arch))) goto fail;
             if (get_floats(&sec, net->params, count) != 0) {
                 dp_set_error("%s: weights contain NaN or infinity", name);
                 goto fail;
