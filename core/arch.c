@@ -1,6 +1,7 @@
 /* Architecture descriptions: parsing, formatting and shape checking. */
 #include "common.h"
 #include "net.h"
+#include "preprocess.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -176,9 +177,12 @@ static int layer_shape(dp_layer_info *L, int index)
 
 int dp_arch_layout(const dp_arch *arch, dp_layer_info *info, long *n_params, long *n_stats)
 {
-    if (arch->in_c < 1 || arch->in_c > 16 || arch->in_h < 1 || arch->in_h > 1024 ||
-        arch->in_w < 1 || arch->in_w > 1024)
-        return dp_set_error("architecture: bad input shape %dx%dx%d", arch->in_c, arch->in_h, arch->in_w);
+    /* Every caller hands the network DP_INPUT×DP_INPUT images (dp_net_predict's
+     * contract): a model file claiming another input would be read past the
+     * end of them. */
+    if (arch->in_c != 1 || arch->in_h != DP_INPUT || arch->in_w != DP_INPUT)
+        return dp_set_error("architecture: bad input shape %dx%dx%d (digitpad networks take 1x%dx%d images)",
+                            arch->in_c, arch->in_h, arch->in_w, DP_INPUT, DP_INPUT);
     if (!(arch->input_std > 0.0f) || !(arch->input_mean > -1e6f && arch->input_mean < 1e6f))
         return dp_set_error("architecture: bad input normalisation (mean %g, std %g)",
                             (double)arch->input_mean, (double)arch->input_std);

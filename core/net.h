@@ -46,8 +46,9 @@ typedef struct {
 int dp_arch_parse(dp_arch *arch, const char *text);
 /* Writes the canonical text form. */
 void dp_arch_format(const dp_arch *arch, char *buf, size_t size);
-/* Checks every layer's sizes fit, the last layer is dense with DP_CLASSES
- * outputs, and the parameter count is sane. */
+/* Checks the input is 1×28×28 (what dp_net_predict is given), every layer's
+ * sizes fit, the last layer is dense with DP_CLASSES outputs, and the
+ * parameter count is sane. */
 int dp_arch_check(const dp_arch *arch);
 
 /* Shapes and parameter offsets of one layer, derived from the architecture. */
