@@ -19,8 +19,22 @@ static const float lr_choices[] = {0.0001f, 0.0002f, 0.0005f, 0.001f, 0.002f, 0.
 
 /* ---- opening and closing ----------------------------------------------------- */
 
+/* With --verbose, "dialog<TAB>NAME" whenever another dialog opens (or the
+ * last one closes: "none"), so scripted tests know what keys will reach. */
+static void log_dialog(const app *a, modal_kind kind)
+{
+    static const char *names[] = {
+        [MODAL_NONE] = "none", [MODAL_SETTINGS] = "settings", [MODAL_SAVE] = "save", [MODAL_LOAD] = "load",
+        [MODAL_EVAL] = "eval", [MODAL_HELP] = "help", [MODAL_MESSAGE] = "message",
+    };
+    if (!a->opt.verbose || kind == a->modal) return;
+    printf("dialog\t%s\n", names[kind]);
+    fflush(stdout);
+}
+
 void dialogs_open(app *a, modal_kind kind)
 {
+    log_dialog(a, kind);
     if (a->modal == MODAL_SAVE || a->modal == MODAL_LOAD) SDL_StopTextInput();
     a->modal = kind;
     a->path_input[0] = 0;
@@ -219,9 +233,12 @@ static void draw_path_field(app *a, ui_rect c, int y)
     draw_frame(a->ren, field, THEME_ACCENT);
     SDL_Rect clip = to_sdl(rect_inset(field, 2));
     SDL_RenderSetClipRect(a->ren, &clip);
-    int tw = text_width(a->text, FONT_NORMAL, a->path_input), room = w - 2 * a->lay.pad;
-    int tx = tw > room ? x + a->lay.pad - (tw - room) : x + a->lay.pad;   /* keep the end visible */
-    text_draw(a->text, FONT_NORMAL, a->path_input, tx, y + h / 2, THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
+    /* Only the end that fits is drawn (and cached): a path of thousands of
+     * characters would otherwise make one huge texture per key typed. */
+    int room = w - 2 * a->lay.pad, tx = x + a->lay.pad;
+    const char *shown = text_fit_tail(a->text, FONT_NORMAL, a->path_input, room);
+    int tw = text_width(a->text, FONT_NORMAL, shown);
+    text_draw(a->text, FONT_NORMAL, shown, tx, y + h / 2, THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
     if ((int)(a->ui.now * 2) % 2 == 0)
         draw_fill(a->ren, (ui_rect){tx + tw + 1, y + h / 5, 2, h * 3 / 5}, THEME_TEXT);
     SDL_RenderSetClipRect(a->ren, NULL);

@@ -21,6 +21,53 @@ void drawing_free(drawing *d)
     }
 }
 
+static size_t strokes_bytes(const dp_strokes *s)
+{
+    size_t starts = s->cap_strokes ? (size_t)s->cap_strokes + 1 : 0;
+    return (size_t)s->cap_points * sizeof(dp_point) + starts * sizeof(int);
+}
+
+size_t drawing_history_bytes(const drawing *d)
+{
+    size_t n = 0;
+    for (int i = 0; i < DRAWING_HISTORY; i++) n += strokes_bytes(&d->undo[i]) + strokes_bytes(&d->redo[i]);
+    return n;
+}
+
+static void release(dp_strokes *s)
+{
+    dp_strokes_free(s);
+    dp_strokes_init(s);
+}
+
+static int undo_slot_used(const drawing *d, int i)
+{
+    return (i - d->undo_first + DRAWING_HISTORY) % DRAWING_HISTORY < d->undo_count;
+}
+
+/* Keeps the history within DRAWING_HISTORY_BYTES: first the buffers no
+ * step uses go, then the oldest undo steps, then the furthest redo steps;
+ * one of each is always kept, so the last change can be undone however
+ * big the drawing (which DP_MAX_POINTS bounds). */
+static void fit_history(drawing *d)
+{
+    if (drawing_history_bytes(d) <= DRAWING_HISTORY_BYTES) return;
+    for (int i = 0; i < DRAWING_HISTORY; i++) {
+        if (!undo_slot_used(d, i)) release(&d->undo[i]);
+        if (i >= d->redo_count) release(&d->redo[i]);
+    }
+    while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->undo_count > 1) {
+        release(&d->undo[d->undo_first]);
+        d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
+        d->undo_count--;
+    }
+    while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->redo_count > 1) {
+        release(&d->redo[0]);   /* the bottom of the stack: the last step a redo would reach */
+        memmove(&d->redo[0], &d->redo[1], (size_t)(d->redo_count - 1) * sizeof d->redo[0]);
+        dp_strokes_init(&d->redo[--d->redo_count]);   /* its buffers moved down, not freed */
+    }
+}
+
 /* Remembers the current state before a change; the oldest falls off. */
 static int push_undo(drawing *d)
 {
@@ -31,7 +78,9 @@ static int push_undo(drawing *d)
         slot = d->undo_first;
         d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
     }
-    return dp_strokes_copy(&d->undo[slot], &d->current);
+    if (dp_strokes_copy(&d->undo[slot], &d->current) != 0) return -1;
+    fit_history(d);
+    return 0;
 }
 
 static void changed(drawing *d) { d->version++; }
@@ -72,6 +121,7 @@ int drawing_undo(drawing *d)
     dp_strokes tmp = d->current;
     d->current = d->undo[slot];
     d->undo[slot] = tmp;
+    fit_history(d);
     changed(d);
     return 1;
 }

@@ -7,6 +7,10 @@
 #include "strokes.h"
 
 #define DRAWING_HISTORY 256   /* undo steps kept */
+/* ...as long as their copies of the drawing fit in this many bytes: every
+ * step holds the whole drawing, so a long scribble made the history grow
+ * with the square of its length (256 copies of 200,000 points: 400 MB). */
+#define DRAWING_HISTORY_BYTES (16L << 20)
 
 typedef struct {
     dp_strokes current;
@@ -33,6 +37,9 @@ int drawing_redo(drawing *d);
 int drawing_clear(drawing *d);
 /* Replaces the drawing (undoable), e.g. from a stroke file. -1 on error. */
 int drawing_replace(drawing *d, const dp_strokes *s);
+
+/* Bytes the undo and redo states hold (allocated, not just used). */
+size_t drawing_history_bytes(const drawing *d);
 
 int drawing_can_undo(const drawing *d);
 int drawing_can_redo(const drawing *d);

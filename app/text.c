@@ -3,7 +3,8 @@
  * of rendered strings. Strings are rendered white once and tinted with the
  * texture colour modulation, so a label drawn in several colours (hover,
  * disabled) costs one texture. Entries unused for CACHE_IDLE_FRAMES frames
- * are dropped; when the cache is full the least recently used one goes. */
+ * are dropped; when the cache is full, or its textures hold more than
+ * CACHE_MAX_BYTES, the least recently used ones go. */
 #include "text.h"
 
 #include <SDL_ttf.h>
@@ -18,6 +19,13 @@
 
 #define CACHE_MAX 384
 #define CACHE_IDLE_FRAMES 120
+/* Textures are width × height × 4 bytes. Without a byte budget, typing a
+ * long path (a new string each key, 100+ kB each at a large scale) kept
+ * every version for CACHE_IDLE_FRAMES frames: hundreds of MB. */
+#define CACHE_MAX_BYTES (24L << 20)
+/* No string is rendered wider than this (a status line naming a 4,000-byte
+ * path would be a 40,000-pixel texture); what is cut is never on screen. */
+#define TEXT_MAX_PX 8192
 #define PATH_MAX_LEN 4096
 
 static const int BASE_PX[FONT_COUNT] = {12, 15, 22, 72};
@@ -28,6 +36,7 @@ typedef struct {
     int font;
     SDL_Texture *tex;     /* NULL if rendering failed: remembered, not retried */
     int w, h;
+    long bytes;           /* the texture's pixels */
     uint64_t last_used;   /* frame number */
 } cache_entry;
 
@@ -38,6 +47,7 @@ struct ui_text {
     TTF_Font *font[FONT_COUNT];
     cache_entry cache[CACHE_MAX];
     int used;             /* entries in use (slots may have holes) */
+    long bytes;           /* sum of the entries' texture bytes */
     uint64_t frame;
 };
 
@@ -205,6 +215,7 @@ static void entry_free(ui_text *t, cache_entry *e)
     if (!e->s) return;
     if (e->tex) SDL_DestroyTexture(e->tex);
     free(e->s);
+    t->bytes -= e->bytes;
     memset(e, 0, sizeof *e);
     t->used--;
 }
@@ -213,6 +224,56 @@ static void cache_clear(ui_text *t)
 {
     for (int i = 0; i < CACHE_MAX; i++) entry_free(t, &t->cache[i]);
     t->used = 0;
+    t->bytes = 0;
+}
+
+/* The least recently used entry other than keep, or -1. */
+static int cache_lru(const ui_text *t, const cache_entry *keep)
+{
+    int lru = -1;
+    for (int i = 0; i < CACHE_MAX; i++) {
+        const cache_entry *e = &t->cache[i];
+        if (e->s && e != keep && (lru < 0 || e->last_used < t->cache[lru].last_used)) lru = i;
+    }
+    return lru;
+}
+
+/* Evicts the least recently used entries until the textures fit the budget. */
+static void cache_trim(ui_text *t, const cache_entry *keep)
+{
+    while (t->bytes > CACHE_MAX_BYTES) {
+        int lru = cache_lru(t, keep);
+        if (lru < 0) return;
+        entry_free(t, &t->cache[lru]);
+    }
+}
+
+/* Byte length of the longest prefix of s that is at most max_px wide in
+ * font (s itself if it fits). */
+static size_t prefix_within(TTF_Font *font, const char *s, int max_px)
+{
+    size_t len = strlen(s);
+    int extent = 0, count = 0;
+    if (TTF_MeasureUTF8(font, s, max_px, &extent, &count) != 0) return len;
+    size_t i = 0;
+    for (int c = 0; c < count && i < len; c++)   /* count is in characters */
+        for (i++; i < len && ((unsigned char)s[i] & 0xC0) == 0x80; i++) {}
+    return i;
+}
+
+/* s rendered white, no wider than TEXT_MAX_PX; NULL if it cannot be. */
+static SDL_Surface *render_white(TTF_Font *font, const char *s)
+{
+    SDL_Color white = {255, 255, 255, 255};
+    size_t keep = prefix_within(font, s, TEXT_MAX_PX), len = strlen(s);
+    if (keep >= len) return TTF_RenderUTF8_Blended(font, s, white);
+    char *cut = malloc(keep + 1);
+    if (!cut) return NULL;
+    memcpy(cut, s, keep);
+    cut[keep] = 0;
+    SDL_Surface *surf = keep ? TTF_RenderUTF8_Blended(font, cut, white) : NULL;
+    free(cut);
+    return surf;
 }
 
 /* The entry for s in font f, rendered on a miss. NULL only if out of memory. */
@@ -246,17 +307,19 @@ static cache_entry *cache_get(ui_text *t, int f, const char *s)
     e->last_used = t->frame;
     t->used++;
 
-    SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surf = t->font[f] ? TTF_RenderUTF8_Blended(t->font[f], s, white) : NULL;
+    SDL_Surface *surf = t->font[f] ? render_white(t->font[f], s) : NULL;
     if (surf) {
         e->tex = SDL_CreateTextureFromSurface(t->r, surf);
         if (e->tex) {
             SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
             e->w = surf->w;
             e->h = surf->h;
+            e->bytes = (long)surf->w * surf->h * 4;
+            t->bytes += e->bytes;
         }
         SDL_FreeSurface(surf);
     }
+    cache_trim(t, e);
     return e;
 }
 
@@ -358,6 +421,22 @@ int text_width(ui_text *t, font_size f, const char *s)
     int w = 0, h = 0;
     if (TTF_SizeUTF8(t->font[f], s, &w, &h) != 0) return 0;
     return w;
+}
+
+const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width)
+{
+    if (!s || text_width(t, f, s) <= width) return s;
+    /* Width only shrinks as the start moves right: binary search on the
+     * start, kept on UTF-8 character boundaries. */
+    size_t lo = 0, hi = strlen(s);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        while (mid < hi && ((unsigned char)s[mid] & 0xC0) == 0x80) mid++;
+        if (mid >= hi) break;
+        if (text_width(t, f, s + mid) <= width) hi = mid;
+        else for (lo = mid + 1; lo < hi && ((unsigned char)s[lo] & 0xC0) == 0x80; lo++) {}
+    }
+    return s + hi;
 }
 
 int text_height(ui_text *t, font_size f)

@@ -34,6 +34,9 @@ int text_draw(ui_text *t, font_size f, const char *s, int x, int y, SDL_Color c,
 int text_drawf(ui_text *t, font_size f, int x, int y, SDL_Color c, int align, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 int text_width(ui_text *t, font_size f, const char *s);
+/* The longest tail of s (a pointer into it) at most width pixels wide:
+ * what an input field shows of a long path. */
+const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width);
 int text_height(ui_text *t, font_size f);
 /* Call once per frame: forgets textures unused for many frames. */
 void text_end_frame(ui_text *t);

@@ -1,5 +1,5 @@
 /* The window's logic without a display: layout over many window sizes, the
- * undo/redo stack, throttling and frame statistics. */
+ * undo/redo stack and its memory budget, throttling and frame statistics. */
 #include "check.h"
 #include "drawing.h"
 #include "layout.h"
@@ -105,6 +105,35 @@ static void test_undo(void)
     drawing_free(&d);
 }
 
+/* A long scribble never cleared: every undo step holds the whole drawing,
+ * so without a byte budget the history grew with the square of its length. */
+static void test_history_budget(void)
+{
+    drawing d;
+    drawing_init(&d);
+    for (int i = 0; i < 3000; i++) {
+        drawing_begin_stroke(&d, (float)(i % 280), 0);
+        for (int k = 1; k < 60; k++) drawing_add_point(&d, (float)(i % 280), (float)k * 4);
+        drawing_end_stroke(&d);
+    }
+    size_t one = (size_t)d.current.n_points * sizeof(dp_point);
+    CHECK(d.current.n_points == 3000 * 60, "the whole scribble is kept: %d points", d.current.n_points);
+    CHECK(drawing_history_bytes(&d) <= DRAWING_HISTORY_BYTES + 2 * one, "history holds %zu bytes (budget %ld)",
+          drawing_history_bytes(&d), DRAWING_HISTORY_BYTES);
+    int undone = 0;
+    while (drawing_undo(&d)) undone++;
+    CHECK(undone >= 2 && undone < DRAWING_HISTORY, "a few steps of a huge drawing stay undoable: %d", undone);
+    CHECK(d.current.n_strokes == 3000 - undone, "each undo removed one stroke: %d left", d.current.n_strokes);
+    CHECK(drawing_history_bytes(&d) <= DRAWING_HISTORY_BYTES + 2 * one, "after undoing: %zu bytes",
+          drawing_history_bytes(&d));
+    int redone = 0;
+    while (drawing_redo(&d)) redone++;
+    CHECK(redone >= 1 && d.current.n_strokes == 3000 - undone + redone, "redo still works (%d steps)", redone);
+    CHECK(drawing_clear(&d) == 1 && drawing_undo(&d) == 1 && d.current.n_points >= 2998 * 60,
+          "clearing a huge drawing can be undone");
+    drawing_free(&d);
+}
+
 static void test_throttle(void)
 {
     throttle t;
@@ -137,6 +166,7 @@ int main(void)
 {
     test_layout();
     test_undo();
+    test_history_budget();
     test_throttle();
     test_frame_stats();
     return check_report("ui");
