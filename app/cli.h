@@ -35,6 +35,9 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
 int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size);
 /* The same search without printing: 0 found, -1 not (msg says where it looked). */
 int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size);
+/* The folder that search looks in (dir); returns where that choice came
+ * from: "from --data", "from DIGITPAD_MNIST" or "the default location". */
+const char *app_mnist_dir(const char *flag_dir, char *dir, size_t size);
 
 /* Copies src into dst (size bytes), cutting it short if it does not fit. */
 void app_copy_text(char *dst, size_t size, const char *src);

@@ -85,17 +85,27 @@ void app_user_data_dir(char *out, size_t size)
     else snprintf(out, size, "%s/.local/share/digitpad", home && *home ? home : ".");
 }
 
-int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size)
+const char *app_mnist_dir(const char *flag_dir, char *dir, size_t size)
 {
+    const char *env = getenv("DIGITPAD_MNIST");
+    if (flag_dir) {
+        snprintf(dir, size, "%s", flag_dir);
+        return "from --data";
+    }
+    if (env && *env) {
+        snprintf(dir, size, "%s", env);
+        return "from DIGITPAD_MNIST";
+    }
     char user[PATH_MAX];
     app_user_data_dir(user, sizeof user);
-    char fallback[PATH_MAX + 8];
-    snprintf(fallback, sizeof fallback, "%s/mnist", user);
-    const char *env = getenv("DIGITPAD_MNIST");
-    const char *where;
-    if (flag_dir) where = flag_dir;
-    else if (env && *env) where = env;
-    else where = fallback;
+    snprintf(dir, size, "%s/mnist", user);
+    return "the default location";
+}
+
+int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size)
+{
+    char where[PATH_MAX + 8];
+    const char *from = app_mnist_dir(flag_dir, where, sizeof where);
     if (dp_mnist_present(where)) {
         snprintf(dir, size, "%s", where);
         return 0;
@@ -103,8 +113,7 @@ int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size
     snprintf(msg, msg_size,
              "MNIST not found in %s (%s). Get it with: tools/fetch_mnist.sh %s  "
              "(or point --data or DIGITPAD_MNIST at a folder holding the four MNIST .gz files)",
-             where, flag_dir ? "from --data" : (env && *env ? "from DIGITPAD_MNIST" : "the default location"),
-             where);
+             where, from, where);
     return -1;
 }
 

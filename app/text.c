@@ -1,11 +1,13 @@
 /* Text with SDL2_ttf: finding the font (DIGITPAD_FONT, fontconfig, known
  * paths), opening it at four sizes for the current scale, and a small cache
- * of rendered strings. Strings are rendered white once and tinted with the
+ * of rendered strings; without a usable font, the built-in bitmap font
+ * (font_builtin.c) drawn at whole-pixel scales. Strings are rendered white once and tinted with the
  * texture colour modulation, so a label drawn in several colours (hover,
  * disabled) costs one texture. Entries unused for CACHE_IDLE_FRAMES frames
  * are dropped; when the cache is full, or its textures hold more than
  * CACHE_MAX_BYTES, the least recently used ones go. */
 #include "text.h"
+#include "font_builtin.h"
 
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
@@ -44,6 +46,7 @@ struct ui_text {
     SDL_Renderer *r;
     char path[PATH_MAX_LEN];
     float scale;
+    int builtin;          /* the built-in bitmap font, not a TrueType file */
     TTF_Font *font[FONT_COUNT];
     cache_entry cache[CACHE_MAX];
     int used;             /* entries in use (slots may have holes) */
@@ -101,7 +104,42 @@ static int fontconfig_match(char *path, size_t size, char *why, size_t why_size)
     return rc;
 }
 
-int text_find_font(char *path, size_t size, char *err, size_t err_size)
+/* DejaVu Sans where distributions put it, under each data folder of
+ * $XDG_DATA_DIRS (by default /usr/local/share:/usr/share): Debian and
+ * Ubuntu (fonts-dejavu-core), Arch, Fedora, others. */
+static const char *const dejavu_paths[] = {
+    "fonts/truetype/dejavu/DejaVuSans.ttf", "fonts/TTF/DejaVuSans.ttf", "fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "fonts/dejavu/DejaVuSans.ttf", "fonts/DejaVuSans.ttf",
+};
+
+/* The first readable dejavu_paths entry under $XDG_DATA_DIRS. 0 on success;
+ * 1 if one was found but path is too small for it; -1 if none. */
+static int known_paths(char *path, size_t size)
+{
+    const char *dirs = getenv("XDG_DATA_DIRS");
+    if (!dirs || !*dirs) dirs = "/usr/local/share:/usr/share";
+    int too_long = 0;
+    for (const char *d = dirs; *d;) {
+        size_t n = strcspn(d, ":");
+        for (size_t i = 0; n && d[0] == '/' && i < sizeof dejavu_paths / sizeof dejavu_paths[0]; i++) {
+            char candidate[PATH_MAX_LEN];
+            if (snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, d, dejavu_paths[i]) >= (int)sizeof candidate ||
+                !readable_file(candidate))
+                continue;
+            if (strlen(candidate) >= size) {
+                too_long = 1;
+                continue;
+            }
+            snprintf(path, size, "%s", candidate);
+            return 0;
+        }
+        d += n;
+        if (*d == ':') d++;
+    }
+    return too_long ? 1 : -1;
+}
+
+int text_find_system_font(char *path, size_t size, char *err, size_t err_size)
 {
     char dummy[1];
     if (!err || err_size == 0) {
@@ -114,51 +152,33 @@ int text_find_font(char *path, size_t size, char *err, size_t err_size)
         return -1;
     }
     path[0] = '\0';
-
-    const char *env = getenv("DIGITPAD_FONT");
-    if (env && *env) {
-        if (!readable_file(env)) {
-            snprintf(err, err_size, "DIGITPAD_FONT=%s is not a readable font file; fix the path or unset it", env);
-            return -1;
-        }
-        if (strlen(env) >= size) {
-            snprintf(err, err_size, "DIGITPAD_FONT path is too long");
-            return -1;
-        }
-        snprintf(path, size, "%s", env);
-        return 0;
-    }
-
     char why[PATH_MAX_LEN + 64];
     if (fontconfig_match(path, size, why, sizeof why) == 0) return 0;
-
-    /* Debian/Ubuntu first (fonts-dejavu-core), then Arch, Fedora, others. */
-    static const char *known[] = {
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/TTF/DejaVuSans.ttf",
-        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
-        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-        "/usr/local/share/fonts/DejaVuSans.ttf",
-    };
-    int too_long = 0;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (!readable_file(known[i])) continue;
-        if (strlen(known[i]) >= size) {
-            too_long = 1;
-            continue;
-        }
-        snprintf(path, size, "%s", known[i]);
-        return 0;
-    }
-    if (too_long) {
+    int rc = known_paths(path, size);
+    if (rc == 0) return 0;
+    if (rc > 0)
         snprintf(err, err_size, "no room for the font path (%zu bytes)", size);
+    else
+        snprintf(err, err_size, "no font found: %s, and no DejaVuSans.ttf under $XDG_DATA_DIRS/fonts", why);
+    return -1;
+}
+
+int text_find_font(char *path, size_t size, char *err, size_t err_size)
+{
+    const char *env = getenv("DIGITPAD_FONT");
+    if (!env || !*env) return text_find_system_font(path, size, err, err_size);
+    if (!readable_file(env)) {
+        if (err && err_size)
+            snprintf(err, err_size, "DIGITPAD_FONT=%s is not a readable font file; fix the path or unset it", env);
         return -1;
     }
-    snprintf(err, err_size,
-             "no font found: DIGITPAD_FONT is unset, %s, and %s is missing; "
-             "install one (apt-get install fonts-dejavu-core) or set DIGITPAD_FONT=/path/to/font.ttf",
-             why, known[0]);
-    return -1;
+    if (!path || strlen(env) >= size) {
+        if (err && err_size) snprintf(err, err_size, "DIGITPAD_FONT path is too long");
+        return -1;
+    }
+    snprintf(path, size, "%s", env);
+    if (err && err_size) err[0] = '\0';
+    return 0;
 }
 
 /* ---- fonts and sizes ------------------------------------------------------ */
@@ -173,6 +193,46 @@ static int font_px(int f, float scale)
 {
     int px = (int)lroundf((float)BASE_PX[f] * scale);
     return px < 6 ? 6 : px > 576 ? 576 : px;
+}
+
+/* The built-in font is drawn at a whole multiple of its pixels: the one
+ * whose width is nearest DejaVu Sans's at that size (about 0.55 em a
+ * character), so that text fits where the layout expects it. */
+static int builtin_k(const ui_text *t, int f)
+{
+    int k = (int)lroundf(0.55f * (float)font_px(f, t->scale) / (float)BUILTIN_CELL_W);
+    return k < 1 ? 1 : k;
+}
+
+static int builtin_width(const ui_text *t, int f, size_t glyphs)
+{
+    return glyphs ? ((int)glyphs * BUILTIN_CELL_W - 1) * builtin_k(t, f) : 0;
+}
+
+/* s in the built-in font, white on transparent, at most TEXT_MAX_PX wide. */
+static SDL_Surface *render_builtin(const ui_text *t, int f, const char *s)
+{
+    int k = builtin_k(t, f);
+    size_t max = (size_t)(TEXT_MAX_PX / (BUILTIN_CELL_W * k));
+    char *ascii = malloc(max + 1);
+    if (!ascii) return NULL;
+    builtin_font_ascii(s, ascii, max + 1);
+    size_t n = strlen(ascii);
+    SDL_Surface *surf = n ? SDL_CreateRGBSurfaceWithFormat(0, builtin_width(t, f, n), BUILTIN_CELL_H * k, 32,
+                                                           SDL_PIXELFORMAT_ARGB8888)
+                          : NULL;
+    if (surf) {
+        SDL_FillRect(surf, NULL, 0);
+        for (size_t i = 0; i < n; i++)
+            for (int y = 0; y < BUILTIN_GLYPH_H; y++)
+                for (int x = 0; x < BUILTIN_GLYPH_W; x++) {
+                    if (!builtin_font_ink(ascii[i], x, y)) continue;
+                    SDL_Rect px = {((int)i * BUILTIN_CELL_W + x) * k, (y + 1) * k, k, k};
+                    SDL_FillRect(surf, &px, 0xFFFFFFFFu);
+                }
+    }
+    free(ascii);
+    return surf;
 }
 
 /* Opens the four sizes into fonts[]; all or nothing. */
@@ -307,7 +367,7 @@ static cache_entry *cache_get(ui_text *t, int f, const char *s)
     e->last_used = t->frame;
     t->used++;
 
-    SDL_Surface *surf = t->font[f] ? render_white(t->font[f], s) : NULL;
+    SDL_Surface *surf = t->builtin ? render_builtin(t, f, s) : t->font[f] ? render_white(t->font[f], s) : NULL;
     if (surf) {
         e->tex = SDL_CreateTextureFromSurface(t->r, surf);
         if (e->tex) {
@@ -336,6 +396,10 @@ ui_text *text_create(SDL_Renderer *r, const char *font_path, float scale, char *
         if (err && err_size) snprintf(err, err_size, "font path too long: %.64s...", font_path);
         return NULL;
     }
+    if (!readable_file(font_path)) {
+        if (err && err_size) snprintf(err, err_size, "%s is not a readable file", font_path);
+        return NULL;
+    }
     if (!TTF_WasInit() && TTF_Init() != 0) {
         if (err && err_size) snprintf(err, err_size, "cannot start SDL_ttf: %s", TTF_GetError());
         return NULL;
@@ -355,6 +419,20 @@ ui_text *text_create(SDL_Renderer *r, const char *font_path, float scale, char *
     return t;
 }
 
+ui_text *text_create_builtin(SDL_Renderer *r, float scale)
+{
+    if (!r) return NULL;
+    ui_text *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->r = r;
+    t->builtin = 1;
+    snprintf(t->path, sizeof t->path, "(built-in)");
+    t->scale = sane_scale(scale);
+    return t;
+}
+
+int text_is_builtin(const ui_text *t) { return t && t->builtin; }
+
 void text_free(ui_text *t)
 {
     if (!t) return;
@@ -368,6 +446,11 @@ void text_set_scale(ui_text *t, float scale)
     if (!t) return;
     scale = sane_scale(scale);
     if (fabsf(scale - t->scale) < 1e-3f) return;
+    if (t->builtin) {
+        cache_clear(t);
+        t->scale = scale;
+        return;
+    }
     TTF_Font *fonts[FONT_COUNT];
     /* Keep the old fonts if the new sizes cannot be opened. */
     if (open_fonts(t->path, scale, fonts, NULL, 0) != 0) return;
@@ -377,7 +460,10 @@ void text_set_scale(ui_text *t, float scale)
     t->scale = scale;
 }
 
-static int valid_font(ui_text *t, font_size f) { return t && (int)f >= 0 && f < FONT_COUNT && t->font[f]; }
+static int valid_font(ui_text *t, font_size f)
+{
+    return t && (int)f >= 0 && f < FONT_COUNT && (t->builtin || t->font[f]);
+}
 
 int text_draw(ui_text *t, font_size f, const char *s, int x, int y, SDL_Color c, int align)
 {
@@ -418,6 +504,7 @@ int text_drawf(ui_text *t, font_size f, int x, int y, SDL_Color c, int align, co
 int text_width(ui_text *t, font_size f, const char *s)
 {
     if (!valid_font(t, f) || !s || !*s) return 0;
+    if (t->builtin) return builtin_width(t, f, builtin_font_ascii(s, NULL, 0));
     int w = 0, h = 0;
     if (TTF_SizeUTF8(t->font[f], s, &w, &h) != 0) return 0;
     return w;
@@ -442,6 +529,7 @@ const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width)
 int text_height(ui_text *t, font_size f)
 {
     if (!valid_font(t, f)) return 0;
+    if (t->builtin) return BUILTIN_CELL_H * builtin_k(t, f);
     return TTF_FontHeight(t->font[f]);
 }
 

@@ -1,7 +1,8 @@
 /* Text with SDL2_ttf: the font is found through fontconfig (DejaVu Sans by
  * default, DIGITPAD_FONT=/path/to/font.ttf overrides), opened at a few sizes
  * scaled with the window, and each rendered string is kept as a texture
- * until it has gone unused for a while. */
+ * until it has gone unused for a while. Without a usable font a built-in
+ * bitmap font does the same job. */
 #ifndef DP_TEXT_H
 #define DP_TEXT_H
 
@@ -17,14 +18,20 @@ enum {
 
 typedef struct ui_text ui_text;
 
-/* Finds the font file: $DIGITPAD_FONT if set, else fontconfig's match for
- * "DejaVu Sans", else well-known paths. 0 and path filled, or -1 with a
- * one-line message in err saying what was tried. */
+/* Finds the font file: $DIGITPAD_FONT if set, else text_find_system_font.
+ * 0 and path filled, or -1 with a one-line message in err saying what was
+ * tried. */
 int text_find_font(char *path, size_t size, char *err, size_t err_size);
+/* fontconfig's match for "DejaVu Sans", else DejaVuSans.ttf where
+ * distributions put it under $XDG_DATA_DIRS/fonts. Same returns. */
+int text_find_system_font(char *path, size_t size, char *err, size_t err_size);
 
 /* Opens the font at sizes for the given pixel scale (1.0 = 96 dpi-ish
  * layout; larger on HiDPI or big windows). NULL with err filled on failure. */
 ui_text *text_create(SDL_Renderer *r, const char *font_path, float scale, char *err, size_t err_size);
+/* The built-in bitmap font (no file, cannot fail but for memory). */
+ui_text *text_create_builtin(SDL_Renderer *r, float scale);
+int text_is_builtin(const ui_text *t);
 void text_free(ui_text *t);
 /* Reopens the fonts if the scale changed (after a resize or DPI change). */
 void text_set_scale(ui_text *t, float scale);

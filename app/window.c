@@ -20,6 +20,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#ifndef DIGITPAD_SOURCE_ASSETS
+#define DIGITPAD_SOURCE_ASSETS "assets"
+#endif
 
 #define BRUSH_MIN 4.0f
 #define BRUSH_MAX 60.0f
@@ -189,10 +194,29 @@ int app_save_model(app *a, const char *path)
 
 /* ---- actions ------------------------------------------------------------- */
 
+/* How to get MNIST, for someone looking at the window: the fetch script by
+ * its full path when this binary runs from a source tree that has it (the
+ * window has no --data option, so that is not offered). */
+static void mnist_help(char *out, size_t size, const char *dir)
+{
+    char script[PATH_MAX];
+    app_copy_text(script, sizeof script, DIGITPAD_SOURCE_ASSETS);
+    char *slash = strrchr(script, '/');
+    if (slash && (size_t)(slash - script) + sizeof "/tools/fetch_mnist.sh" <= sizeof script)
+        strcpy(slash, "/tools/fetch_mnist.sh");
+    if (!slash || access(script, X_OK) != 0)
+        app_copy_text(script, sizeof script, "tools/fetch_mnist.sh (in digitpad's source)");
+    snprintf(out, size, "Get it with: %s %s  (or set DIGITPAD_MNIST to a folder holding the four MNIST files)",
+             script, dir);
+}
+
 static int find_mnist_or_explain(app *a)
 {
-    char msg[PATH_MAX * 3];
-    if (app_find_mnist(NULL, a->mnist_dir, sizeof a->mnist_dir, msg, sizeof msg) == 0) return 0;
+    const char *from = app_mnist_dir(NULL, a->mnist_dir, sizeof a->mnist_dir);
+    if (dp_mnist_present(a->mnist_dir)) return 0;
+    char help[PATH_MAX * 2 + 128], msg[PATH_MAX * 3 + 256];
+    mnist_help(help, sizeof help, a->mnist_dir);
+    snprintf(msg, sizeof msg, "MNIST not found in %s (%s). %s", a->mnist_dir, from, help);
     dialogs_message(a, "MNIST not found", msg);
     app_set_status(a, 1, "%s", msg);
     return -1;
@@ -638,17 +662,28 @@ static SDL_Surface *make_icon(void)
     return icon;
 }
 
+/* The model to start with: --model, else the shipped one. One that cannot
+ * be loaded is reported in one line (status bar and stderr) and the next
+ * is used: the shipped model, and without it an untrained network, so that
+ * the window always opens and drawing and training work. */
 static int load_initial_model(app *a)
 {
-    char path[PATH_MAX], msg[PATH_MAX * 4];
-    const char *chosen = a->opt.model_path;
-    if (!chosen && app_find_shipped_model(path, sizeof path, msg, sizeof msg) == 0) chosen = path;
-    if (chosen) {
-        dp_net *net = load_model_file(chosen);
-        if (net && adopt_net(a, net, base_name(chosen)) == 0) return 0;
-        snprintf(msg, sizeof msg, "could not load model: %s", dp_error());
+    char shipped[PATH_MAX], msg[PATH_MAX * 4] = "", failed[PATH_MAX * 2] = "";
+    const char *tries[2];
+    int n = 0;
+    if (a->opt.model_path) tries[n++] = a->opt.model_path;
+    if (app_find_shipped_model(shipped, sizeof shipped, msg, sizeof msg) == 0 &&
+        !(n && strcmp(tries[0], shipped) == 0))
+        tries[n++] = shipped;
+    for (int i = 0; i < n; i++) {
+        dp_net *net = load_model_file(tries[i]);
+        if (net && adopt_net(a, net, base_name(tries[i])) == 0) {
+            if (failed[0]) app_set_status(a, 1, "could not load model: %s; using the shipped model instead", failed);
+            return 0;
+        }
+        if (!failed[0]) app_copy_text(failed, sizeof failed, dp_error());
     }
-    /* Fallback: an untrained network, so drawing and training still work. */
+    if (failed[0]) snprintf(msg, sizeof msg, "could not load model: %s", failed);
     app_set_status(a, 1, "%s; using an untrained network (press Train)", msg);
     dp_arch arch;
     dp_arch_parse(&arch, "seed");
@@ -658,23 +693,49 @@ static int load_initial_model(app *a)
     return adopt_net(a, net, "untrained");
 }
 
+static void no_window(const char *why)
+{
+    fprintf(stderr, "digitpad: cannot open a window: %s; the commands work without one (digitpad --help)\n", why);
+}
+
+/* Whether there is a display to open the window on, and one line on stderr
+ * if not. Without DISPLAY or WAYLAND_DISPLAY SDL would try its drivers
+ * anyway (libwayland printing a complaint of its own) and end on an
+ * invisible offscreen window, so that case is told before SDL starts. With
+ * only DISPLAY set, only X11 is tried: an X server that does not answer is
+ * then reported as such. SDL_VIDEODRIVER, or a --screenshot run, decides
+ * for itself. */
+static int init_video(const app *a)
+{
+    const char *wanted = SDL_getenv("SDL_VIDEODRIVER"), *x11 = SDL_getenv("DISPLAY");
+    const char *wayland = SDL_getenv("WAYLAND_DISPLAY");
+    int own_choice = (wanted && *wanted) || a->opt.screenshot_path;
+    if (!own_choice && !(x11 && *x11) && !(wayland && *wayland)) {
+        no_window("no display (DISPLAY and WAYLAND_DISPLAY are not set)");
+        return -1;
+    }
+    if (!own_choice && !(wayland && *wayland)) SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+    char why[1024];
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        if (!own_choice && !(wayland && *wayland))
+            snprintf(why, sizeof why, "cannot connect to the X display \"%s\" (DISPLAY): %s", x11, SDL_GetError());
+        else
+            snprintf(why, sizeof why, "%s", SDL_GetError());
+        no_window(why);
+        return -1;
+    }
+    /* An offscreen or dummy window shows nothing: only when asked for. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (!own_choice && driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0)) {
+        no_window("no display found");
+        return -1;
+    }
+    return 0;
+}
+
 static int create_window(app *a)
 {
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "digitpad: cannot open a window: %s (is a display available? the command-line "
-                        "tools work without one: digitpad --help)\n", SDL_GetError());
-        return -1;
-    }
-    /* Without a display SDL falls back to an invisible offscreen window; a
-     * user would see nothing happen, so say so — unless that was asked for
-     * (SDL_VIDEODRIVER) or only a screenshot is wanted. */
-    const char *driver = SDL_GetCurrentVideoDriver(), *wanted = SDL_getenv("SDL_VIDEODRIVER");
-    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) && !(wanted && *wanted) &&
-        !a->opt.screenshot_path) {
-        fprintf(stderr, "digitpad: no display found (DISPLAY and WAYLAND_DISPLAY are not set); the commands "
-                        "work without one: digitpad --help\n");
-        return -1;
-    }
+    if (init_video(a) != 0) return -1;
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
     /* SDL's own software renderer draws this UI (fills, text, two streamed
      * textures) in a few milliseconds, starts faster and keeps a GL driver
@@ -705,17 +766,30 @@ static int create_window(app *a)
     return 0;
 }
 
+/* The font: DIGITPAD_FONT, else the system's DejaVu Sans (fontconfig, then
+ * where distributions install it). A font that cannot be found or opened is
+ * said in one line on stderr, and the next one is used; with none at all,
+ * the built-in bitmap font: plainer labels beat no window. */
 static int open_fonts(app *a)
 {
-    char font[PATH_MAX], err[1024];
+    char font[PATH_MAX], passed[2048] = "", why[1024] = "";
+    const char *env = getenv("DIGITPAD_FONT");
     if (TTF_Init() != 0) {
-        fprintf(stderr, "digitpad: cannot start SDL_ttf: %s\n", TTF_GetError());
-        return -1;
+        snprintf(why, sizeof why, "SDL_ttf could not start: %s", TTF_GetError());
+    } else {
+        if (env && *env && !(a->text = text_create(a->ren, env, 1.0f, why, sizeof why)))
+            snprintf(passed, sizeof passed, "DIGITPAD_FONT: %s; ", why);   /* why names the file */
+        if (!a->text && text_find_system_font(font, sizeof font, why, sizeof why) == 0)
+            a->text = text_create(a->ren, font, 1.0f, why, sizeof why);
+        if (a->text && passed[0]) fprintf(stderr, "digitpad: %susing %s instead\n", passed, font);
     }
-    if (text_find_font(font, sizeof font, err, sizeof err) != 0 ||
-        !(a->text = text_create(a->ren, font, 1.0f, err, sizeof err))) {
-        fprintf(stderr, "digitpad: %s\n", err);
-        return -1;
+    if (!a->text) {
+        if (!(a->text = text_create_builtin(a->ren, 1.0f))) {
+            fprintf(stderr, "digitpad: %s%s\n", passed, why);
+            return -1;
+        }
+        fprintf(stderr, "digitpad: %s%s; using the built-in font (install fonts-dejavu-core, or set "
+                        "DIGITPAD_FONT=/path/to/font.ttf)\n", passed, why);
     }
     a->ui.r = a->ren;
     a->ui.text = a->text;

@@ -1,7 +1,9 @@
 /* The window's logic without a display: layout over many window sizes, the
- * undo/redo stack and its memory budget, throttling and frame statistics. */
+ * undo/redo stack and its memory budget, the built-in font, throttling and
+ * frame statistics. */
 #include "check.h"
 #include "drawing.h"
+#include "font_builtin.h"
 #include "layout.h"
 #include "pace.h"
 
@@ -134,6 +136,31 @@ static void test_history_budget(void)
     drawing_free(&d);
 }
 
+/* The built-in font: a glyph for every printable ASCII character, and
+ * what else the interface writes mapped onto them. */
+static void test_builtin_font(void)
+{
+    for (char c = '!'; c <= '~'; c++) {
+        int ink = 0;
+        for (int y = 0; y < BUILTIN_GLYPH_H; y++)
+            for (int x = 0; x < BUILTIN_GLYPH_W; x++) ink += builtin_font_ink(c, x, y);
+        CHECK(ink > 0, "'%c' has a glyph", c);
+    }
+    int space = 0;
+    for (int y = 0; y < BUILTIN_GLYPH_H; y++)
+        for (int x = 0; x < BUILTIN_GLYPH_W; x++) space += builtin_font_ink(' ', x, y);
+    CHECK(space == 0 && !builtin_font_ink('\n', 0, 0) && !builtin_font_ink('A', 5, 0) && !builtin_font_ink('A', 0, -1),
+          "blank or out of range is no ink");
+    char out[64];
+    CHECK(builtin_font_ascii("Settings\u2026", out, sizeof out) == 11 && strcmp(out, "Settings...") == 0,
+          "ellipsis: '%s'", out);
+    builtin_font_ascii("28\u00d728 \u2013 1\u00b72 \u2192 \u2212\u2014", out, sizeof out);
+    CHECK(strcmp(out, "28x28 - 1.2 -> --") == 0, "look-alikes: '%s'", out);
+    builtin_font_ascii("\xe2\x82\xac\x01\xff\xc3", out, sizeof out);   /* euro, control, bad bytes, cut sequence */
+    CHECK(strcmp(out, "????") == 0, "anything else is '?': '%s'", out);
+    CHECK(builtin_font_ascii("abcdef", out, 4) == 6 && strcmp(out, "abc") == 0, "cut to the buffer: '%s'", out);
+}
+
 static void test_throttle(void)
 {
     throttle t;
@@ -167,6 +194,7 @@ int main(void)
     test_layout();
     test_undo();
     test_history_budget();
+    test_builtin_font();
     test_throttle();
     test_frame_stats();
     return check_report("ui");
