@@ -905,7 +905,9 @@ def fallback_no_display(tmp):
     command-line side, exit 1 (with DISPLAY unset, and with DISPLAY naming an
     X server that is not there)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-    for label, extra in (("no DISPLAY", {}), ("a dead DISPLAY", {"DISPLAY": ":97"})):
+    dead = next(n for n in range(150, 400) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                and not os.path.exists(f"/tmp/.X{n}-lock"))   # no X server there
+    for label, extra in (("no DISPLAY", {}), ("a dead DISPLAY", {"DISPLAY": f":{dead}"})):
         rc, lines = run_briefly([], dict(env, **extra))
         check(rc == 1, f"{label}: exit status {rc}, not 1")
         check(len(lines) == 1 and "cannot open a window" in lines[0] and "digitpad --help" in lines[0],
