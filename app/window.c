@@ -101,36 +101,13 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The file loaders open a path before they check what it is, and opening a
- * FIFO waits for a writer: a FIFO typed into Load or dropped on the window
- * froze it for good (even SIGTERM could not end it). Anything but a regular
- * file is refused here, before it is opened. 0 or -1 with dp_error() set. */
-static int check_regular_file(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) return dp_set_error("%s: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return dp_set_error("%s: is a folder, not a file", path);
-    if (!S_ISREG(st.st_mode)) return dp_set_error("%s: not a regular file", path);
-    return 0;
-}
-
-static dp_net *load_model_file(const char *path)
-{
-    return check_regular_file(path) == 0 ? dp_model_load(path, NULL, NULL, NULL) : NULL;
-}
-
-static int load_strokes_file(dp_strokes *s, const char *path)
-{
-    return check_regular_file(path) == 0 ? dp_strokes_load(s, path) : -1;
-}
-
 int app_load_model(app *a, const char *path)
 {
     if (trainer_busy(a->tr)) {
         app_set_status(a, 1, "cannot load a model while training or evaluating; stop it first");
         return -1;
     }
-    dp_net *net = load_model_file(path);
+    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
     if (!net || adopt_net(a, net, base_name(path)) != 0) {
         app_set_status(a, 1, "could not load model: %s", dp_error());
         return -1;
@@ -503,7 +480,7 @@ static void handle_drop(app *a, char *file)
     } else {
         dp_strokes s;
         dp_strokes_init(&s);
-        if (load_strokes_file(&s, file) == 0 && drawing_replace(&a->draw, &s) == 0)
+        if (dp_strokes_load(&s, file) == 0 && drawing_replace(&a->draw, &s) == 0)
             app_set_status(a, 0, "opened drawing %s", file);
         else
             app_set_status(a, 1, "could not open %s: %s", file, dp_error());
@@ -676,7 +653,7 @@ static int load_initial_model(app *a)
         !(n && strcmp(tries[0], shipped) == 0))
         tries[n++] = shipped;
     for (int i = 0; i < n; i++) {
-        dp_net *net = load_model_file(tries[i]);
+        dp_net *net = dp_model_load(tries[i], NULL, NULL, NULL);
         if (net && adopt_net(a, net, base_name(tries[i])) == 0) {
             if (failed[0]) app_set_status(a, 1, "could not load model: %s; using the shipped model instead", failed);
             return 0;
@@ -820,7 +797,7 @@ static int app_init(app *a, const app_options *opt)
     if (opt->strokes_path) {
         dp_strokes s;
         dp_strokes_init(&s);
-        int rc = load_strokes_file(&s, opt->strokes_path);
+        int rc = dp_strokes_load(&s, opt->strokes_path);
         if (rc == 0) drawing_replace(&a->draw, &s);
         dp_strokes_free(&s);
         if (rc != 0) {

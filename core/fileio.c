@@ -20,9 +20,11 @@ int dp_read_file(const char *path, size_t max_bytes, unsigned char **data, size_
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return dp_set_error("%s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int have_stat = fstat(fd, &st) == 0;
+    if (!have_stat || !S_ISREG(st.st_mode)) {
+        int folder = have_stat && S_ISDIR(st.st_mode);
         close(fd);
-        return dp_set_error("%s: not a regular file", path);
+        return dp_set_error("%s: not a regular file%s", path, folder ? " (a folder)" : "");
     }
     if ((unsigned long long)st.st_size > max_bytes) {
         close(fd);
