@@ -51,6 +51,9 @@ int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size);
 
 /* Loads --model FILE or the shipped model; prints the error and returns NULL
  * on failure. path_out (may be NULL) receives the path used. */
+/* Prints s as a JSON string literal, quotes included. */
+void cli_print_json_string(const char *s);
+
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size);
 /* The same, also returning the model's description and training state (see dp_model_load). */
 dp_net *cli_load_model_all(const char *cmd, const char *flag_model, char *path_out, size_t size, char **meta,

@@ -187,3 +187,15 @@ int cli_load_split(const char *cmd, const char *dir, const char *which, dp_datas
     cli_error(cmd, "%s", dp_error());
     return -1;
 }
+
+void cli_print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}

@@ -34,23 +34,11 @@ static void print_text(const char *model, int n, double acc, const double per_cl
     }
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
-    }
-    putchar('"');
-}
-
 static void print_json(const char *model, int n, double acc, const double per_class[10], int conf[10][10],
                        double ece, float temperature)
 {
     printf("{\"model\": ");
-    print_json_string(model);
+    cli_print_json_string(model);
     printf(", \"n\": %d, \"accuracy\": %.6f, \"ece\": %.6f, \"temperature\": %.4f, \"per_class\": [", n, acc, ece,
            (double)temperature);
     for (int d = 0; d < 10; d++) printf("%s%.6f", d ? ", " : "", per_class[d]);

@@ -239,22 +239,10 @@ static void print_text(const char *model, const tally *t, uint64_t seed, double 
     }
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
-    }
-    putchar('"');
-}
-
 static void print_json(const char *model, const tally *t, uint64_t seed, double build_s, double eval_s)
 {
     printf("{\"model\": ");
-    print_json_string(model);
+    cli_print_json_string(model);
     printf(", \"seed\": %llu, \"n\": %d, \"accuracy\": %.6f, \"per_class\": [", (unsigned long long)seed, t->n,
            frac(t->correct, t->n));
     for (int c = 0; c < 10; c++)   /* null for a digit with no drawings */
