@@ -53,6 +53,16 @@ DIGITS = {
 }
 
 
+def densify(stroke):
+    """A stroke ("x,y x,y ...", canvas coordinates) as points at most 8 px apart, as a hand moves."""
+    pts = [tuple(float(v) for v in p.split(",")) for p in stroke.split()]
+    dense = [pts[0]]
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / 8))
+        dense += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
+    return dense
+
+
 class Window:
     """The digitpad window under an X server, with its --verbose log."""
 
@@ -145,11 +155,7 @@ class Window:
 
     def draw(self, strokes):
         for stroke in strokes:
-            pts = [tuple(float(v) for v in p.split(",")) for p in stroke.split()]
-            dense = [pts[0]]
-            for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-                n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / 8))
-                dense += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
+            dense = densify(stroke)
             x, y = self.to_window(*dense[0])
             self.xdo("mousemove", "--window", self.wid, str(x), str(y))
             self.xdo("mousedown", "1")
@@ -642,11 +648,7 @@ def draw_batched(w, strokes):
     """Draws strokes with one xdotool call (Window.draw runs one per point)."""
     args = []
     for stroke in strokes:
-        pts = [tuple(float(v) for v in p.split(",")) for p in stroke.split()]
-        dense = [pts[0]]
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-            n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / 8))
-            dense += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
+        dense = densify(stroke)
         for i, (cx, cy) in enumerate(dense):
             x, y = w.to_window(cx, cy)
             args += ["mousemove", "--window", w.wid, str(x), str(y)]
