@@ -166,3 +166,29 @@ int dp_write_file_atomic(const char *path, const void *data, size_t len)
     free(tmp);
     return sync_dir(path);
 }
+
+int dp_remove_file(const char *path)
+{
+    if (unlink(path) != 0 && errno != ENOENT) return dp_set_error("cannot remove %s: %s", path, strerror(errno));
+    int rc = sync_dir(path);
+    return rc ? dp_set_error("cannot remove %s: folder sync failed", path) : 0;
+}
+
+int dp_make_dirs(const char *dir)
+{
+    char buf[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof buf) return dp_set_error("bad folder name (%zu bytes)", n);
+    memcpy(buf, dir, n + 1);
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p) continue;
+        char c = *p;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return dp_set_error("cannot create %s: %s", buf, strerror(errno));
+        *p = c;
+        if (!c) break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return dp_set_error("cannot create %s: not a folder", dir);
+    return 0;
+}

@@ -25,4 +25,12 @@ int dp_read_file(const char *path, size_t max_bytes, unsigned char **data, size_
  * file keeps its permissions. */
 int dp_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* Removes PATH and syncs its folder, so the removal survives a crash. A
+ * file that is already gone counts as removed. */
+int dp_remove_file(const char *path);
+
+/* Creates DIR and any missing parents (mode 0755 minus the umask); 0 if it
+ * exists as a folder afterwards. */
+int dp_make_dirs(const char *dir);
+
 #endif

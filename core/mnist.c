@@ -4,6 +4,7 @@
  * file can never make us allocate gigabytes. */
 #include "mnist.h"
 #include "common.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -367,4 +368,43 @@ void dp_dataset_free(dp_dataset *ds)
     free(ds->images);
     free(ds->labels);
     memset(ds, 0, sizeof *ds);
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Header (magic, then the sizes) and payload in one buffer, saved atomically. */
+static int idx_write(const char *path, uint32_t magic, const uint32_t *dims, int ndims, const uint8_t *data,
+                     size_t bytes)
+{
+    if (dims[0] < 1 || dims[0] > DP_MNIST_MAX_ITEMS)
+        return dp_set_error("cannot save %s: %u items (1..%d can be read back)", path, dims[0], DP_MNIST_MAX_ITEMS);
+    size_t hdr = 4 + 4 * (size_t)ndims;
+    unsigned char *buf = dp_alloc(hdr + bytes, 1);
+    if (!buf) return dp_prefix_error("cannot save %s", path);
+    put_be32(buf, magic);
+    for (int i = 0; i < ndims; i++) put_be32(buf + 4 + 4 * i, dims[i]);
+    memcpy(buf + hdr, data, bytes);
+    int rc = dp_write_file_atomic(path, buf, hdr + bytes);
+    free(buf);
+    return rc;
+}
+
+int dp_idx_write_images(const char *path, const uint8_t *pixels, int n, int rows, int cols)
+{
+    if (rows < 1 || cols < 1 || rows > IDX_MAX_SIDE || cols > IDX_MAX_SIDE || n < 0)
+        return dp_set_error("cannot save %s: image size %dx%d out of range", path, rows, cols);
+    uint32_t dims[3] = {(uint32_t)n, (uint32_t)rows, (uint32_t)cols};
+    return idx_write(path, IDX_IMAGES_MAGIC, dims, 3, pixels, (size_t)n * (size_t)rows * (size_t)cols);
+}
+
+int dp_idx_write_labels(const char *path, const uint8_t *labels, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (labels[i] > 9) return dp_set_error("cannot save %s: label %u at index %d is not 0..9", path, labels[i], i);
+    uint32_t dims[1] = {(uint32_t)(n < 0 ? 0 : n)};
+    return idx_write(path, IDX_LABELS_MAGIC, dims, 1, labels, (size_t)(n < 0 ? 0 : n));
 }

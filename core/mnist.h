@@ -21,6 +21,12 @@ int dp_idx_read_images(const char *path, uint8_t **pixels, int *n, int *rows, in
  * be 0..9. On success *labels is malloc'ed (caller frees). */
 int dp_idx_read_labels(const char *path, uint8_t **labels, int *n);
 
+/* Write uncompressed IDX files (images: n × rows × cols bytes; labels: n
+ * bytes, each 0..9), atomically, so the readers above and other MNIST tools
+ * read them back. n must be at least 1 (the readers refuse empty files). */
+int dp_idx_write_images(const char *path, const uint8_t *pixels, int n, int rows, int cols);
+int dp_idx_write_labels(const char *path, const uint8_t *labels, int n);
+
 /* Loads one MNIST split from DIR: which is "train" or "t10k". Looks for
  * WHICH-images-idx3-ubyte(.gz) and WHICH-labels-idx1-ubyte(.gz); counts must
  * match and images must be 28×28. Returns 0, or -1 with dp_error() set. */

@@ -247,12 +247,15 @@ static int reserve(text_buf *b, size_t extra)
 /* Longest "%.2f,%.2f " for |v| <= 1e6 is 2*11+2 bytes; 64 leaves room. */
 #define POINT_TEXT_MAX 64
 
-static int format_strokes(text_buf *b, const dp_strokes *s)
+static int format_strokes(text_buf *b, const dp_strokes *s, const char *comments)
 {
     static const char header[] = "# digitpad strokes v1\n";
-    if (reserve(b, sizeof header) != 0) return -1;
+    size_t extra = comments ? strlen(comments) : 0;
+    if (reserve(b, sizeof header + extra) != 0) return -1;
     memcpy(b->p, header, sizeof header - 1);
     b->len = sizeof header - 1;
+    if (extra) memcpy(b->p + b->len, comments, extra);
+    b->len += extra;
     for (int k = 0; k < s->n_strokes; k++) {
         int a = s->starts[k], e = s->starts[k + 1];
         if (a == e) continue;   /* an empty stroke has no line (it would read back as nothing) */
@@ -270,10 +273,29 @@ static int format_strokes(text_buf *b, const dp_strokes *s)
     return 0;
 }
 
+int dp_strokes_format(const dp_strokes *s, const char *comments, char **text, size_t *len)
+{
+    text_buf b = {0};
+    *text = NULL;
+    *len = 0;
+    if (comments) {
+        size_t n = strlen(comments);
+        for (const char *line = comments; line < comments + n; line = strchr(line, '\n') + 1)
+            if (line[0] != '#' || !strchr(line, '\n')) return dp_set_error("stroke file comments must be '#' lines");
+    }
+    if (format_strokes(&b, s, comments) != 0) {
+        free(b.p);
+        return -1;
+    }
+    *text = b.p;
+    *len = b.len;
+    return 0;
+}
+
 int dp_strokes_save(const dp_strokes *s, const char *path)
 {
     text_buf b = {0};
-    int rc = format_strokes(&b, s);
+    int rc = format_strokes(&b, s, NULL);
     if (rc != 0) dp_prefix_error("cannot save %s", path);
     else rc = dp_write_file_atomic(path, b.p, b.len);
     free(b.p);

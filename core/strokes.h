@@ -43,6 +43,10 @@ int dp_strokes_load(dp_strokes *s, const char *path);         /* files up to 64 
 /* Writes "# digitpad strokes v1" then one line per non-empty stroke with
  * two decimals per coordinate; atomic (the old file survives any error). */
 int dp_strokes_save(const dp_strokes *s, const char *path);
+/* The text dp_strokes_save writes, in a malloc'ed buffer (*text, *len bytes,
+ * not NUL-terminated), with `comments` (NULL, or whole lines each starting
+ * with '#' and ending in '\n') right after the header line. */
+int dp_strokes_format(const dp_strokes *s, const char *comments, char **text, size_t *len);
 
 /* Rasterizes all strokes onto a DP_CANVAS×DP_CANVAS canvas of floats in
  * [0,1] (1 = full ink), which it first zeroes, with an anti-aliased round
