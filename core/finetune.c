@@ -93,3 +93,23 @@ int dp_finetune_measure(dp_exec *ex, const dp_net *net, const dp_dataset *person
     }
     return 0;
 }
+
+int dp_finetune_run(dp_net *net, const dp_finetune_cfg *cfg, const dp_finetune_data *data, const atomic_int *stop,
+                    dp_train_cb cb, void *user, dp_finetune_score *before, dp_finetune_score *after)
+{
+    dp_dataset mix;
+    if (dp_finetune_mix(&mix, data->mnist_train, cfg->mnist_images, data->mine_train, cfg->user_share, cfg->seed) != 0)
+        return -1;
+    dp_train_cfg tcfg = dp_finetune_train_cfg(cfg);
+    dp_exec *ex = dp_exec_create(net, 256, cfg->threads, 0);
+    dp_trainer *tr = ex ? dp_trainer_create(net, &tcfg, NULL, &mix, NULL) : NULL;
+    int rc = -1;
+    if (tr && dp_finetune_measure(ex, net, data->mine_test, data->mnist_test, before) == 0) {
+        rc = dp_trainer_run(tr, stop, cb, user);
+        if (rc >= 0 && dp_finetune_measure(ex, net, data->mine_test, data->mnist_test, after) != 0) rc = -1;
+    }
+    dp_trainer_free(tr);
+    dp_exec_free(ex);
+    dp_dataset_free(&mix);
+    return rc;
+}

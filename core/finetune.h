@@ -5,6 +5,7 @@
 #ifndef DP_FINETUNE_H
 #define DP_FINETUNE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "mnist.h"
@@ -46,5 +47,21 @@ typedef struct {
 
 int dp_finetune_measure(dp_exec *ex, const dp_net *net, const dp_dataset *personal, const dp_dataset *mnist_test,
                         dp_finetune_score *out);
+
+/* What a fine-tune learns from and is judged on. */
+typedef struct {
+    const dp_dataset *mnist_train;   /* mixed in, so MNIST is not forgotten */
+    const dp_dataset *mnist_test;    /* judged on; may be NULL */
+    const dp_dataset *mine_train;    /* the user's training split: learned from */
+    const dp_dataset *mine_test;     /* the user's test split: judged on only; may be NULL */
+} dp_finetune_data;
+
+/* The whole fine-tune, as the window and `digitpad finetune` run it:
+ * measures net (before), trains it in place on the mix (cb as for
+ * dp_trainer_run, on this thread), and measures it again (after, also when
+ * stopped). Returns 0 when done, 1 when stopped (by *stop or cb), -1 with
+ * dp_error() on an error (net may then be partly trained). */
+int dp_finetune_run(dp_net *net, const dp_finetune_cfg *cfg, const dp_finetune_data *data, const atomic_int *stop,
+                    dp_train_cb cb, void *user, dp_finetune_score *before, dp_finetune_score *after);
 
 #endif
