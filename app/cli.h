@@ -2,8 +2,10 @@
 #ifndef DP_CLI_H
 #define DP_CLI_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mnist.h"
 #include "net.h"
@@ -19,6 +21,16 @@ int cli_predict(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_calibrate(int argc, char **argv);
 int cli_realism(int argc, char **argv);
+int cli_keep(int argc, char **argv);
+int cli_export_user(int argc, char **argv);
+int cli_finetune(int argc, char **argv);
+
+/* The user's digits to learn from and their personal test digits: from an
+ * export-user folder (extra_dir), else from the kept digits folder
+ * (digits_dir, else the default one). where receives the folder used.
+ * Prints the error and returns -1 if there is nothing to learn from. */
+int cli_load_user_digits(const char *cmd, const char *digits_dir, const char *extra_dir, dp_dataset *train,
+                         dp_dataset *test, char *where, size_t where_size);
 
 /* Prints "digitpad: message" (or "digitpad CMD: message") on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,6 +70,27 @@ dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, 
 /* The same, also returning the model's description and training state (see dp_model_load). */
 dp_net *cli_load_model_all(const char *cmd, const char *flag_model, char *path_out, size_t size, char **meta,
                            dp_train_state *state, int *has_state);
+
+/* Training progress on the terminal: a line every two seconds and after each
+ * epoch (unless quiet), and a CSV row per report if csv is open. Pass a
+ * cli_progress as the user pointer of dp_trainer_run. */
+typedef struct {
+    FILE *csv;
+    int quiet;
+    double last_print;
+    double final_acc;
+    double img_per_s;
+} cli_progress;
+
+int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user);
+
+/* While on, Ctrl-C sets cli_stop (pass it to dp_trainer_run, which then
+ * stops at the next step); a second Ctrl-C kills at once. */
+extern atomic_int cli_stop;
+void cli_catch_ctrl_c(int on);
+
+/* $XDG_DATA_HOME/digitpad/digits: where the window keeps the user's digits. */
+void app_user_digits_dir(char *out, size_t size);
 
 /* Loads one MNIST split, printing a clear error on failure. */
 int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds);

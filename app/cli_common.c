@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,13 @@ void app_user_data_dir(char *out, size_t size)
     const char *home = getenv("HOME");
     if (xdg && xdg[0] == '/') snprintf(out, size, "%s/digitpad", xdg);
     else snprintf(out, size, "%s/.local/share/digitpad", home && *home ? home : ".");
+}
+
+void app_user_digits_dir(char *out, size_t size)
+{
+    char base[PATH_MAX];
+    app_user_data_dir(base, sizeof base);
+    if (snprintf(out, size, "%s/digits", base) >= (int)size) app_copy_text(out, size, base);
 }
 
 const char *app_mnist_dir(const char *flag_dir, char *dir, size_t size)
@@ -198,4 +206,57 @@ void cli_print_json_string(const char *s)
         else putchar(c);
     }
     putchar('"');
+}
+
+static void format_eta(double s, char *buf, size_t n)
+{
+    if (!isfinite(s) || s < 0) s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user)
+{
+    (void)net;
+    cli_progress *r = user;
+    r->img_per_s = p->img_per_s;
+    if (r->csv) {
+        fprintf(r->csv, "%ld,%d,%.6f,%.5f,%.6g,%.1f,%.3f,", p->step, p->epoch, p->loss, p->train_acc,
+                (double)p->lr, p->img_per_s, p->elapsed_s);
+        if (isnan(p->test_acc)) fputs("\n", r->csv);
+        else fprintf(r->csv, "%.5f\n", p->test_acc);
+        fflush(r->csv);
+    }
+    double now = dp_now();
+    if (!r->quiet && (now - r->last_print >= 2.0 || p->epoch_done)) {
+        char eta[32];
+        format_eta(p->eta_s, eta, sizeof eta);
+        printf("epoch %d/%d  step %ld/%ld  loss %.4f  batch acc %.1f%%  lr %.2g  %.0f img/s  ETA %s\n",
+               p->epoch, p->epochs, p->step, p->total_steps, p->loss, 100 * p->train_acc, (double)p->lr,
+               p->img_per_s, eta);
+        r->last_print = now;
+    }
+    if (!isnan(p->test_acc)) {
+        r->final_acc = p->test_acc;
+        if (!r->quiet) printf("epoch %d/%d done: test accuracy %.2f%%\n", p->epoch, p->epochs, 100 * p->test_acc);
+    }
+    fflush(stdout);
+    return 0;
+}
+
+
+atomic_int cli_stop;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    atomic_store(&cli_stop, 1);
+    signal(SIGINT, SIG_DFL);   /* a second Ctrl-C kills at once */
+}
+
+void cli_catch_ctrl_c(int on)
+{
+    if (on) atomic_store(&cli_stop, 0);
+    signal(SIGINT, on ? on_sigint : SIG_DFL);
 }

@@ -3,13 +3,13 @@
 #include "common.h"
 #include "kernels.h"
 #include "calibrate.h"
+#include "finetune.h"
 #include "model_io.h"
 #include "train.h"
 
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,9 @@ static const char train_usage[] =
     "  --redraw SHARE     with --augment: this share of each batch re-drawn from the digits'\n"
     "                     traced pen strokes, as the canvas would draw them (default 0)\n"
     "  --clean SHARE      with --augment: this share left as MNIST made it (default 0.5)\n"
+    "  --extra DIR        also learn from your own digits: a folder written by 'digitpad export-user'\n"
+    "                     (its train-* files; its t10k-* personal test digits are only scored)\n"
+    "  --extra-share X    share of the training set that are those digits, repeated (default 0.1)\n"
     "  --slim             save without optimizer state (smaller, cannot be resumed)\n"
     "  --quiet            print only the final summary\n"
     "  -h, --help         show this help\n"
@@ -47,61 +50,8 @@ static const char train_usage[] =
     "Ctrl-C stops at the next step and saves what has been learned so far.\n";
 
 typedef struct {
-    FILE *csv;
-    int quiet;
-    double last_print;
-    double final_acc;
-    double img_per_s;
-} train_report;
-
-static atomic_int stop_requested;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    atomic_store(&stop_requested, 1);
-    signal(SIGINT, SIG_DFL);   /* a second Ctrl-C kills at once */
-}
-
-static void format_eta(double s, char *buf, size_t n)
-{
-    if (!isfinite(s) || s < 0) s = 0;
-    long t = (long)(s + 0.5);
-    if (t >= 3600) snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
-}
-
-static int on_progress(const dp_train_progress *p, const dp_net *net, void *user)
-{
-    (void)net;
-    train_report *r = user;
-    r->img_per_s = p->img_per_s;
-    if (r->csv) {
-        fprintf(r->csv, "%ld,%d,%.6f,%.5f,%.6g,%.1f,%.3f,", p->step, p->epoch, p->loss, p->train_acc,
-                (double)p->lr, p->img_per_s, p->elapsed_s);
-        if (isnan(p->test_acc)) fputs("\n", r->csv);
-        else fprintf(r->csv, "%.5f\n", p->test_acc);
-        fflush(r->csv);
-    }
-    double now = dp_now();
-    if (!r->quiet && (now - r->last_print >= 2.0 || p->epoch_done)) {
-        char eta[32];
-        format_eta(p->eta_s, eta, sizeof eta);
-        printf("epoch %d/%d  step %ld/%ld  loss %.4f  batch acc %.1f%%  lr %.2g  %.0f img/s  ETA %s\n",
-               p->epoch, p->epochs, p->step, p->total_steps, p->loss, 100 * p->train_acc, (double)p->lr,
-               p->img_per_s, eta);
-        r->last_print = now;
-    }
-    if (!isnan(p->test_acc)) {
-        r->final_acc = p->test_acc;
-        if (!r->quiet) printf("epoch %d/%d done: test accuracy %.2f%%\n", p->epoch, p->epochs, 100 * p->test_acc);
-    }
-    fflush(stdout);
-    return 0;
-}
-
-typedef struct {
-    const char *data, *out, *arch, *resume, *csv;
+    const char *data, *out, *arch, *resume, *csv, *extra;
+    double extra_share;
     dp_train_cfg cfg;
     long limit, holdout;
     int slim, quiet, epochs_given;
@@ -119,7 +69,8 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
         {"csv", required_argument, 0, 'c'}, {"limit", required_argument, 0, 'L'},
         {"slim", no_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'}, {"augment", no_argument, 0, 'A'},
         {"holdout", required_argument, 0, 'H'}, {"redraw", required_argument, 0, 'R'},
-        {"clean", required_argument, 0, 'C'},
+        {"clean", required_argument, 0, 'C'}, {"extra", required_argument, 0, 'X'},
+        {"extra-share", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *cmd = "train";
@@ -149,6 +100,8 @@ static int parse_train_args(int argc, char **argv, train_opts *o)
             if (cli_parse_int(cmd, "--holdout", optarg, 1, 50000, &o->holdout)) return 2;
             break;
         case 'q': o->quiet = 1; break;
+        case 'X': o->extra = optarg; break;
+        case 'E': if (cli_parse_float(cmd, "--extra-share", optarg, 0.01, 0.9, &o->extra_share)) return 2; break;
         case 'e':
             if (cli_parse_int(cmd, "--epochs", optarg, 1, 10000, &v)) return 2;
             o->cfg.epochs = (int)v;
@@ -236,7 +189,7 @@ static int run_training(train_opts *o, int argc, char **argv)
     const char *cmd = "train";
     char dir[PATH_MAX];
     if (cli_find_mnist(cmd, o->data, dir, sizeof dir) != 0) return 1;
-    dp_dataset train = {0}, test = {0};
+    dp_dataset train = {0}, test = {0}, mine = {0}, mine_test = {0}, mixed = {0};
     if (cli_load_split(cmd, dir, "train", &train) || cli_load_split(cmd, dir, "t10k", &test)) {
         dp_dataset_free(&train);
         dp_dataset_free(&test);
@@ -261,6 +214,18 @@ static int run_training(train_opts *o, int argc, char **argv)
     dp_net *net = NULL;
     dp_train_state resume_state;
     int has_state = 0, rc = 1;
+    /* The user's own digits join the training set, repeated to their share;
+     * their personal test digits are only scored. */
+    const dp_dataset *learn = &train;
+    if (o->extra) {
+        char where[PATH_MAX];
+        if (cli_load_user_digits(cmd, NULL, o->extra, &mine, &mine_test, where, sizeof where) != 0) goto done;
+        if (dp_finetune_mix(&mixed, &train, train.n, &mine, (float)o->extra_share, o->cfg.seed) != 0) {
+            cli_error(cmd, "--extra %s: %s", o->extra, dp_error());
+            goto done;
+        }
+        learn = &mixed;
+    }
     if (o->resume) {
         net = dp_model_load(o->resume, NULL, &resume_state, &has_state);
         if (!net || !has_state) {
@@ -282,7 +247,7 @@ static int run_training(train_opts *o, int argc, char **argv)
         dp_net_init(net, o->cfg.seed);
     }
 
-    train_report report = {.quiet = o->quiet, .final_acc = NAN};
+    cli_progress report = {.quiet = o->quiet, .final_acc = NAN};
     if (o->csv) {
         if (!(report.csv = fopen(o->csv, "w"))) {
             cli_error(cmd, "cannot write %s: %m", o->csv);
@@ -290,7 +255,7 @@ static int run_training(train_opts *o, int argc, char **argv)
         }
         fputs("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n", report.csv);
     }
-    dp_trainer *tr = dp_trainer_create(net, &o->cfg, has_state ? &resume_state : NULL, &train, &test);
+    dp_trainer *tr = dp_trainer_create(net, &o->cfg, has_state ? &resume_state : NULL, learn, &test);
     if (!tr) {
         cli_error(cmd, "%s", dp_error());
         goto done_csv;
@@ -300,17 +265,21 @@ static int run_training(train_opts *o, int argc, char **argv)
     dp_arch_format(&net->arch, arch_text, sizeof arch_text);
     if (!o->quiet)
         printf("training %s (%ld parameters) on %d images: %d epochs, batch %d, %s lr %g %s, %s%d threads, %s "
-               "kernels%s\n", arch_text, net->n_params, train.n, st->cfg.epochs, st->cfg.batch,
+               "kernels%s\n", arch_text, net->n_params, learn->n, st->cfg.epochs, st->cfg.batch,
                dp_optim_name(st->cfg.optim.type), (double)st->cfg.lr, dp_schedule_name(st->cfg.schedule),
                st->cfg.augment ? "augmented, " : "", o->cfg.threads > 0 ? o->cfg.threads : dp_cpu_count(),
                dp_isa_name(dp_kernels_isa()), o->resume ? " (resumed)" : "");
     fflush(stdout);
 
-    atomic_store(&stop_requested, 0);
-    signal(SIGINT, on_sigint);
-    int result = dp_trainer_run(tr, &stop_requested, on_progress, &report);
-    signal(SIGINT, SIG_DFL);
+    cli_catch_ctrl_c(1);
+    int result = dp_trainer_run(tr, &cli_stop, cli_on_progress, &report);
+    cli_catch_ctrl_c(0);
     if (result == 0 && o->holdout) calibrate(net, tr, &held_out, o->quiet);
+    if (result >= 0 && mine_test.n) {
+        double acc = dp_evaluate(dp_trainer_exec(tr), net, &mine_test, NULL);
+        printf("your test digits (%s): %ld of %d right, %.1f%%\n", o->extra, lround(acc * mine_test.n), mine_test.n,
+               100 * acc);
+    }
     if (result < 0) {
         cli_error(cmd, "%s", dp_error());
     } else {
@@ -335,12 +304,15 @@ done:
     dp_net_free(net);
     dp_dataset_free(&train);
     dp_dataset_free(&test);
+    dp_dataset_free(&mine);
+    dp_dataset_free(&mine_test);
+    dp_dataset_free(&mixed);
     return rc;
 }
 
 int cli_train(int argc, char **argv)
 {
-    train_opts o = {.out = "digitpad.model", .cfg = dp_train_defaults()};
+    train_opts o = {.out = "digitpad.model", .cfg = dp_train_defaults(), .extra_share = 0.1};
     int rc = parse_train_args(argc, argv, &o);
     if (rc >= 0) return rc;
     return run_training(&o, argc, argv);

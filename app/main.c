@@ -29,6 +29,9 @@ static const char usage[] =
     "  bench     measure training, inference and drawing latency\n"
     "  calibrate fit honest probabilities and the \"unsure\" threshold\n"
     "  realism   score a model on drawings made like the canvas makes them\n"
+    "  keep      keep drawings as your own digits, labelled, as the window does\n"
+    "  export-user  write your kept digits as MNIST-format files and stroke files\n"
+    "  finetune  teach a model your handwriting from your kept digits\n"
     "\n"
     "  digitpad COMMAND --help   options of one command\n"
     "  digitpad --version        print the version\n";
@@ -103,6 +106,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "bench") == 0) return cli_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "calibrate") == 0) return cli_calibrate(argc - 1, argv + 1);
     if (strcmp(cmd, "realism") == 0) return cli_realism(argc - 1, argv + 1);
+    if (strcmp(cmd, "keep") == 0) return cli_keep(argc - 1, argv + 1);
+    if (strcmp(cmd, "export-user") == 0) return cli_export_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "finetune") == 0) return cli_finetune(argc - 1, argv + 1);
     cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", cmd);
     return 2;
 }

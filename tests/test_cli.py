@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """End-to-end tests of the digitpad command line.
 
-usage: test_cli.py DIGITPAD basic|mnist
-  basic  needs nothing: help, usage errors, predict on generated drawings
+usage: test_cli.py DIGITPAD basic|mnist|user [MAKE_STYLE]
+  basic  needs nothing: help, usage errors, predict on generated drawings,
+         keep and export-user
   mnist  needs MNIST (DIGITPAD_MNIST): the shipped model's accuracy, train,
          resume, Ctrl-C, eval --json
+  user   needs MNIST and tests/make_style: drawings in a personal style kept,
+         exported, fine-tuned on (finetune, train --extra)
 """
 import json
 import os
+import struct
 import signal
 import subprocess
 import sys
@@ -300,11 +304,150 @@ def test_realism(tmp):
     check(not differ, f"{len(differ)} replayed drawings read differently, e.g. {differ[:3]}")
 
 
+def read_idx(path):
+    """(count, rows, cols or None, payload) of an uncompressed IDX file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, n = struct.unpack(">II", data[:8])
+    if magic == 0x803:
+        rows, cols = struct.unpack(">II", data[8:16])
+        return n, rows, cols, data[16:]
+    return n, None, None, data[8:]
+
+
+def keep_files(tmp, digits, label, files, *extra):
+    return run("keep", "--digits", digits, "--label", str(label), *extra, *files)
+
+
+def test_user_basic(tmp):
+    """keep and export-user, which need no MNIST; their errors."""
+    for cmd in ("keep", "export-user", "finetune"):
+        rc, out, _ = run(cmd, "--help")
+        check(rc == 0 and out.startswith(f"usage: digitpad {cmd}"), f"{cmd} --help")
+    expect_usage_error(["keep", "x.txt"], "--label")
+    expect_usage_error(["keep", "--label", "10", "x.txt"], "--label")
+    expect_usage_error(["keep", "--label", "3"], "no files")
+    expect_usage_error(["keep", "--label", "3", "--split", "maybe", "x"], "--split")
+    expect_usage_error(["export-user"], "missing")
+    expect_usage_error(["export-user", "a", "b"], "one folder")
+    expect_usage_error(["finetune", "--share", "1.5"], "--share")
+    expect_usage_error(["finetune", "--digits", "a", "--extra", "b"], "give one")
+    expect_usage_error(["finetune", "stray"], "unexpected argument")
+    expect_usage_error(["train", "--extra-share", "0"], "--extra-share")
+
+    digits = os.path.join(tmp, "kept")
+    files = {}
+    for digit, strokes in DIGITS.items():
+        files[digit] = []
+        for i, (s, dx, dy) in enumerate([(1, 0, 0), (0.35, 10, 170), (0.5, 130, 20), (0.7, 40, 40), (0.6, 90, 90),
+                                         (0.8, 20, 30)]):
+            path = os.path.join(tmp, f"k{digit}_{i}.txt")
+            write(path, "\n".join(scaled(strokes, s, dx, dy)) + "\n")
+            files[digit].append(path)
+        rc, out, err = keep_files(tmp, digits, digit, files[digit])
+        check(rc == 0 and len(out.splitlines()) == 6, f"keep 6 {digit}s: exit {rc}, {out!r} {err!r}")
+        tests = [l for l in out.splitlines() if "personal test digit" in l]
+        check(len(tests) == 1 and f"_1.txt" in tests[0], f"the 2nd {digit} kept is a test digit: {tests}")
+    kept = sorted(os.listdir(digits))
+    check(len(kept) == 24 and all(k.startswith("digit-") and k.endswith(".txt") for k in kept), f"kept files: {kept[:3]}")
+    # A kept digit is a stroke file the other commands read.
+    rc, out, _ = run("predict", os.path.join(digits, kept[0]))
+    check(rc == 0 and out.split("\t")[1] == "1", f"a kept file predicts as drawn: {out!r}")
+
+    # Bad inputs: each named in one line, the others still kept.
+    empty = os.path.join(tmp, "nothing.txt")
+    write(empty, "# no strokes\n")
+    bad = os.path.join(tmp, "bad_pts.txt")
+    write(bad, "1,2 3;4\n")
+    seventh = os.path.join(tmp, "k7_7.txt")
+    write(seventh, "\n".join(scaled(DIGITS["7"], 0.9, 15, 5)) + "\n")
+    rc, out, err = keep_files(tmp, digits, 7, [empty, bad, os.path.join(tmp, "missing.txt"), seventh])
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(rc == 1 and len(lines) == 3, f"three bad files, three lines: {lines}")
+    check(any(empty in l and "too little ink" in l for l in lines), f"empty drawing named: {lines}")
+    check(any(f"{bad}:1:" in l for l in lines) and any("missing.txt" in l for l in lines), f"{lines}")
+    check(out.count("kept ") == 1, f"the good file is kept next to the bad ones: {out!r}")
+    rc, _, err = keep_files(tmp, os.path.join(empty, "sub"), 3, [files["7"][0]])
+    check(rc == 1 and "nothing.txt" in err, f"a digits folder that cannot be made: {err!r}")
+    # A damaged kept file is reported, left alone, and the rest still used.
+    damaged = os.path.join(digits, "digit-000900.txt")
+    write(damaged, "# digitpad strokes v1\n# label: 4\n10,10 20,20\n")
+    out_dir = os.path.join(tmp, "export")
+    rc, out, err = run("export-user", "--digits", digits, out_dir)
+    check(rc == 0 and "exported 25 kept digits" in out and "5 personal test digits" in out, f"export: {out!r} {err!r}")
+    check("digit-000900.txt" in err and "could not be read" in err, f"the damaged file is named: {err!r}")
+    with open(damaged) as f:
+        check("label: 4" in f.read(), "the damaged file is left as it was")
+
+    n_tr, rows, cols, train_px = read_idx(os.path.join(out_dir, "train-images-idx3-ubyte"))
+    n_trl, _, _, train_lab = read_idx(os.path.join(out_dir, "train-labels-idx1-ubyte"))
+    n_te, _, _, test_px = read_idx(os.path.join(out_dir, "t10k-images-idx3-ubyte"))
+    n_tel, _, _, test_lab = read_idx(os.path.join(out_dir, "t10k-labels-idx1-ubyte"))
+    check((n_tr, n_trl, n_te, n_tel, rows, cols) == (20, 20, 5, 5, 28, 28), f"IDX sizes {n_tr} {n_te} {rows}x{cols}")
+    check(len(train_px) == 20 * 784 and len(test_px) == 5 * 784, "IDX payloads")
+    train_imgs = {train_px[i * 784:(i + 1) * 784] for i in range(n_tr)}
+    check(not any(test_px[i * 784:(i + 1) * 784] in train_imgs for i in range(n_te)),
+          "no personal test image is in the exported training split")
+    check(sorted(test_lab) == [0, 1, 4, 7, 7], f"the 2nd and 7th of each label are test digits: {list(test_lab)}")
+    rows_tsv = read_tsv(os.path.join(out_dir, "labels.tsv"))
+    check(rows_tsv[0] == ["file", "label", "split"] and len(rows_tsv) == 26, f"labels.tsv: {rows_tsv[:2]}")
+    check(all(os.path.exists(os.path.join(out_dir, r[0])) for r in rows_tsv[1:]), "labels.tsv names the stroke files")
+    rc, _, err = run("export-user", "--digits", os.path.join(tmp, "none"), out_dir)
+    check(rc == 1 and "no kept digits" in err, f"nothing to export: {err!r}")
+    # finetune and train --extra refuse a folder that is not an export, before loading anything.
+    rc, _, err = run("finetune", "--extra", tmp)
+    check(rc == 1 and "export-user" in err, f"finetune --extra on another folder: {err!r}")
+    rc, _, err = run("finetune", "--digits", os.path.join(tmp, "nothing_kept"))
+    check(rc == 1 and "no kept digits" in err, f"finetune with nothing kept: {err!r}")
+
+
+def test_user(tmp, make_style):
+    """A personal style kept, exported and fine-tuned on, from the command line."""
+    style = os.path.join(tmp, "style")
+    os.mkdir(style)
+    p = subprocess.run([make_style, os.environ["DIGITPAD_MNIST"], style, "10", "5"], capture_output=True, text=True)
+    check(p.returncode == 0, f"make_style: {p.stderr}")
+    digits, export = os.path.join(tmp, "kept"), os.path.join(tmp, "export")
+    for d in range(10):
+        rc, out, err = keep_files(tmp, digits, d, sorted(os.path.join(style, f) for f in os.listdir(style)
+                                                          if f.startswith(f"style-{d}-")))
+        check(rc == 0 and out.count("kept ") == 10, f"keep ten {d}s: {err!r}")
+    rc, out, err = run("export-user", "--digits", digits, export)
+    check(rc == 0 and "80 to learn from, 20 personal test digits" in out, f"export: {out!r} {err!r}")
+    model = os.path.join(tmp, "ft.model")
+    rc, out, err = run("finetune", "--extra", export, "--out", model, "--epochs", "1", "--mnist-images", "3000",
+                       "--json")
+    r = json.loads(out) if rc == 0 else {}
+    b, a = r.get("before", {}), r.get("after", {})
+    check(rc == 0 and b.get("personal_n") == 20 and a.get("personal_n") == 20, f"finetune --json: {out!r} {err!r}")
+    print(f"finetune: your test digits {b.get('personal')} -> {a.get('personal')}, MNIST {b.get('mnist')} -> {a.get('mnist')}")
+    check(a.get("personal", 0) > b.get("personal", 1), "fine-tuning raised accuracy on the personal test digits")
+    check(a.get("mnist", 0) > b.get("mnist", 1) - 0.01, "MNIST accuracy stayed within a point")
+    rc, out, err = run("eval", "--model", model, "--json")
+    check(rc == 0 and abs(json.loads(out)["accuracy"] - a.get("mnist", -1)) < 1e-6 if rc == 0 else False,
+          f"the saved model scores what finetune said: {err!r}")
+    # The kept folder itself works as well as its export, and gives the same figures.
+    rc, out, err = run("finetune", "--digits", digits, "--out", model + "2", "--epochs", "1", "--mnist-images", "3000",
+                       "--json")
+    r2 = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and r2.get("after") == a, f"finetune --digits matches --extra: {r2.get('after')} vs {a}")
+    # train --extra: the digits join a training run; their test digits are scored at the end.
+    rc, out, err = run("train", "--extra", export, "--limit", "3000", "--epochs", "1", "--out",
+                       os.path.join(tmp, "tr.model"), "--quiet")
+    check(rc == 0 and "your test digits" in out and "of 20 right" in out, f"train --extra: {out!r} {err!r}")
+    rc, _, err = run("train", "--extra", tmp, "--limit", "100", "--epochs", "1", "--out", os.path.join(tmp, "x.model"))
+    check(rc == 1 and "export-user" in err, f"train --extra on another folder: {err!r}")
+
+
 def main():
     mode = sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         if mode == "basic":
             test_basic(tmp)
+            test_user_basic(tmp)
+        elif mode == "user":
+            find_mnist()
+            test_user(tmp, os.path.abspath(sys.argv[3]))
         else:
             find_mnist()
             test_mnist(tmp)
