@@ -8,6 +8,7 @@
 #include "chart.h"
 #include "drawing.h"
 #include "layout.h"
+#include "mine.h"
 #include "net.h"
 #include "pace.h"
 #include "preprocess.h"
@@ -25,7 +26,10 @@ typedef struct {
     double start_time;            /* dp_now() when main() began, for the start-up time */
 } app_options;
 
-typedef enum { MODAL_NONE, MODAL_SETTINGS, MODAL_SAVE, MODAL_LOAD, MODAL_EVAL, MODAL_HELP, MODAL_MESSAGE } modal_kind;
+typedef enum {
+    MODAL_NONE, MODAL_SETTINGS, MODAL_SAVE, MODAL_LOAD, MODAL_EVAL, MODAL_HELP, MODAL_MESSAGE, MODAL_DIGITS,
+    MODAL_FINETUNE
+} modal_kind;
 
 typedef struct {
     app_options opt;
@@ -78,6 +82,9 @@ typedef struct {
     int have_eval;
     char mnist_dir[4096];
 
+    /* The user's own digits. */
+    mine_state mine;
+
     /* Dialogs and messages. */
     modal_kind modal;
     char path_input[4096];
@@ -105,6 +112,30 @@ int  app_save_model(app *a, const char *path);
 int  app_load_model(app *a, const char *path);
 void app_default_model_path(char *out, size_t size);
 void app_models_dir(char *out, size_t size);
+int  app_adopt_net(app *a, dp_net *net, const char *name);   /* the model predictions use (takes net) */
+int  app_find_mnist_or_explain(app *a);                     /* 0, or -1 after telling the user */
+int  app_digit_key(const SDL_KeyboardEvent *k);             /* 0-9 (main keys or keypad, unmodified), else -1 */
+
+/* mine.c: the user's digits. */
+void mine_open(app *a);
+void mine_close(app *a);
+int  mine_keep(app *a, int label);              /* keeps the drawing; 0, or -1 (status says why) */
+int  mine_relabel(app *a, int index, int label);
+int  mine_delete(app *a, int index);
+int  mine_undo(app *a, int any);                 /* any: not only a keep; 1 if something was undone */
+void mine_set_collect(app *a, int on);
+void app_action_finetune(app *a);
+void mine_finetune_ended(app *a);               /* the job finished: show before and after */
+void mine_finetune_choose(app *a, int keep_new);
+const char *mine_finetune_blocker(const app *a);   /* why Fine-tune is disabled, or NULL */
+void mine_refresh_readings(app *a);               /* the model's reading of every kept digit */
+void mine_log(const app *a);                      /* --verbose: the counts */
+
+/* gallery.c: the My digits dialog, and the fine-tune result. */
+void gallery_draw(app *a);
+int  gallery_key(app *a, const SDL_KeyboardEvent *k);
+void gallery_wheel(app *a, int dy);
+void finetune_result_draw(app *a);
 
 /* scene.c */
 void scene_draw(app *a);
@@ -117,6 +148,8 @@ int  dialogs_key(app *a, const SDL_KeyboardEvent *k);
 void dialogs_text(app *a, const char *utf8);
 void dialogs_open(app *a, modal_kind kind);
 void dialogs_message(app *a, const char *title, const char *body);
+ui_rect dialog_card(app *a, int w, int h, const char *title);   /* dims the window, draws a titled card */
+ui_rect dialog_button_at(app *a, ui_rect card, int index_from_right, int width);   /* bottom-right buttons */
 
 int app_run(const app_options *opt);
 

@@ -25,7 +25,8 @@ static void log_dialog(const app *a, modal_kind kind)
 {
     static const char *names[] = {
         [MODAL_NONE] = "none", [MODAL_SETTINGS] = "settings", [MODAL_SAVE] = "save", [MODAL_LOAD] = "load",
-        [MODAL_EVAL] = "eval", [MODAL_HELP] = "help", [MODAL_MESSAGE] = "message",
+        [MODAL_EVAL] = "eval", [MODAL_HELP] = "help", [MODAL_MESSAGE] = "message", [MODAL_DIGITS] = "digits",
+        [MODAL_FINETUNE] = "finetune",
     };
     if (!a->opt.verbose || kind == a->modal) return;
     printf("dialog\t%s\n", names[kind]);
@@ -80,6 +81,13 @@ static void delete_last_char(char *s)
 int dialogs_key(app *a, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode key = k->keysym.sym;
+    if (a->modal == MODAL_DIGITS && key != SDLK_F12) return gallery_key(a, k);
+    if (a->modal == MODAL_FINETUNE) {   /* Enter keeps the fine-tuned model, Esc goes back */
+        if (key == SDLK_RETURN || key == SDLK_KP_ENTER) mine_finetune_choose(a, 1);
+        else if (key == SDLK_ESCAPE) mine_finetune_choose(a, 0);
+        a->dirty = 1;
+        return key != SDLK_F12;
+    }
     int text = a->modal == MODAL_SAVE || a->modal == MODAL_LOAD;
     if (key == SDLK_F12) return 0;
     if (key == SDLK_ESCAPE) close_dialog(a);
@@ -101,7 +109,7 @@ int dialogs_key(app *a, const SDL_KeyboardEvent *k)
 /* ---- shared drawing ----------------------------------------------------------- */
 
 /* Dims the window and returns a centred card of the given size. */
-static ui_rect card(app *a, int w, int h, const char *title)
+ui_rect dialog_card(app *a, int w, int h, const char *title)
 {
     draw_fill(a->ren, (ui_rect){0, 0, a->lay.w, a->lay.h}, (SDL_Color){0, 0, 0, 150});
     if (w > a->lay.w - 2 * a->lay.pad) w = a->lay.w - 2 * a->lay.pad;
@@ -141,7 +149,7 @@ static int draw_wrapped(app *a, const char *s, int x, int y, int width, SDL_Colo
     return used;
 }
 
-static ui_rect button_at(app *a, ui_rect c, int index_from_right, int width)
+ui_rect dialog_button_at(app *a, ui_rect c, int index_from_right, int width)
 {
     int s = a->lay.pad;
     int h = (int)(32 * a->lay.scale);
@@ -182,7 +190,7 @@ static int stepper(app *a, int id, int x, int y, int w, const char *name, const 
 static void draw_settings(app *a)
 {
     float s = a->lay.scale;
-    ui_rect c = card(a, (int)(460 * s), (int)(330 * s), "Training settings");
+    ui_rect c = dialog_card(a, (int)(460 * s), (int)(330 * s), "Training settings");
     dp_train_cfg *cfg = &a->train_cfg;
     int x = c.x + 2 * a->lay.pad, w = c.w - 4 * a->lay.pad, y = c.y + (int)(60 * s), row = (int)(44 * s);
     char v[32];
@@ -203,7 +211,7 @@ static void draw_settings(app *a)
     if (ui_button(&a->ui, ID_DIALOG + 7, (ui_rect){bx + bw + a->lay.pad / 2, y + 3 * row, bw, bh}, "current model",
                   "Continue training the model in use", 1, a->train_from_current))
         a->train_from_current = 1;
-    if (ui_button(&a->ui, ID_DIALOG + 8, button_at(a, c, 0, (int)(100 * s)), "Done", "Close (Enter)", 1, 1))
+    if (ui_button(&a->ui, ID_DIALOG + 8, dialog_button_at(a, c, 0, (int)(100 * s)), "Done", "Close (Enter)", 1, 1))
         close_dialog(a);
 }
 
@@ -247,13 +255,13 @@ static void draw_path_field(app *a, ui_rect c, int y)
 static void draw_save(app *a)
 {
     float s = a->lay.scale;
-    ui_rect c = card(a, (int)(640 * s), (int)(210 * s), "Save model");
+    ui_rect c = dialog_card(a, (int)(640 * s), (int)(210 * s), "Save model");
     text_draw(a->text, FONT_NORMAL, "File (the folder is created if needed; an existing file is replaced safely):",
               c.x + 2 * a->lay.pad, c.y + (int)(58 * s), THEME_TEXT_DIM, TEXT_LEFT);
     draw_path_field(a, c, c.y + (int)(84 * s));
-    if (ui_button(&a->ui, ID_DIALOG, button_at(a, c, 0, (int)(100 * s)), "Save", "Save (Enter)", a->path_input[0], 1))
+    if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Save", "Save (Enter)", a->path_input[0], 1))
         confirm_path(a);
-    if (ui_button(&a->ui, ID_DIALOG + 1, button_at(a, c, 1, (int)(100 * s)), "Cancel", "Close (Esc)", 1, 0))
+    if (ui_button(&a->ui, ID_DIALOG + 1, dialog_button_at(a, c, 1, (int)(100 * s)), "Cancel", "Close (Esc)", 1, 0))
         close_dialog(a);
 }
 
@@ -266,7 +274,7 @@ static void draw_load(app *a)
     app_models_dir(dir, sizeof dir);
     n += list_models(dir, names + n, MAX_LISTED - n);
     int row = (int)(30 * s);
-    ui_rect c = card(a, (int)(640 * s), (int)(230 * s) + n * row, "Load model");
+    ui_rect c = dialog_card(a, (int)(640 * s), (int)(230 * s) + n * row, "Load model");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(56 * s), w = c.w - 4 * a->lay.pad;
     text_draw(a->text, FONT_NORMAL, n ? "Pick a model, or type a path:" : "Type the path of a model file:", x, y,
               THEME_TEXT_DIM, TEXT_LEFT);
@@ -280,9 +288,9 @@ static void draw_load(app *a)
         }
     }
     draw_path_field(a, c, y + (int)(6 * s));
-    if (ui_button(&a->ui, ID_DIALOG, button_at(a, c, 0, (int)(100 * s)), "Load", "Load (Enter)", a->path_input[0], 1))
+    if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Load", "Load (Enter)", a->path_input[0], 1))
         confirm_path(a);
-    if (ui_button(&a->ui, ID_DIALOG + 1, button_at(a, c, 1, (int)(100 * s)), "Cancel", "Close (Esc)", 1, 0))
+    if (ui_button(&a->ui, ID_DIALOG + 1, dialog_button_at(a, c, 1, (int)(100 * s)), "Cancel", "Close (Esc)", 1, 0))
         close_dialog(a);
 }
 
@@ -318,7 +326,7 @@ static void draw_confusion(app *a, int x, int y, int cell)
 static void draw_eval(app *a)
 {
     float s = a->lay.scale;
-    ui_rect c = card(a, (int)(860 * s), (int)(560 * s), "Evaluation on the MNIST test set");
+    ui_rect c = dialog_card(a, (int)(860 * s), (int)(560 * s), "Evaluation on the MNIST test set");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(56 * s);
     text_drawf(a->text, FONT_LARGE, x, y, THEME_ACCENT, TEXT_LEFT, "%.2f %% correct", 100 * a->eval.accuracy);
     text_drawf(a->text, FONT_SMALL, x, y + (int)(32 * s), THEME_TEXT_DIM, TEXT_LEFT,
@@ -349,7 +357,7 @@ static void draw_eval(app *a)
     text_draw(a->text, FONT_NORMAL, "confusion (rows: true digit)", mx, by - (int)(6 * s) - cell / 2, THEME_TEXT,
               TEXT_LEFT | TEXT_BOTTOM);
     if (cell > 4) draw_confusion(a, mx, my + cell / 2, cell);
-    if (ui_button(&a->ui, ID_DIALOG, button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
+    if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
         close_dialog(a);
 }
 
@@ -362,11 +370,13 @@ static void draw_help(app *a)
         {"Ctrl+Z / Ctrl+Y", "undo / redo a stroke"}, {"[ and ], mouse wheel", "brush width"},
         {"B", "show the bounding box and centre of mass"}, {"T", "train on MNIST"}, {"Esc", "stop training"},
         {"E", "evaluate on the MNIST test set"}, {"Ctrl+S / Ctrl+O", "save / load a model"},
+        {"0 – 9", "keep the drawing as that digit (teach it your handwriting)"},
+        {"M / P / F", "my digits / collect them in turn / fine-tune on them"},
         {"F12", "save a screenshot"}, {"F1 or ?", "this help"},
     };
     float s = a->lay.scale;
     int n = (int)(sizeof keys / sizeof keys[0]), row = (int)(28 * s);
-    ui_rect c = card(a, (int)(620 * s), (int)(150 * s) + n * row, "Keys");
+    ui_rect c = dialog_card(a, (int)(620 * s), (int)(150 * s) + n * row, "Keys");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(60 * s);
     for (int i = 0; i < n; i++, y += row) {
         text_draw(a->text, FONT_NORMAL, keys[i][0], x, y, THEME_ACCENT, TEXT_LEFT);
@@ -374,16 +384,16 @@ static void draw_help(app *a)
     }
     text_draw(a->text, FONT_SMALL, "Drop a .model file on the window to load it, or a stroke file to draw it.",
               x, y + row / 3, THEME_TEXT_DIM, TEXT_LEFT);
-    if (ui_button(&a->ui, ID_DIALOG, button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
+    if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
         close_dialog(a);
 }
 
 static void draw_message(app *a)
 {
     float s = a->lay.scale;
-    ui_rect c = card(a, (int)(620 * s), (int)(260 * s), a->message_title);
+    ui_rect c = dialog_card(a, (int)(620 * s), (int)(260 * s), a->message_title);
     draw_wrapped(a, a->message_body, c.x + 2 * a->lay.pad, c.y + (int)(60 * s), c.w - 4 * a->lay.pad, THEME_TEXT);
-    if (ui_button(&a->ui, ID_DIALOG, button_at(a, c, 0, (int)(100 * s)), "OK", "Close (Enter)", 1, 1))
+    if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "OK", "Close (Enter)", 1, 1))
         close_dialog(a);
 }
 
@@ -396,6 +406,8 @@ void dialogs_draw(app *a)
     case MODAL_EVAL: if (a->have_eval) draw_eval(a); else close_dialog(a); break;
     case MODAL_HELP: draw_help(a); break;
     case MODAL_MESSAGE: draw_message(a); break;
+    case MODAL_DIGITS: gallery_draw(a); break;
+    case MODAL_FINETUNE: if (a->mine.backup) finetune_result_draw(a); else close_dialog(a); break;
     case MODAL_NONE: break;
     }
 }

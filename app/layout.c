@@ -62,21 +62,50 @@ static void layout_toolbar(ui_layout *l)
     l->brush = (ui_rect){brush_x, by, brush_w > 0 ? brush_w : 0, bh};
 }
 
+/* The teaching strip at the bottom of the side panel, from y down; its
+ * height is teach_height(). */
+static int teach_height(const ui_layout *l) { return px(42 * l->scale) + l->pad / 2 + px(30 * l->scale); }
+
+static void layout_teach(ui_layout *l, int x, int y, int w)
+{
+    float s = l->scale;
+    int gap = px(4 * s), row1 = px(42 * s), row2 = px(30 * s);
+    int caption = clampi(px(52 * s), 0, w / 6);
+    l->keep_caption = (ui_rect){x, y, caption, row1};
+    int cell = (w - caption - 9 * gap) / 10;
+    for (int d = 0; d < 10; d++) l->keep[d] = (ui_rect){x + caption + d * (cell + gap), y, cell, row1};
+    int by = y + row1 + l->pad / 2;
+    int widths[3] = {px(112 * s), px(96 * s), px(150 * s)};   /* My digits…, Collect, Fine-tune on them */
+    int right = x + w;
+    ui_rect *btn[3] = {&l->mine_digits, &l->mine_collect, &l->mine_finetune};
+    for (int i = 2; i >= 0; i--) {
+        *btn[i] = (ui_rect){right - widths[i], by, widths[i], row2};
+        right -= widths[i] + gap;
+    }
+    l->mine_info = (ui_rect){x, by, right - x > 0 ? right - x : 0, row2};
+}
+
 static void layout_side(ui_layout *l)
 {
     ui_rect s = l->side;
     int pad = l->pad;
     int caption = px(20 * l->scale);   /* the line of text under the preview */
-    int preview = clampi(s.w * 2 / 5, 28, s.h / 2 - caption);
+    /* The teaching strip needs the room of about six bars; a short panel
+     * keeps the bars and leaves it out (the keys 0-9 still keep). */
+    int teach = teach_height(l), usable = s.h;
+    if (teach * 3 <= s.h && s.w >= px(300 * l->scale)) usable = s.h - teach - pad;
+    else teach = 0;
+    int preview = clampi(s.w * 2 / 5, 28, usable / 2 - caption);
     preview = preview >= 56 ? preview / 28 * 28 : preview;   /* whole pixels per input pixel */
     l->preview = (ui_rect){s.x + pad, s.y + pad, preview, preview};
     int vx = l->preview.x + preview + pad;
     l->verdict = (ui_rect){vx, s.y + pad, s.x + s.w - pad - vx, preview};
     int by = l->preview.y + preview + caption + pad / 2;
-    l->bars = (ui_rect){s.x + pad, by, s.w - 2 * pad, s.y + s.h - pad - by};
+    l->bars = (ui_rect){s.x + pad, by, s.w - 2 * pad, s.y + usable - pad - by};
     if (l->verdict.w < 0) l->verdict.w = 0;
     if (l->bars.h < 0) l->bars.h = 0;
     if (l->bars.w < 0) l->bars.w = 0;
+    if (teach) layout_teach(l, s.x + pad, s.y + usable, s.w - 2 * pad);
 }
 
 /* The part of r inside bounds (an empty rect if none). */
@@ -95,7 +124,9 @@ static void clip_to_window(ui_layout *l)
 {
     ui_rect win = {0, 0, l->w, l->h};
     ui_rect *all[] = {&l->toolbar, &l->brush, &l->canvas, &l->side, &l->preview, &l->verdict, &l->bars,
-                      &l->chart_loss, &l->chart_acc, &l->status, &l->progress};
+                      &l->chart_loss, &l->chart_acc, &l->status, &l->progress, &l->keep_caption, &l->mine_info,
+                      &l->mine_digits, &l->mine_collect, &l->mine_finetune, &l->keep[0], &l->keep[1], &l->keep[2],
+                      &l->keep[3], &l->keep[4], &l->keep[5], &l->keep[6], &l->keep[7], &l->keep[8], &l->keep[9]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] = clip_rect(*all[i], win);
     if (l->canvas.w != l->canvas.h) {   /* the canvas stays square */
         int side = l->canvas.w < l->canvas.h ? l->canvas.w : l->canvas.h;
@@ -112,6 +143,7 @@ static void clip_to_window(ui_layout *l)
 
 void layout_compute(ui_layout *l, int w, int h, float density)
 {
+    *l = (ui_layout){0};
     if (w < 1) w = 1;
     if (h < 1) h = 1;
     if (!(density > 0.25f && density < 8.0f)) density = 1.0f;

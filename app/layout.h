@@ -21,6 +21,11 @@ typedef struct {
     ui_rect preview;       /* the 28×28 view, square */
     ui_rect verdict;       /* the big digit and its probability */
     ui_rect bars;          /* ten probability bars */
+    /* Teaching it your handwriting, under the bars (empty when too small):
+     * "it's a…" and ten buttons that label and keep the drawing, then the
+     * kept-digit counts and the buttons for them. */
+    ui_rect keep_caption, keep[10];
+    ui_rect mine_info, mine_digits, mine_collect, mine_finetune;
     ui_rect chart_loss, chart_acc;
     ui_rect status, progress;
 } ui_layout;

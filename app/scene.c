@@ -32,17 +32,18 @@ void scene_canvas_to_window(const app *a, float cx, float cy, int *wx, int *wy)
 
 /* ---- toolbar ------------------------------------------------------------------- */
 
-enum { ID_BUTTON = 1, ID_BRUSH = 100 };
+enum { ID_BUTTON = 1, ID_BRUSH = 100, ID_KEEP = 120, ID_MINE = 140 };
 
 static void draw_toolbar(app *a)
 {
     ui_layout *l = &a->lay;
     ui_ctx *ui = &a->ui;
-    int busy = trainer_busy(a->tr), training = busy && a->st.kind == JOB_TRAIN;
+    int busy = trainer_busy(a->tr), training = busy && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE);
     draw_fill(a->ren, l->toolbar, THEME_PANEL);
     draw_fill(a->ren, (ui_rect){0, l->toolbar.h - 1, l->w, 1}, THEME_PANEL_EDGE);
     const ui_rect *b = l->buttons;
-    if (ui_button(ui, ID_BUTTON + BTN_TRAIN, b[BTN_TRAIN], training ? "Training…" : "Train",
+    const char *train_label = !training ? "Train" : a->st.kind == JOB_FINETUNE ? "Tuning…" : "Training…";
+    if (ui_button(ui, ID_BUTTON + BTN_TRAIN, b[BTN_TRAIN], train_label,
                   "Train a network on MNIST in the background (T)", !busy, 1))
         app_action_train(a);
     if (ui_button(ui, ID_BUTTON + BTN_STOP, b[BTN_STOP], "Stop", "Stop training; keeps what was learned (Esc)",
@@ -154,6 +155,33 @@ static void draw_overlay(app *a)
     draw_cross(a->ren, (float)cx, (float)cy, 9 * a->lay.scale, THEME_ACCENT);
 }
 
+/* What to draw: "draw a digit 0–9" on an empty canvas; while collecting,
+ * the digit asked for, large when the canvas is empty and as a line at
+ * its top while drawing. */
+static void draw_canvas_hint(app *a)
+{
+    ui_rect c = a->lay.canvas;
+    int empty = drawing_is_empty(&a->draw);
+    if (!a->mine.collect) {
+        if (empty)
+            text_draw(a->text, FONT_LARGE, "draw a digit 0–9", c.x + c.w / 2, c.y + c.h / 2, THEME_TEXT_DIM,
+                      TEXT_CENTER | TEXT_MIDDLE);
+        return;
+    }
+    int d = a->mine.prompt;
+    char line[96];
+    if (empty) {
+        snprintf(line, sizeof line, "draw a %d", d);
+        text_draw(a->text, FONT_HUGE, line, c.x + c.w / 2, c.y + c.h / 2, color_mix(THEME_CANVAS, THEME_ACCENT, 0.45f),
+                  TEXT_CENTER | TEXT_MIDDLE);
+        snprintf(line, sizeof line, "Enter keeps it as a %d · another key 0–9 keeps it as that digit · Esc ends", d);
+        text_draw(a->text, FONT_SMALL, line, c.x + c.w / 2, c.y + c.h * 3 / 4, THEME_TEXT_DIM, TEXT_CENTER | TEXT_MIDDLE);
+    } else {
+        snprintf(line, sizeof line, "draw a %d — Enter keeps it", d);
+        text_draw(a->text, FONT_SMALL, line, c.x + c.w / 2, c.y + a->lay.pad, THEME_ACCENT, TEXT_CENTER | TEXT_TOP);
+    }
+}
+
 static void draw_canvas(app *a)
 {
     ui_rect c = a->lay.canvas;
@@ -168,9 +196,7 @@ static void draw_canvas(app *a)
         SDL_Rect dst = to_sdl(c);
         SDL_RenderCopy(a->ren, a->canvas_tex, NULL, &dst);
     }
-    if (drawing_is_empty(&a->draw))
-        text_draw(a->text, FONT_LARGE, "draw a digit 0–9", c.x + c.w / 2, c.y + c.h / 2, THEME_TEXT_DIM,
-                  TEXT_CENTER | TEXT_MIDDLE);
+    draw_canvas_hint(a);
     if (a->show_overlay) draw_overlay(a);
     /* The brush ring under the pointer shows the stroke width before drawing. */
     if (a->modal == MODAL_NONE && a->ui.mouse_in && rect_contains(c, a->ui.mouse_x, a->ui.mouse_y)) {
@@ -285,6 +311,65 @@ static void draw_bars(app *a)
     }
 }
 
+/* "It's a…" and ten buttons: label and keep the drawing as that digit, with
+ * how many of each are kept under it. The digit asked for while collecting
+ * is highlighted. */
+static void draw_keep_row(app *a)
+{
+    const ui_layout *l = &a->lay;
+    if (l->keep[0].w <= 0) return;
+    text_draw(a->text, FONT_SMALL, "it's a…", l->keep_caption.x, l->keep_caption.y + l->keep_caption.h / 2,
+              THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
+    int can = a->mine.ok && !drawing_is_empty(&a->draw);
+    for (int d = 0; d < 10; d++) {
+        ui_rect r = l->keep[d];
+        static const char *tips[10] = {
+            "This is a 0: keep it to teach the network your handwriting (key 0)",
+            "This is a 1: keep it (key 1)", "This is a 2: keep it (key 2)", "This is a 3: keep it (key 3)",
+            "This is a 4: keep it (key 4)", "This is a 5: keep it (key 5)", "This is a 6: keep it (key 6)",
+            "This is a 7: keep it (key 7)", "This is an 8: keep it (key 8)", "This is a 9: keep it (key 9)",
+        };
+        int asked = a->mine.collect && a->mine.prompt == d;
+        if (ui_button(&a->ui, ID_KEEP + d, r, "", tips[d], can, asked)) mine_keep(a, d);
+        char label[4], count[16];
+        snprintf(label, sizeof label, "%d", d);
+        snprintf(count, sizeof count, "%d", dp_userset_count(&a->mine.set, d, -1));
+        SDL_Color fg = can ? THEME_TEXT : THEME_TEXT_DIM;
+        text_draw(a->text, FONT_NORMAL, label, r.x + r.w / 2, r.y + r.h * 2 / 5, fg, TEXT_CENTER | TEXT_MIDDLE);
+        text_draw(a->text, FONT_SMALL, count, r.x + r.w / 2, r.y + r.h * 4 / 5, THEME_TEXT_DIM, TEXT_CENTER | TEXT_MIDDLE);
+    }
+}
+
+static void draw_mine_row(app *a)
+{
+    const ui_layout *l = &a->lay;
+    if (l->mine_digits.w <= 0) return;
+    const dp_userset *u = &a->mine.set;
+    int tests = dp_userset_count(u, -1, DP_SPLIT_TEST);
+    ui_rect info = l->mine_info;
+    SDL_Rect clip = to_sdl(info);
+    SDL_RenderSetClipRect(a->ren, &clip);
+    if (!a->mine.ok) text_draw(a->text, FONT_SMALL, "your digits cannot be kept here", info.x, info.y + info.h / 2,
+                               THEME_BAD, TEXT_LEFT | TEXT_MIDDLE);
+    else if (u->n == 0) text_draw(a->text, FONT_SMALL, "teach it your handwriting: keep digits", info.x,
+                                  info.y + info.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
+    else text_drawf(a->text, FONT_SMALL, info.x, info.y + info.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE,
+                    "%d kept · %d to test on", u->n, tests);
+    SDL_RenderSetClipRect(a->ren, NULL);
+    if (ui_button(&a->ui, ID_MINE, l->mine_digits, "My digits…", "See, relabel and delete the digits you kept (M)",
+                  a->mine.ok, 0))
+        dialogs_open(a, MODAL_DIGITS);
+    if (ui_button(&a->ui, ID_MINE + 1, l->mine_collect, a->mine.collect ? "Collecting" : "Collect",
+                  "Ask for each digit in turn, to keep a balanced set quickly (P)", a->mine.ok, a->mine.collect))
+        mine_set_collect(a, !a->mine.collect);
+    const char *blocker = mine_finetune_blocker(a);
+    if (ui_button(&a->ui, ID_MINE + 2, l->mine_finetune, "Fine-tune on them",
+                  blocker ? blocker : "Teach the model your handwriting: a short training on your digits mixed with "
+                                      "MNIST, with before and after figures (F)",
+                  !blocker, 0))
+        app_action_finetune(a);
+}
+
 static void draw_side(app *a)
 {
     ui_rect s = a->lay.side;
@@ -293,13 +378,15 @@ static void draw_side(app *a)
     draw_preview(a);
     draw_verdict(a);
     draw_bars(a);
+    draw_keep_row(a);
+    draw_mine_row(a);
 }
 
 /* ---- charts and status ------------------------------------------------------------ */
 
 static void draw_charts(app *a)
 {
-    long total = a->st.kind == JOB_TRAIN ? a->st.progress.total_steps : 0;
+    long total = a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE ? a->st.progress.total_steps : 0;
     chart_line loss_lines[] = {
         {&a->curves.loss, color_mix(THEME_PANEL, THEME_ACCENT, 0.45f), "loss", 0},
         {&a->curves.loss_smooth, THEME_ACCENT, "smoothed", 1},
@@ -308,16 +395,20 @@ static void draw_charts(app *a)
                        .x_max_hint = (double)total, .lines = loss_lines, .n_lines = 2,
                        .empty_text = "press Train to watch the network learn"};
     chart_draw(a->ren, a->text, to_sdl(a->lay.chart_loss), &loss, a->lay.scale);
+    int tuning = a->st.kind == JOB_FINETUNE;
     chart_line acc_lines[] = {
         {&a->curves.heldout, THEME_ACCENT_2, "test, 1k images", 1},
-        {&a->curves.test, THEME_GOOD, "test, all 10k (per epoch)", 1},
+        {tuning ? &a->curves.personal : &a->curves.test, THEME_GOOD,
+         tuning ? "your test digits" : "test, all 10k (per epoch)", 1},
     };
     chart_spec acc = {.title = "accuracy", .x_label = "step", .y_min = 0, .y_max = 1,
                       .x_max_hint = (double)total, .lines = acc_lines, .n_lines = 2,
                       .empty_text = "accuracy appears as training runs"};
     /* Zoom in once the network is good, so the last percent is visible. */
-    const chart_series *h = &a->curves.heldout;
-    if (h->n && h->y[h->n - 1] > 0.9f) acc.y_min = 0.9, acc.y_max = 1.0;
+    const chart_series *h = &a->curves.heldout, *mine = &a->curves.personal;
+    float lowest = 1;
+    for (int i = 0; tuning && i < mine->n; i++) lowest = fminf(lowest, mine->y[i]);
+    if (h->n && h->y[h->n - 1] > 0.9f && lowest > 0.9f) acc.y_min = 0.9, acc.y_max = 1.0;
     chart_draw(a->ren, a->text, to_sdl(a->lay.chart_acc), &acc, a->lay.scale);
 }
 

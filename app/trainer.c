@@ -29,6 +29,8 @@ struct trainer {
     dp_arch arch;
     dp_net *from;                /* copy of the starting weights, or NULL */
     dp_train_cfg cfg;
+    dp_finetune_cfg ft_cfg;
+    dp_dataset mine, mine_test;  /* a fine-tune's user digits (copies; freed after the job) */
     char mnist_dir[4096];
 
     /* Published state, under lock. */
@@ -47,6 +49,7 @@ struct trainer {
     chart_ema ema;
     throttle publish, wake, heldout_pace;
     dp_trainer *run;             /* the training run in progress */
+    dp_exec *eval_exec;          /* for live accuracy between steps */
 };
 
 void train_curves_init(train_curves *c)
@@ -55,6 +58,7 @@ void train_curves_init(train_curves *c)
     chart_series_init(&c->loss_smooth);
     chart_series_init(&c->heldout);
     chart_series_init(&c->test);
+    chart_series_init(&c->personal);
 }
 
 void train_curves_clear(train_curves *c)
@@ -63,6 +67,7 @@ void train_curves_clear(train_curves *c)
     chart_series_clear(&c->loss_smooth);
     chart_series_clear(&c->heldout);
     chart_series_clear(&c->test);
+    chart_series_clear(&c->personal);
 }
 
 void train_curves_free(train_curves *c)
@@ -71,6 +76,7 @@ void train_curves_free(train_curves *c)
     chart_series_free(&c->loss_smooth);
     chart_series_free(&c->heldout);
     chart_series_free(&c->test);
+    chart_series_free(&c->personal);
 }
 
 static void wake_window(trainer *tr, int force)
@@ -121,14 +127,17 @@ static int on_progress(const dp_train_progress *p, const dp_net *net, void *user
 {
     trainer *tr = user;
     float smooth = chart_ema_add(&tr->ema, (float)p->loss);
-    double heldout = NAN;
-    if (throttle_ready(&tr->heldout_pace, dp_now(), p->epoch_done || p->step == p->total_steps))
-        heldout = dp_evaluate(dp_trainer_exec(tr->run), net, &tr->heldout, NULL);
+    double heldout = NAN, personal = NAN;
+    if (throttle_ready(&tr->heldout_pace, dp_now(), p->epoch_done || p->step == p->total_steps)) {
+        heldout = dp_evaluate(tr->eval_exec, net, &tr->heldout, NULL);
+        if (tr->mine_test.n) personal = dp_evaluate(tr->eval_exec, net, &tr->mine_test, NULL);
+    }
     SDL_LockMutex(tr->lock);
     tr->status.progress = *p;
     chart_series_add(&tr->curves.loss, (float)p->step, (float)p->loss);
     chart_series_add(&tr->curves.loss_smooth, (float)p->step, smooth);
     if (!isnan(heldout)) chart_series_add(&tr->curves.heldout, (float)p->step, (float)heldout);
+    if (!isnan(personal)) chart_series_add(&tr->curves.personal, (float)p->step, (float)personal);
     if (!isnan(p->test_acc)) {
         chart_series_add(&tr->curves.test, (float)p->step, (float)p->test_acc);
         tr->status.last_test_acc = p->test_acc;
@@ -137,6 +146,14 @@ static int on_progress(const dp_train_progress *p, const dp_net *net, void *user
     if (throttle_ready(&tr->publish, dp_now(), p->epoch_done)) publish_weights(tr, net);
     wake_window(tr, p->epoch_done);
     return atomic_load(&tr->stop);
+}
+
+static void start_curves(trainer *tr)
+{
+    tr->ema = (chart_ema){.alpha = 0.1f};
+    throttle_init(&tr->publish, PUBLISH_INTERVAL);
+    throttle_init(&tr->heldout_pace, HELDOUT_INTERVAL);
+    throttle_ready(&tr->heldout_pace, dp_now(), 1);   /* the first point after a second, not at step 10 */
 }
 
 static void run_train(trainer *tr)
@@ -153,10 +170,8 @@ static void run_train(trainer *tr)
     else dp_net_init(net, tr->cfg.seed);
     if (!(t = dp_trainer_create(net, &tr->cfg, NULL, &tr->train_set, &tr->test_set))) goto fail;
     tr->run = t;
-    tr->ema = (chart_ema){.alpha = 0.1f};
-    throttle_init(&tr->publish, PUBLISH_INTERVAL);
-    throttle_init(&tr->heldout_pace, HELDOUT_INTERVAL);
-    throttle_ready(&tr->heldout_pace, dp_now(), 1);   /* the first point after a second, not at step 10 */
+    tr->eval_exec = dp_trainer_exec(t);
+    start_curves(tr);
     set_phase(tr, PHASE_RUNNING, "training");
     publish_weights(tr, net);
     int rc = dp_trainer_run(t, &tr->stop, on_progress, tr);
@@ -169,7 +184,47 @@ fail:
 done:
     dp_trainer_free(t);
     tr->run = NULL;
+    tr->eval_exec = NULL;
     dp_net_free(net);
+}
+
+/* Fine-tuning: the same as training for the window (curves, snapshots), on
+ * the mix dp_finetune_run makes, measured before and after. */
+static void run_finetune(trainer *tr)
+{
+    set_phase(tr, PHASE_LOADING, "loading MNIST");
+    if (ensure_data(tr, tr->mnist_dir) != 0) {
+        set_phase(tr, PHASE_FAILED, dp_error());
+        return;
+    }
+    dp_net *net = dp_net_create(&tr->from->arch);
+    dp_exec *ex = net ? dp_exec_create(net, 256, tr->ft_cfg.threads, 0) : NULL;
+    if (!ex) {
+        set_phase(tr, PHASE_FAILED, dp_error());
+        dp_net_free(net);
+        return;
+    }
+    dp_net_copy_params(net, tr->from);
+    tr->eval_exec = ex;
+    start_curves(tr);
+    set_phase(tr, PHASE_RUNNING, "fine-tuning");
+    publish_weights(tr, net);
+    dp_finetune_data data = {&tr->train_set, &tr->test_set, &tr->mine, &tr->mine_test};
+    dp_finetune_score before, after;
+    int rc = dp_finetune_run(net, &tr->ft_cfg, &data, &tr->stop, on_progress, tr, &before, &after);
+    publish_weights(tr, net);
+    if (rc >= 0) {
+        SDL_LockMutex(tr->lock);
+        tr->status.before = before;
+        tr->status.after = after;
+        tr->status.last_test_acc = after.mnist;
+        SDL_UnlockMutex(tr->lock);
+    }
+    tr->eval_exec = NULL;
+    dp_exec_free(ex);
+    dp_net_free(net);
+    if (rc < 0) set_phase(tr, PHASE_FAILED, dp_error());
+    else set_phase(tr, rc == 1 ? PHASE_STOPPED : PHASE_DONE, rc == 1 ? "stopped" : "finished");
 }
 
 static void run_eval(trainer *tr)
@@ -214,10 +269,13 @@ static int worker_main(void *arg)
         tr->pending = JOB_IDLE;
         SDL_UnlockMutex(tr->lock);
         if (job == JOB_TRAIN) run_train(tr);
+        else if (job == JOB_FINETUNE) run_finetune(tr);
         else run_eval(tr);
         SDL_LockMutex(tr->lock);
         dp_net_free(tr->from);
         tr->from = NULL;
+        dp_dataset_free(&tr->mine);
+        dp_dataset_free(&tr->mine_test);
         tr->busy = 0;
     }
     SDL_UnlockMutex(tr->lock);
@@ -255,6 +313,8 @@ void trainer_free(trainer *tr)
     }
     dp_net_free(tr->from);
     dp_net_free(tr->snapshot);
+    dp_dataset_free(&tr->mine);
+    dp_dataset_free(&tr->mine_test);
     train_curves_free(&tr->curves);
     dp_dataset_free(&tr->train_set);
     dp_dataset_free(&tr->test_set);
@@ -263,29 +323,63 @@ void trainer_free(trainer *tr)
     free(tr);
 }
 
-/* Hands a job to the worker; fails if one is running. */
-static int post_job(trainer *tr, job_kind kind, const dp_arch *arch, const dp_net *from,
-                    const dp_train_cfg *cfg, const char *mnist_dir)
+static int copy_dataset(dp_dataset *dst, const dp_dataset *src)
 {
+    *dst = (dp_dataset){.n = src->n, .rows = src->rows, .cols = src->cols};
+    size_t size = (size_t)src->rows * src->cols;
+    if (!src->n) return 0;
+    dst->images = dp_alloc((size_t)src->n, size);
+    dst->labels = dp_alloc((size_t)src->n, 1);
+    if (!dst->images || !dst->labels) {
+        dp_dataset_free(dst);
+        return -1;
+    }
+    memcpy(dst->images, src->images, (size_t)src->n * size);
+    memcpy(dst->labels, src->labels, (size_t)src->n);
+    return 0;
+}
+
+/* A job and what it works on; the trainer copies all of it. */
+typedef struct {
+    job_kind kind;
+    const dp_arch *arch;
+    const dp_net *from;
+    const dp_train_cfg *cfg;
+    const dp_finetune_cfg *ft_cfg;
+    const dp_dataset *mine, *mine_test;
+    const char *mnist_dir;
+} job_spec;
+
+/* Hands a job to the worker; fails if one is running. */
+static int post_job(trainer *tr, const job_spec *job)
+{
+    job_kind kind = job->kind;
+    int trains = kind == JOB_TRAIN || kind == JOB_FINETUNE;
     SDL_LockMutex(tr->lock);
     if (tr->busy) {
         SDL_UnlockMutex(tr->lock);
         return -1;
     }
     dp_net *copy = NULL, *snap = NULL;
-    if (from && !(copy = dp_net_create(&from->arch))) goto fail;
-    if (copy) dp_net_copy_params(copy, from);
-    if (kind == JOB_TRAIN && !(snap = dp_net_create(arch))) goto fail;
+    dp_dataset mine = {0}, mine_test = {0};
+    if (job->from && !(copy = dp_net_create(&job->from->arch))) goto fail;
+    if (copy) dp_net_copy_params(copy, job->from);
+    if (trains && !(snap = dp_net_create(job->arch))) goto fail;
+    if (job->mine && (copy_dataset(&mine, job->mine) != 0 || copy_dataset(&mine_test, job->mine_test) != 0)) goto fail;
     tr->from = copy;
-    tr->arch = *arch;
-    tr->cfg = *cfg;
-    snprintf(tr->mnist_dir, sizeof tr->mnist_dir, "%s", mnist_dir);
-    if (kind == JOB_TRAIN) {
+    tr->arch = *job->arch;
+    tr->cfg = job->cfg ? *job->cfg : dp_train_defaults();
+    if (job->ft_cfg) tr->ft_cfg = *job->ft_cfg;
+    tr->mine = mine;
+    tr->mine_test = mine_test;
+    snprintf(tr->mnist_dir, sizeof tr->mnist_dir, "%s", job->mnist_dir);
+    if (trains) {
         dp_net_free(tr->snapshot);
         tr->snapshot = snap;
         train_curves_clear(&tr->curves);
         memset(&tr->status.progress, 0, sizeof tr->status.progress);
         tr->status.last_test_acc = NAN;
+        tr->status.before = tr->status.after = (dp_finetune_score){NAN, NAN, 0, 0};
     }
     tr->status.kind = kind;
     tr->status.phase = PHASE_LOADING;
@@ -298,6 +392,9 @@ static int post_job(trainer *tr, job_kind kind, const dp_arch *arch, const dp_ne
     return 0;
 fail:
     dp_net_free(copy);
+    dp_net_free(snap);
+    dp_dataset_free(&mine);
+    dp_dataset_free(&mine_test);
     SDL_UnlockMutex(tr->lock);
     return -1;
 }
@@ -305,13 +402,22 @@ fail:
 int trainer_start_train(trainer *tr, const dp_arch *arch, const dp_net *from, const dp_train_cfg *cfg,
                         const char *mnist_dir)
 {
-    return post_job(tr, JOB_TRAIN, arch, from, cfg, mnist_dir);
+    job_spec job = {.kind = JOB_TRAIN, .arch = arch, .from = from, .cfg = cfg, .mnist_dir = mnist_dir};
+    return post_job(tr, &job);
+}
+
+int trainer_start_finetune(trainer *tr, const dp_net *from, const dp_finetune_cfg *cfg, const char *mnist_dir,
+                           const dp_dataset *mine, const dp_dataset *mine_test)
+{
+    job_spec job = {.kind = JOB_FINETUNE, .arch = &from->arch, .from = from, .ft_cfg = cfg, .mine = mine,
+                    .mine_test = mine_test, .mnist_dir = mnist_dir};
+    return post_job(tr, &job);
 }
 
 int trainer_start_eval(trainer *tr, const dp_net *net, const char *mnist_dir)
 {
-    dp_train_cfg cfg = dp_train_defaults();
-    return post_job(tr, JOB_EVAL, &net->arch, net, &cfg, mnist_dir);
+    job_spec job = {.kind = JOB_EVAL, .arch = &net->arch, .from = net, .mnist_dir = mnist_dir};
+    return post_job(tr, &job);
 }
 
 void trainer_request_stop(trainer *tr) { atomic_store(&tr->stop, 1); }
@@ -346,6 +452,7 @@ int trainer_sync_curves(trainer *tr, train_curves *dst)
     append_from(&dst->loss_smooth, &tr->curves.loss_smooth);
     append_from(&dst->heldout, &tr->curves.heldout);
     append_from(&dst->test, &tr->curves.test);
+    append_from(&dst->personal, &tr->curves.personal);
     SDL_UnlockMutex(tr->lock);
     return n;
 }

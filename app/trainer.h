@@ -8,10 +8,11 @@
 #include <SDL.h>
 
 #include "chart.h"
+#include "finetune.h"
 #include "net.h"
 #include "train.h"
 
-typedef enum { JOB_IDLE, JOB_TRAIN, JOB_EVAL } job_kind;
+typedef enum { JOB_IDLE, JOB_TRAIN, JOB_EVAL, JOB_FINETUNE } job_kind;
 typedef enum { PHASE_IDLE, PHASE_LOADING, PHASE_RUNNING, PHASE_DONE, PHASE_STOPPED, PHASE_FAILED } job_phase;
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
     dp_train_progress progress;     /* latest training report */
     double last_test_acc;           /* full test set, after the last epoch (NaN if none) */
     char message[512];              /* what failed, or where MNIST was looked for */
+    dp_finetune_score before, after;/* a fine-tune's, once it has ended */
 } trainer_status;
 
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
 /* Chart points since the start of the current training run. */
 typedef struct {
     chart_series loss, loss_smooth, heldout, test;
+    chart_series personal;          /* a fine-tune's accuracy on the user's test digits */
 } train_curves;
 
 typedef struct trainer trainer;
@@ -44,6 +47,11 @@ void trainer_free(trainer *tr);   /* stops any job and joins the thread */
  * Returns -1 if a job is already running. */
 int trainer_start_train(trainer *tr, const dp_arch *arch, const dp_net *from, const dp_train_cfg *cfg,
                         const char *mnist_dir);
+/* Fine-tunes a copy of `from` on the user's digits (mine: their training
+ * split; mine_test: their test split, judged on only; both copied) mixed
+ * with MNIST, measuring before and after (trainer_status.before, .after). */
+int trainer_start_finetune(trainer *tr, const dp_net *from, const dp_finetune_cfg *cfg, const char *mnist_dir,
+                           const dp_dataset *mine, const dp_dataset *mine_test);
 /* Evaluates a copy of net on the MNIST test set. */
 int trainer_start_eval(trainer *tr, const dp_net *net, const char *mnist_dir);
 /* Asks the running job to stop; it does within one training step. */

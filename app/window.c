@@ -78,7 +78,7 @@ void app_set_status(app *a, int error, const char *fmt, ...)
 /* ---- the model ----------------------------------------------------------- */
 
 /* Makes net the model used for predictions (takes ownership). */
-static int adopt_net(app *a, dp_net *net, const char *name)
+int app_adopt_net(app *a, dp_net *net, const char *name)
 {
     dp_exec *ex = dp_exec_create(net, 1, 1, 0);
     if (!ex) {
@@ -108,7 +108,7 @@ int app_load_model(app *a, const char *path)
         return -1;
     }
     dp_net *net = dp_model_load(path, NULL, NULL, NULL);
-    if (!net || adopt_net(a, net, base_name(path)) != 0) {
+    if (!net || app_adopt_net(a, net, base_name(path)) != 0) {
         app_set_status(a, 1, "could not load model: %s", dp_error());
         return -1;
     }
@@ -187,7 +187,7 @@ static void mnist_help(char *out, size_t size, const char *dir)
              script, dir);
 }
 
-static int find_mnist_or_explain(app *a)
+int app_find_mnist_or_explain(app *a)
 {
     const char *from = app_mnist_dir(NULL, a->mnist_dir, sizeof a->mnist_dir);
     if (dp_mnist_present(a->mnist_dir)) return 0;
@@ -201,7 +201,7 @@ static int find_mnist_or_explain(app *a)
 
 void app_action_train(app *a)
 {
-    if (trainer_busy(a->tr) || find_mnist_or_explain(a) != 0) return;
+    if (trainer_busy(a->tr) || app_find_mnist_or_explain(a) != 0) return;
     dp_arch arch;
     if (a->train_from_current) arch = a->net->arch;
     else dp_arch_parse(&arch, "seed");
@@ -219,7 +219,7 @@ void app_action_train(app *a)
         app_set_status(a, 1, "could not start training");
         return;
     }
-    adopt_net(a, fresh, a->train_from_current ? a->model_name : "training…");
+    app_adopt_net(a, fresh, a->train_from_current ? a->model_name : "training…");
     train_curves_clear(&a->curves);
     a->weights_seen = 0;
     a->logged_points = a->logged_tests = 0;
@@ -237,7 +237,7 @@ void app_action_stop(app *a)
 
 void app_action_eval(app *a)
 {
-    if (trainer_busy(a->tr) || find_mnist_or_explain(a) != 0) return;
+    if (trainer_busy(a->tr) || app_find_mnist_or_explain(a) != 0) return;
     if (trainer_start_eval(a->tr, a->net, a->mnist_dir) == 0)
         app_set_status(a, 0, "evaluating %s on the 10,000 MNIST test images…", a->model_name);
 }
@@ -290,9 +290,13 @@ static void job_finished(app *a)
     release_free_memory();
     if (a->opt.verbose) {
         static const char *phase[] = {"idle", "loading", "running", "done", "stopped", "failed"};
-        printf("job\t%s\t%s\t%ld\n", a->st.kind == JOB_EVAL ? "eval" : "train", phase[a->st.phase],
-               a->st.progress.step);
+        static const char *kind[] = {"idle", "train", "eval", "finetune"};
+        printf("job\t%s\t%s\t%ld\n", kind[a->st.kind], phase[a->st.phase], a->st.progress.step);
         fflush(stdout);
+    }
+    if (a->st.kind == JOB_FINETUNE) {
+        mine_finetune_ended(a);
+        return;
     }
     if (a->st.phase == PHASE_FAILED) {
         app_set_status(a, 1, "%s", a->st.message);
@@ -321,7 +325,7 @@ static void poll_trainer(app *a)
 {
     trainer_get_status(a->tr, &a->st);
     int busy = trainer_busy(a->tr);
-    if (a->st.kind == JOB_TRAIN) {
+    if (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) {
         if (trainer_sync_curves(a->tr, &a->curves) > 0) a->dirty = 1;
         if (trainer_take_weights(a->tr, a->net, &a->weights_seen)) a->weights_version++, a->dirty = 1;
         log_training(a);
@@ -444,19 +448,45 @@ static void set_brush(app *a, float b)
     a->dirty = 1;
 }
 
+/* The digit a key stands for (0-9 on the main keys or the keypad,
+ * without Ctrl or Alt), or -1. */
+int app_digit_key(const SDL_KeyboardEvent *k)
+{
+    SDL_Keycode key = k->keysym.sym;
+    if (k->keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) return -1;
+    if (key >= SDLK_0 && key <= SDLK_9) return (k->keysym.mod & KMOD_SHIFT) ? -1 : (int)(key - SDLK_0);
+    if (key >= SDLK_KP_1 && key <= SDLK_KP_9) return (int)(key - SDLK_KP_1) + 1;
+    return key == SDLK_KP_0 ? 0 : -1;
+}
+
 static void handle_key(app *a, const SDL_KeyboardEvent *k)
 {
     if (a->modal != MODAL_NONE && dialogs_key(a, k)) return;
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    int busy = trainer_busy(a->tr);
+    int busy = trainer_busy(a->tr), digit = app_digit_key(k);
+    if (digit >= 0) {   /* "this drawing is a 7": label and keep it */
+        mine_keep(a, digit);
+        return;
+    }
     switch (k->keysym.sym) {
     case SDLK_c: if (!ctrl) drawing_clear(&a->draw); break;
     case SDLK_BACKSPACE:
     case SDLK_DELETE: drawing_clear(&a->draw); break;
-    case SDLK_z: if (ctrl) shift ? drawing_redo(&a->draw) : drawing_undo(&a->draw); break;
+    case SDLK_z:
+        if (ctrl && shift) drawing_redo(&a->draw);
+        else if (ctrl && !mine_undo(a, 0)) drawing_undo(&a->draw);
+        break;
     case SDLK_y: if (ctrl) drawing_redo(&a->draw); break;
     case SDLK_t: if (!busy) app_action_train(a); break;
-    case SDLK_ESCAPE: app_action_stop(a); break;
+    case SDLK_ESCAPE:
+        if (busy) app_action_stop(a);
+        else if (a->mine.collect) mine_set_collect(a, 0);
+        break;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: if (a->mine.collect) mine_keep(a, a->mine.prompt); break;
+    case SDLK_m: dialogs_open(a, MODAL_DIGITS); break;
+    case SDLK_p: mine_set_collect(a, !a->mine.collect); break;
+    case SDLK_f: if (!busy) app_action_finetune(a); break;
     case SDLK_e: if (!busy) app_action_eval(a); break;
     case SDLK_s: if (ctrl) dialogs_open(a, MODAL_SAVE); break;
     case SDLK_o: if (ctrl) dialogs_open(a, MODAL_LOAD); break;
@@ -532,7 +562,8 @@ static void handle_event(app *a, const SDL_Event *e)
     case SDL_MOUSEBUTTONDOWN: handle_mouse_button(a, &e->button, 1); break;
     case SDL_MOUSEBUTTONUP: handle_mouse_button(a, &e->button, 0); break;
     case SDL_MOUSEWHEEL:
-        if (ui_hover(&a->ui, a->lay.canvas)) set_brush(a, a->brush + 2.0f * (float)e->wheel.y);
+        if (a->modal == MODAL_DIGITS) gallery_wheel(a, e->wheel.y);
+        else if (ui_hover(&a->ui, a->lay.canvas)) set_brush(a, a->brush + 2.0f * (float)e->wheel.y);
         break;
     case SDL_KEYDOWN: handle_key(a, &e->key); break;
     case SDL_TEXTINPUT: if (a->modal != MODAL_NONE) dialogs_text(a, e->text.text), a->dirty = 1; break;
@@ -654,7 +685,7 @@ static int load_initial_model(app *a)
         tries[n++] = shipped;
     for (int i = 0; i < n; i++) {
         dp_net *net = dp_model_load(tries[i], NULL, NULL, NULL);
-        if (net && adopt_net(a, net, base_name(tries[i])) == 0) {
+        if (net && app_adopt_net(a, net, base_name(tries[i])) == 0) {
             if (failed[0]) app_set_status(a, 1, "could not load model: %s; using the shipped model instead", failed);
             return 0;
         }
@@ -667,7 +698,7 @@ static int load_initial_model(app *a)
     dp_net *net = dp_net_create(&arch);
     if (!net) return -1;
     dp_net_init(net, 1);
-    return adopt_net(a, net, "untrained");
+    return app_adopt_net(a, net, "untrained");
 }
 
 static void no_window(const char *why)
@@ -794,6 +825,7 @@ static int app_init(app *a, const app_options *opt)
         fprintf(stderr, "digitpad: %s\n", dp_error());
         return -1;
     }
+    mine_open(a);
     if (opt->strokes_path) {
         dp_strokes s;
         dp_strokes_init(&s);
@@ -819,6 +851,7 @@ static void app_quit(app *a)
 {
     log_frame_times(a);
     trainer_free(a->tr);   /* stops a running job and joins its thread */
+    mine_close(a);
     train_curves_free(&a->curves);
     drawing_free(&a->draw);
     dp_exec_free(a->exec);

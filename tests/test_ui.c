@@ -35,6 +35,24 @@ static void check_layout(int w, int h, float density)
             CHECK(!rect_overlaps(l.buttons[i], l.buttons[j]), "%s: buttons %d and %d overlap", where, i, j);
         CHECK(!rect_overlaps(l.buttons[i], l.brush), "%s: button %d overlaps the brush slider", where, i);
     }
+    /* The teaching strip: inside the side panel, below the bars, nothing on top of anything. */
+    const ui_rect *teach[] = {&l.keep_caption, &l.mine_info, &l.mine_digits, &l.mine_collect, &l.mine_finetune,
+                              &l.keep[0], &l.keep[1], &l.keep[2], &l.keep[3], &l.keep[4], &l.keep[5], &l.keep[6],
+                              &l.keep[7], &l.keep[8], &l.keep[9]};
+    int n_teach = (int)(sizeof teach / sizeof teach[0]);
+    for (int i = 0; i < n_teach; i++) {
+        CHECK(teach[i]->w == 0 || rect_inside(*teach[i], l.side), "%s: teaching rect %d outside the side panel", where, i);
+        CHECK(!rect_overlaps(*teach[i], l.bars) && !rect_overlaps(*teach[i], l.preview) &&
+              !rect_overlaps(*teach[i], l.verdict), "%s: teaching rect %d overlaps the bars or preview", where, i);
+        for (int j = i + 1; j < n_teach; j++)
+            CHECK(!rect_overlaps(*teach[i], *teach[j]), "%s: teaching rects %d and %d overlap", where, i, j);
+    }
+    if (w >= 1100 * density && h >= 780 * density) {
+        CHECK(l.keep[0].w >= 24 * density && l.mine_finetune.w > 0 && l.bars.h >= 150 * density,
+              "%s: keep buttons %d px, bars %d px", where, l.keep[0].w, l.bars.h);
+        for (int d = 0; d < 10; d++)
+            CHECK(l.keep[d].w == l.keep[0].w && l.keep[d].y == l.keep[0].y, "%s: keep buttons in one even row", where);
+    }
     /* A usable window gives a usable canvas: at least the 280 px of the real canvas at 1100x780. */
     if (w >= 1100 * density && h >= 780 * density)
         CHECK(l.canvas.w >= 280 * density, "%s: canvas only %d px", where, l.canvas.w);
