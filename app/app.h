@@ -21,6 +21,8 @@ typedef struct {
     const char *strokes_path;     /* --strokes */
     const char *screenshot_path;  /* --screenshot: render, save, exit */
     long train_steps;             /* --train-steps: press Train, wait this many steps */
+    int finetune;                 /* --finetune: press Fine-tune, shoot the before/after dialog */
+    int my_digits;                /* --my-digits: open My digits */
     int verbose;                  /* --verbose: log predictions, training, canvas */
     int width, height;            /* --size */
     double start_time;            /* dp_now() when main() began, for the start-up time */

@@ -272,7 +272,7 @@ static void draw_grid(app *a, ui_rect area)
     }
     log_cells(a, list, first, count < 256 ? count : 256, cells);
     if (total_rows > rows)
-        text_drawf(a->text, FONT_SMALL, area.x + area.w, area.y + area.h + (int)(2 * s), THEME_TEXT_DIM,
+        text_drawf(a->text, FONT_SMALL, area.x + area.w, area.y + area.h + (int)(8 * s), THEME_TEXT_DIM,
                    TEXT_RIGHT | TEXT_TOP, "rows %d–%d of %d (wheel, Page Up/Down)", a->mine.scroll + 1,
                    a->mine.scroll + rows, total_rows);
     free(list);
@@ -286,15 +286,15 @@ void gallery_draw(app *a)
     int x = c.x + 2 * a->lay.pad, w = c.w - 4 * a->lay.pad, y = c.y + (int)(56 * s);
     int tests = dp_userset_count(u, -1, DP_SPLIT_TEST);
     text_drawf(a->text, FONT_SMALL, c.x + c.w - 2 * a->lay.pad, c.y + 2 * a->lay.pad + (int)(6 * s), THEME_TEXT_DIM,
-               TEXT_RIGHT | TEXT_TOP, "%d kept: %d to learn from, %d to test on (never trained on) · %s", u->n,
-               u->n - tests, tests, a->mine.dir);
+               TEXT_RIGHT | TEXT_TOP, "%d kept · %d to learn from · %d to test on, never trained on", u->n,
+               u->n - tests, tests);
     draw_tabs(a, x, y, w);
     int bottom = c.y + c.h - 2 * a->lay.pad - (int)(32 * s) - (int)(34 * s);
     ui_rect area = {x, y + (int)(42 * s), w, bottom - (y + (int)(42 * s))};
     draw_grid(a, area);
     text_draw(a->text, FONT_SMALL,
               "Click a digit to select it · 0–9 relabels it · Delete removes it · Ctrl+Z undoes · Enter opens it on the "
-              "canvas · \"reads 7\": the model reads it as another digit",
+              "canvas",
               x, bottom + (int)(8 * s), THEME_TEXT_DIM, TEXT_LEFT);
     int has = selected_index(a) >= 0, bw = (int)(130 * s);
     if (ui_button(&a->ui, ID_GALLERY, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
@@ -307,6 +307,11 @@ void gallery_draw(app *a)
     ui_rect open = {del.x - a->lay.pad - bw, del.y, bw, del.h};
     if (ui_button(&a->ui, ID_GALLERY + 3, open, "Open on canvas", "Put the selected digit on the canvas (Enter)", has, 0))
         open_selected(a);
+    /* Left of the buttons: what the red marks mean, and where the files are. */
+    char legend[sizeof a->mine.dir + 128], fitted[sizeof legend + 8];
+    snprintf(legend, sizeof legend, "red \"reads 7\": the model in use reads it as another digit · files: %s", a->mine.dir);
+    text_draw(a->text, FONT_SMALL, text_fit_head(a->text, FONT_SMALL, legend, open.x - a->lay.pad - x, fitted, sizeof fitted),
+              x, open.y + open.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
 }
 
 /* ---- the fine-tune result ------------------------------------------------------------ */
@@ -316,8 +321,8 @@ static void score_row(app *a, int x, int y, const int *col, const char *what, do
 {
     char b[48], f[48], d[32];
     if (n) {
-        snprintf(b, sizeof b, "%d of %d · %.1f %%", right_b, n, 100 * before);
-        snprintf(f, sizeof f, "%d of %d · %.1f %%", right_a, n, 100 * after);
+        snprintf(b, sizeof b, "%d/%d · %.1f %%", right_b, n, 100 * before);
+        snprintf(f, sizeof f, "%d/%d · %.1f %%", right_a, n, 100 * after);
     } else {
         snprintf(b, sizeof b, "%.2f %%", 100 * before);
         snprintf(f, sizeof f, "%.2f %%", 100 * after);
@@ -327,7 +332,7 @@ static void score_row(app *a, int x, int y, const int *col, const char *what, do
     SDL_Color dc = fabs(delta) < 0.005 ? THEME_TEXT_DIM : delta > 0 ? THEME_GOOD : THEME_BAD;
     text_draw(a->text, FONT_NORMAL, what, x, y, THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
     text_draw(a->text, FONT_NORMAL, b, col[0], y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);
-    text_draw(a->text, FONT_LARGE, f, col[1], y, THEME_ACCENT, TEXT_RIGHT | TEXT_MIDDLE);
+    text_draw(a->text, FONT_NORMAL, f, col[1], y, THEME_ACCENT, TEXT_RIGHT | TEXT_MIDDLE);
     text_draw(a->text, FONT_NORMAL, d, col[2], y, dc, TEXT_RIGHT | TEXT_MIDDLE);
 }
 
@@ -336,9 +341,9 @@ void finetune_result_draw(app *a)
     float s = a->lay.scale;
     const dp_finetune_score *b = &a->st.before, *f = &a->st.after;
     const char *title = a->st.phase == PHASE_STOPPED ? "Fine-tuning stopped early" : "Fine-tuned on your digits";
-    ui_rect c = dialog_card(a, (int)(700 * s), (int)(340 * s), title);
-    int x = c.x + 2 * a->lay.pad, y = c.y + (int)(76 * s), row = (int)(44 * s);
-    int col[3] = {x + (int)(390 * s), x + (int)(560 * s), c.x + c.w - 2 * a->lay.pad};
+    ui_rect c = dialog_card(a, (int)(680 * s), (int)(260 * s), title);
+    int x = c.x + 2 * a->lay.pad, y = c.y + (int)(74 * s), row = (int)(38 * s);
+    int col[3] = {x + (int)(400 * s), x + (int)(550 * s), c.x + c.w - 2 * a->lay.pad};
     text_draw(a->text, FONT_SMALL, "before", col[0], y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);
     text_draw(a->text, FONT_SMALL, "after", col[1], y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);
     text_draw(a->text, FONT_SMALL, "points", col[2], y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);
@@ -350,8 +355,9 @@ void finetune_result_draw(app *a)
         text_draw(a->text, FONT_NORMAL, "no test digits of yours yet (the 2nd of each digit you keep is one)", x, y,
                   THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
     score_row(a, x, y + row, col, "MNIST test set (10,000)", b->mnist, f->mnist, 0, 0, 0);
-    text_drawf(a->text, FONT_SMALL, x, y + 2 * row, THEME_TEXT_DIM, TEXT_LEFT,
-               "%ld steps on your digits mixed with MNIST. Your test digits were never trained on.", a->st.progress.step);
+    text_drawf(a->text, FONT_SMALL, x, y + row * 3 / 2 + (int)(10 * s), THEME_TEXT_DIM, TEXT_LEFT,
+               "%ld steps on your digits mixed with MNIST; your test digits were never trained on.",
+               a->st.progress.step);
     int bw = (int)(190 * s);
     if (ui_button(&a->ui, ID_GALLERY + 10, dialog_button_at(a, c, 0, bw), "Keep the new model",
                   "Use the fine-tuned model (Enter); Save… writes it to a file", 1, 1))

@@ -19,6 +19,8 @@ static const char usage[] =
     "  --strokes FILE      open a stroke file on the canvas\n"
     "  --screenshot PNG    render until the prediction is shown, save a screenshot, exit\n"
     "  --train-steps N     with --screenshot: press Train and shoot after N steps\n"
+    "  --finetune          with --screenshot: press Fine-tune and shoot its before/after figures\n"
+    "  --my-digits         open My digits (your kept digits)\n"
     "  --size WxH          window size (default 1100x780)\n"
     "  --verbose           log predictions, training points and the canvas position\n"
     "\n"
@@ -53,7 +55,8 @@ static int run_window(int argc, char **argv)
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'}, {"strokes", required_argument, 0, 's'},
         {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
-        {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {0, 0, 0, 0},
+        {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {"finetune", no_argument, 0, 'f'},
+        {"my-digits", no_argument, 0, 'g'}, {0, 0, 0, 0},
     };
     app_options o = {.width = 1100, .height = 780, .start_time = dp_now()};
     int c;
@@ -65,6 +68,8 @@ static int run_window(int argc, char **argv)
         case 's': o.strokes_path = optarg; break;
         case 'p': o.screenshot_path = optarg; break;
         case 'v': o.verbose = 1; break;
+        case 'f': o.finetune = 1; break;
+        case 'g': o.my_digits = 1; break;
         case 'n': if (cli_parse_int(NULL, "--train-steps", optarg, 1, 100000000, &o.train_steps)) return 2; break;
         case 'z': if (parse_size(optarg, &o.width, &o.height)) return 2; break;
         case ':': cli_error(NULL, "%s needs a value", argv[optind - 1]); return 2;
@@ -75,8 +80,12 @@ static int run_window(int argc, char **argv)
         cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", argv[optind]);
         return 2;
     }
-    if (o.train_steps && !o.screenshot_path) {
-        cli_error(NULL, "--train-steps goes with --screenshot");
+    if ((o.train_steps || o.finetune) && !o.screenshot_path) {
+        cli_error(NULL, "%s goes with --screenshot", o.finetune ? "--finetune" : "--train-steps");
+        return 2;
+    }
+    if (o.train_steps && o.finetune) {
+        cli_error(NULL, "--train-steps and --finetune: one job at a time");
         return 2;
     }
     return app_run(&o);

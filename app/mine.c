@@ -56,8 +56,7 @@ void mine_set_collect(app *a, int on)
     a->mine.collect = on;
     if (on) {
         a->mine.prompt = next_prompt(a, -1);
-        app_set_status(a, 0, "collecting your digits: draw the digit asked for and press Enter to keep it "
-                             "(another key 0-9 keeps it as that digit); Esc ends");
+        app_set_status(a, 0, "collecting: draw the digit asked for, Enter keeps it; Esc ends");
     } else {
         app_set_status(a, 0, "stopped collecting; %d of your digits are kept", a->mine.set.n);
     }
@@ -298,8 +297,8 @@ void app_action_finetune(app *a)
     a->logged_points = a->logged_tests = 0;
     a->model_unsaved = 1;
     int n_train = dp_userset_count(&a->mine.set, -1, DP_SPLIT_TRAIN), n_test = a->mine.set.n - n_train;
-    app_set_status(a, 0, "fine-tuning on %d of your digits mixed with %d MNIST images (%d of yours kept aside to "
-                   "test on)…", n_train, cfg.mnist_images, n_test);
+    app_set_status(a, 0, "fine-tuning on %d of your digits and %d MNIST images; %d test digits kept aside", n_train,
+                   cfg.mnist_images, n_test);
 }
 
 static void log_scores(const app *a)

@@ -451,8 +451,11 @@ static void draw_status(app *a)
     draw_fill(a->ren, (ui_rect){0, s.y, s.w, 1}, THEME_PANEL_EDGE);
     SDL_Rect clip = {s.x, s.y, a->lay.progress.x - a->lay.pad, s.h};
     SDL_RenderSetClipRect(a->ren, &clip);
-    text_draw(a->text, FONT_SMALL, a->status, a->lay.pad, s.y + s.h / 2,
-              a->status_error ? THEME_BAD : THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
+    /* A message longer than its room ends in "…" rather than mid-word. */
+    char fitted[sizeof a->status + 8];
+    const char *shown = text_fit_head(a->text, FONT_SMALL, a->status, clip.w - 2 * a->lay.pad, fitted, sizeof fitted);
+    text_draw(a->text, FONT_SMALL, shown, a->lay.pad, s.y + s.h / 2, a->status_error ? THEME_BAD : THEME_TEXT,
+              TEXT_LEFT | TEXT_MIDDLE);
     SDL_RenderSetClipRect(a->ren, NULL);
     draw_progress(a);
 }

@@ -526,6 +526,30 @@ const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width)
     return s + hi;
 }
 
+const char *text_fit_head(ui_text *t, font_size f, const char *s, int width, char *buf, size_t size)
+{
+    static const char ellipsis[] = "…";
+    if (!s || text_width(t, f, s) <= width || size < sizeof ellipsis) return s;
+    /* Width only grows with the length: binary search on it, on UTF-8
+     * character boundaries. */
+    size_t lo = 0, hi = strlen(s);
+    if (hi > size - sizeof ellipsis) hi = size - sizeof ellipsis;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        while (mid > lo && ((unsigned char)s[mid] & 0xC0) == 0x80) mid--;
+        if (mid == lo) break;
+        memcpy(buf, s, mid);
+        memcpy(buf + mid, ellipsis, sizeof ellipsis);
+        if (text_width(t, f, buf) <= width) lo = mid;
+        else hi = mid - 1;
+    }
+    while (lo > 0 && ((unsigned char)s[lo] & 0xC0) == 0x80) lo--;
+    while (lo > 0 && s[lo - 1] == ' ') lo--;
+    memcpy(buf, s, lo);
+    memcpy(buf + lo, ellipsis, sizeof ellipsis);
+    return buf;
+}
+
 int text_height(ui_text *t, font_size f)
 {
     if (!valid_font(t, f)) return 0;

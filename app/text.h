@@ -43,6 +43,9 @@ int text_drawf(ui_text *t, font_size f, int x, int y, SDL_Color c, int align, co
 int text_width(ui_text *t, font_size f, const char *s);
 /* The longest tail of s (a pointer into it) at most width pixels wide:
  * what an input field shows of a long path. */
+/* s if it fits in width, else the longest start of it that fits with "…"
+ * after it, copied into buf (size bytes). */
+const char *text_fit_head(ui_text *t, font_size f, const char *s, int width, char *buf, size_t size);
 const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width);
 int text_height(ui_text *t, font_size f);
 /* Call once per frame: forgets textures unused for many frames. */

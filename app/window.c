@@ -391,6 +391,7 @@ static void screenshot_to_user_dir(app *a)
 static int scripted_shot_ready(app *a)
 {
     if (a->predicted_version != a->draw.version || a->predicted_weights != a->weights_version) return 0;
+    if (a->opt.finetune) return a->train_failed || a->modal == MODAL_FINETUNE;
     if (a->opt.train_steps <= 0 || a->train_failed) return 1;
     if (a->st.kind != JOB_TRAIN) return 0;
     return a->st.progress.step >= a->opt.train_steps || (!trainer_busy(a->tr) && a->st.phase >= PHASE_DONE);
@@ -414,6 +415,15 @@ static void log_geometry(const app *a)
         ui_rect b = a->lay.buttons[i];
         printf("button\t%s\t%d\t%d\t%d\t%d\n", names[i], (int)(b.x / d), (int)(b.y / d), (int)(b.w / d),
                (int)(b.h / d));
+    }
+    const ui_layout *l = &a->lay;
+    const ui_rect *more[] = {&l->mine_digits, &l->mine_collect, &l->mine_finetune};
+    static const char *more_names[] = {"mydigits", "collect", "finetune"};
+    for (int i = 0; i < 13; i++) {
+        ui_rect b = i < 10 ? l->keep[i] : *more[i - 10];
+        if (i < 10) printf("button\tkeep%d", i);
+        else printf("button\t%s", more_names[i - 10]);
+        printf("\t%d\t%d\t%d\t%d\n", (int)(b.x / d), (int)(b.y / d), (int)(b.w / d), (int)(b.h / d));
     }
     fflush(stdout);
 }
@@ -840,10 +850,11 @@ static int app_init(app *a, const app_options *opt)
     if (!a->status[0]) app_set_status(a, 0, "model %s — draw a digit; T trains, F1 shows the keys", a->model_name);
     relayout(a);
     SDL_ShowWindow(a->win);
-    if (opt->train_steps > 0) {
-        app_action_train(a);
+    if (opt->train_steps > 0 || opt->finetune) {
+        opt->finetune ? app_action_finetune(a) : app_action_train(a);
         if (!trainer_busy(a->tr)) a->train_failed = 1;   /* the message says why */
     }
+    if (opt->my_digits) dialogs_open(a, MODAL_DIGITS);
     return 0;
 }
 
@@ -888,7 +899,7 @@ int app_run(const app_options *opt)
             }
         }
         rc = (a.opt.screenshot_path || !opt->screenshot_path) ? 0 : 1;
-        if (opt->train_steps > 0 && (a.train_failed || a.st.phase == PHASE_FAILED)) rc = 1;
+        if ((opt->train_steps > 0 || opt->finetune) && (a.train_failed || a.st.phase == PHASE_FAILED)) rc = 1;
     }
     app_quit(&a);
     return rc;
