@@ -356,8 +356,8 @@ void finetune_result_draw(app *a)
                   THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
     score_row(a, x, y + row, col, "MNIST test set (10,000)", b->mnist, f->mnist, 0, 0, 0);
     text_drawf(a->text, FONT_SMALL, x, y + row * 3 / 2 + (int)(10 * s), THEME_TEXT_DIM, TEXT_LEFT,
-               "%ld steps on your digits mixed with MNIST; your test digits were never trained on.",
-               a->st.progress.step);
+               "%ld steps on %d of your digits and %d MNIST images; your test digits were never trained on.",
+               a->st.progress.step, a->mine.tuned_on, a->mine.tuned_mnist);
     int bw = (int)(190 * s);
     if (ui_button(&a->ui, ID_GALLERY + 10, dialog_button_at(a, c, 0, bw), "Keep the new model",
                   "Use the fine-tuned model (Enter); Save… writes it to a file", 1, 1))

@@ -297,6 +297,8 @@ void app_action_finetune(app *a)
     a->logged_points = a->logged_tests = 0;
     a->model_unsaved = 1;
     int n_train = dp_userset_count(&a->mine.set, -1, DP_SPLIT_TRAIN), n_test = a->mine.set.n - n_train;
+    a->mine.tuned_on = n_train;
+    a->mine.tuned_mnist = cfg.mnist_images;
     app_set_status(a, 0, "fine-tuning on %d of your digits and %d MNIST images; %d test digits kept aside", n_train,
                    cfg.mnist_images, n_test);
 }

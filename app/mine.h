@@ -50,6 +50,7 @@ typedef struct {
 
     /* Fine-tuning: the model before it, to go back to. */
     dp_net *backup;
+    int tuned_on, tuned_mnist;   /* the user's digits and MNIST images it learned from */
     char backup_name[256];
     int backup_unsaved;
 } mine_state;

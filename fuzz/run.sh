@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer harness at the lowest priority:
 #   fuzz/run.sh TARGET [SECONDS] [BUILD_DIR] [extra libFuzzer flags...]
-# TARGET is idx_images, idx_labels, model, strokes or pgm; SECONDS defaults
+# TARGET is idx_images, idx_labels, model, strokes, pgm or user_digit; SECONDS defaults
 # to 1800; BUILD_DIR (default build-fuzz) comes from
 #   CC=clang-14 meson setup build-fuzz -Dfuzz=true && ninja -C build-fuzz
 # The growing corpus stays in BUILD_DIR/fuzz/work/TARGET (the tree keeps
@@ -19,6 +19,7 @@ exe=$build/fuzz/fuzz_$target
 [ -x "$exe" ] || { echo "$0: no $exe (build with -Dfuzz=true first)" >&2; exit 2; }
 case $target in
     model) max_len=16384 ;;   # the seed models are up to 13 KB
+    user_digit) max_len=16384 ;;   # a kept digit is about 5 KB
     *) max_len=4096 ;;
 esac
 work=$build/fuzz/work/$target
