@@ -370,8 +370,8 @@ static void draw_help(app *a)
         {"Ctrl+Z / Ctrl+Y", "undo / redo a stroke"}, {"[ and ], mouse wheel", "brush width"},
         {"B", "show the bounding box and centre of mass"}, {"T", "train on MNIST"}, {"Esc", "stop training"},
         {"E", "evaluate on the MNIST test set"}, {"Ctrl+S / Ctrl+O", "save / load a model"},
-        {"0 – 9", "keep the drawing as that digit (teach it your handwriting)"},
-        {"M / P / F", "my digits / collect them in turn / fine-tune on them"},
+        {"0 – 9", "keep the drawing as that digit"},
+        {"M / P / F", "my digits / collect in turn / fine-tune"},
         {"F12", "save a screenshot"}, {"F1 or ?", "this help"},
     };
     float s = a->lay.scale;

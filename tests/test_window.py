@@ -347,12 +347,14 @@ SCREEN = (1400, 1000)   # the Xvfb screen
 # (dialogs.c), as xdotool key names; F12 (a screenshot, slow at 3000x2500)
 # has an action of its own.
 SHORTCUTS = ["c", "ctrl+c", "BackSpace", "Delete", "ctrl+z", "ctrl+shift+z", "ctrl+y", "t", "Escape", "e",
+             "3", "8", "KP_5", "m", "p", "f", "Tab", "Page_Down", "Left", "Right",
              "ctrl+s", "ctrl+o", "b", "bracketleft", "bracketright", "F1", "question", "shift+slash", "ctrl+v",
              "Return", "KP_Enter"]
 OTHER_KEYS = ["Return", "Tab", "Escape", "Left", "Right", "Up", "Down", "space", "Home", "End", "Prior", "Next",
               "shift+Tab", "alt+F4", "ctrl+a", "ctrl+w", "ctrl+q", "F2", "F11", "Insert", "minus", "equal"]
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-BUTTONS = ["train", "stop", "settings", "evaluate", "save", "load", "undo", "redo", "clear", "help"]
+BUTTONS = ["train", "stop", "settings", "evaluate", "save", "load", "undo", "redo", "clear", "help",
+           "keep0", "keep1", "keep7", "keep9", "mydigits", "collect", "finetune"]
 SIZES = [(1, 1), (50, 40), (3000, 2500), (1100, 780), (480, 360), (320, 1000), (1400, 60), (640, 480)]
 
 
