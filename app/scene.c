@@ -60,8 +60,8 @@ static void draw_toolbar(app *a)
     if (ui_button(ui, ID_BUTTON + BTN_LOAD, b[BTN_LOAD], "Load…", "Load a model file (Ctrl+O, or drop a file)",
                   !busy, 0))
         dialogs_open(a, MODAL_LOAD);
-    if (ui_button(ui, ID_BUTTON + BTN_UNDO, b[BTN_UNDO], "Undo", "Undo the last stroke (Ctrl+Z)",
-                  drawing_can_undo(&a->draw), 0))
+    if (ui_button(ui, ID_BUTTON + BTN_UNDO, b[BTN_UNDO], "Undo", "Undo the last stroke, or the digit just kept (Ctrl+Z)",
+                  drawing_can_undo(&a->draw), 0) && !mine_undo(a, 0))
         drawing_undo(&a->draw);
     if (ui_button(ui, ID_BUTTON + BTN_REDO, b[BTN_REDO], "Redo", "Redo (Ctrl+Y)", drawing_can_redo(&a->draw), 0))
         drawing_redo(&a->draw);

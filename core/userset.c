@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DIGIT_FILE_MAX (64UL << 20)   /* as for any stroke file */
 #define IMAGE_BYTES (28 * 28)
@@ -306,7 +307,15 @@ int dp_userset_add(dp_userset *u, const dp_strokes *s, int label, int split)
     if (check_label(label) != 0) return -1;
     if (split != DP_SPLIT_AUTO && split != DP_SPLIT_TRAIN && split != DP_SPLIT_TEST)
         return dp_set_error("bad split %d", split);
-    if (u->next_id == UINT_MAX) return dp_set_error("%s: no digit ids left", u->dir);
+    /* Another program (digitpad keep, a second window) may have kept digits
+     * in the folder since it was read: never write over one of them. */
+    char path[PATH_MAX];
+    for (;;) {
+        if (u->next_id == UINT_MAX) return dp_set_error("%s: no digit ids left", u->dir);
+        digit_path(u, u->next_id, path, sizeof path);
+        if (access(path, F_OK) != 0) break;
+        u->next_id++;
+    }
     if (grow_items(u) != 0) return -1;
     dp_user_digit d = {.id = u->next_id, .label = label, .kept_at = (long long)time(NULL)};
     d.split = split == DP_SPLIT_AUTO ? dp_userset_next_split(u, label) : split;
@@ -346,7 +355,9 @@ int dp_userset_remove(dp_userset *u, int index, dp_user_digit *removed)
 int dp_userset_restore(dp_userset *u, dp_user_digit *d)
 {
     int rc = -1;
-    if (dp_userset_find(u, d->id) >= 0) dp_set_error("kept digit %u is already there", d->id);
+    char path[PATH_MAX];
+    digit_path(u, d->id, path, sizeof path);
+    if (dp_userset_find(u, d->id) >= 0 || access(path, F_OK) == 0) dp_set_error("kept digit %u is already there", d->id);
     else if (check_label(d->label) == 0 && grow_items(u) == 0 && save_digit(u, d) == 0) rc = 0;
     if (rc) {
         dp_strokes_free(&d->strokes);

@@ -118,6 +118,22 @@ static void test_keep_and_reopen(void)
     dp_strokes_copy(&again.strokes, &u.items[5].strokes);
     CHECK(dp_userset_restore(&u, &again) < 0, "restoring a digit that is there is refused");
     CHECK(dp_userset_remove(&u, 7, NULL) == 0 && u.n == 49, "remove without undo");
+    /* Another program keeps a digit in the same folder meanwhile: its file is never overwritten. */
+    dp_userset other;
+    CHECK(dp_userset_open(&other, dir) == 0, "a second reader of the folder");
+    draw_digit(&s, 6, 3);
+    int oi = dp_userset_add(&other, &s, 6, DP_SPLIT_TRAIN);
+    draw_digit(&s, 2, 4);
+    int mi = dp_userset_add(&u, &s, 2, DP_SPLIT_TRAIN);
+    CHECK(oi >= 0 && mi >= 0 && u.items[mi].id != other.items[oi].id, "two writers get two ids: %u, %u",
+          mi >= 0 ? u.items[mi].id : 0, oi >= 0 ? other.items[oi].id : 0);
+    dp_userset_free(&other);
+    dp_userset_remove(&u, mi, NULL);
+    CHECK(dp_userset_open(&other, dir) == 0 && other.n == 50 && dp_userset_count(&other, 6, -1) == 6,
+          "the other program's digit is there: %d kept", other.n);
+    dp_userset_free(&other);
+    dp_userset_free(&u);
+    CHECK(dp_userset_open(&u, dir) == 0 && u.n == 50, "reopen");
 
     /* A restart: everything as it was. */
     dp_userset v;
