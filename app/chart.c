@@ -389,6 +389,46 @@ static int legend_draw_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, 
     return 1;
 }
 
+/* ---- labels at the ends of the lines ------------------------------------------ */
+
+static int end_label_room(ui_text *t, const chart_spec *spec, int gap)
+{
+    int w = 0;
+    for (int i = 0; i < spec->n_lines; i++)
+        if (legend_entry(&spec->lines[i])) w = maxi(w, text_width(t, FONT_SMALL, spec->lines[i].label));
+    return w ? w + 2 * gap : 0;
+}
+
+/* Each line's label just right of its last point, in its colour; the
+ * highest lines first, and a label that would overlap one already drawn is
+ * left out (so the top few of ten stay readable). */
+static void draw_end_labels(ui_text *t, const chart_spec *spec, const chart_map *map, int gap, int fh)
+{
+    int order[16], n = 0, ys[16], drawn = 0;
+    for (int i = 0; i < spec->n_lines && n < 16; i++) {
+        const chart_series *s = spec->lines[i].series;
+        if (legend_entry(&spec->lines[i]) && s && s->n > 0 && isfinite(s->y[s->n - 1])) order[n++] = i;
+    }
+    for (int a = 1; a < n; a++)   /* by last value, highest first */
+        for (int b = a; b > 0; b--) {
+            const chart_series *p = spec->lines[order[b - 1]].series, *q = spec->lines[order[b]].series;
+            if (q->y[q->n - 1] <= p->y[p->n - 1]) break;
+            int tmp = order[b];
+            order[b] = order[b - 1], order[b - 1] = tmp;
+        }
+    for (int k = 0; k < n; k++) {
+        const chart_line *l = &spec->lines[order[k]];
+        const chart_series *s = l->series;
+        int x = (int)lroundf(chart_px_x(map, s->x[s->n - 1])) + gap;
+        int y = (int)lroundf(chart_px_y(map, s->y[s->n - 1]));
+        int clear = 1;
+        for (int j = 0; j < drawn && clear; j++) clear = abs(ys[j] - y) >= fh * 4 / 5;
+        if (!clear) continue;
+        ys[drawn++] = y;
+        text_draw(t, FONT_SMALL, l->label, x, y, l->color, TEXT_LEFT | TEXT_MIDDLE);
+    }
+}
+
 /* ---- the chart -------------------------------------------------------------- */
 
 void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *spec, float scale)
@@ -419,6 +459,7 @@ void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *sp
 
     /* Title row: the title on the left, the legend on the right if both fit. */
     legend_metrics lm = legend_measure(t, spec, scale);
+    if (spec->end_labels) lm.width = 0;
     int title_w = spec->title ? text_width(t, FONT_SMALL, spec->title) : 0;
     int legend_in_title = lm.width > 0 && title_w + 2 * pad + lm.width <= right - left;
     if (fh > 0 && (title_w > 0 || legend_in_title) && bottom - top >= 3 * fh) {
@@ -469,6 +510,7 @@ void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *sp
             if (w > ylw) ylw = w;
         }
     int plot_left = labels ? left + ylw + gap + px(2, scale) : left;
+    if (spec->end_labels) right -= end_label_room(t, spec, gap);
     if (right - plot_left < 4) {
         labels = 0;
         plot_left = left;
@@ -569,6 +611,10 @@ void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *sp
         }
     }
     free(buf);
+    if (spec->end_labels && fh > 0) {
+        clip_to(r, &saved, rect);
+        draw_end_labels(t, spec, &map, gap, fh);
+    }
 
     /* Legend inside the plot when the title row had no room for it. */
     if (!legend_in_title && lm.width > 0 && fh > 0) {

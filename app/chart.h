@@ -78,6 +78,7 @@ typedef struct {
     const chart_line *lines;
     int n_lines;
     const char *empty_text;           /* shown when no series has points */
+    int end_labels;                   /* label lines at their last point instead of a legend (many lines) */
 } chart_spec;
 
 /* Draws the frame, grid, ticks with labels, the lines and a legend in rect,

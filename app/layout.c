@@ -124,7 +124,7 @@ static void clip_to_window(ui_layout *l)
 {
     ui_rect win = {0, 0, l->w, l->h};
     ui_rect *all[] = {&l->toolbar, &l->brush, &l->canvas, &l->side, &l->preview, &l->verdict, &l->bars,
-                      &l->chart_loss, &l->chart_acc, &l->status, &l->progress, &l->keep_caption, &l->mine_info,
+                      &l->chart_loss, &l->chart_drawing, &l->chart_acc, &l->status, &l->progress, &l->keep_caption, &l->mine_info,
                       &l->mine_digits, &l->mine_collect, &l->mine_finetune, &l->keep[0], &l->keep[1], &l->keep[2],
                       &l->keep[3], &l->keep[4], &l->keep[5], &l->keep[6], &l->keep[7], &l->keep[8], &l->keep[9]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] = clip_rect(*all[i], win);
@@ -179,10 +179,11 @@ void layout_compute(ui_layout *l, int w, int h, float density)
     if (l->side.w < 0) l->side.w = 0;
     layout_side(l);
 
-    int cy = top + main_h + pad;
-    int loss_w = (w - 3 * pad) * 3 / 5;
-    l->chart_loss = (ui_rect){pad, cy, loss_w > 0 ? loss_w : 0, charts_h};
-    int ax = pad + l->chart_loss.w + pad;
+    int cy = top + main_h + pad, room = w - 4 * pad > 0 ? w - 4 * pad : 0;
+    l->chart_loss = (ui_rect){pad, cy, room * 9 / 20, charts_h};
+    int dx = pad + l->chart_loss.w + pad;
+    l->chart_drawing = (ui_rect){dx, cy, room * 5 / 20, charts_h};
+    int ax = dx + l->chart_drawing.w + pad;
     l->chart_acc = (ui_rect){ax, cy, w - pad - ax > 0 ? w - pad - ax : 0, charts_h};
     clip_to_window(l);
 }

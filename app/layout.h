@@ -26,7 +26,7 @@ typedef struct {
      * kept-digit counts and the buttons for them. */
     ui_rect keep_caption, keep[10];
     ui_rect mine_info, mine_digits, mine_collect, mine_finetune;
-    ui_rect chart_loss, chart_acc;
+    ui_rect chart_loss, chart_drawing, chart_acc;   /* chart_drawing: the drawing's ten probabilities while training */
     ui_rect status, progress;
 } ui_layout;
 

@@ -410,6 +410,17 @@ static void draw_charts(app *a)
     for (int i = 0; tuning && i < mine->n; i++) lowest = fminf(lowest, mine->y[i]);
     if (h->n && h->y[h->n - 1] > 0.9f && lowest > 0.9f) acc.y_min = 0.9, acc.y_max = 1.0;
     chart_draw(a->ren, a->text, to_sdl(a->lay.chart_acc), &acc, a->lay.scale);
+
+    /* The drawing's ten probabilities as the network learns. */
+    static const char *digit_names[DP_CLASSES] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    chart_line digit_lines[DP_CLASSES];
+    int top = a->has_digit ? dp_argmax(a->probs, DP_CLASSES) : -1;
+    for (int d = 0; d < DP_CLASSES; d++)
+        digit_lines[d] = (chart_line){&a->curves.drawing[d], THEME_DIGIT[d], digit_names[d], d == top};
+    chart_spec drawing = {.title = "your drawing", .x_label = "step", .y_min = 0, .y_max = 1,
+                       .x_max_hint = (double)total, .lines = digit_lines, .n_lines = DP_CLASSES, .end_labels = 1,
+                       .empty_text = "draw while it trains: watch it learn"};
+    chart_draw(a->ren, a->text, to_sdl(a->lay.chart_drawing), &drawing, a->lay.scale);
 }
 
 static void format_eta(double s, char *buf, size_t n)

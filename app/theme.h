@@ -21,4 +21,11 @@ static const SDL_Color THEME_BUTTON = {48, 52, 62, 255};
 static const SDL_Color THEME_BUTTON_HOVER = {62, 67, 80, 255};
 static const SDL_Color THEME_BUTTON_DOWN = {38, 41, 49, 255};
 
+/* One colour per digit, for the drawing's ten probabilities over training:
+ * hues around the circle at even lightness, so no digit stands out unfairly. */
+static const SDL_Color THEME_DIGIT[10] = {
+    {239, 83, 80, 255},  {255, 167, 38, 255}, {255, 238, 88, 255}, {156, 204, 101, 255}, {38, 166, 154, 255},
+    {79, 195, 247, 255}, {92, 107, 192, 255}, {171, 71, 188, 255}, {236, 64, 122, 255},  {189, 189, 189, 255},
+};
+
 #endif

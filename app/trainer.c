@@ -59,6 +59,7 @@ void train_curves_init(train_curves *c)
     chart_series_init(&c->heldout);
     chart_series_init(&c->test);
     chart_series_init(&c->personal);
+    for (int d = 0; d < 10; d++) chart_series_init(&c->drawing[d]);
 }
 
 void train_curves_clear(train_curves *c)
@@ -68,6 +69,7 @@ void train_curves_clear(train_curves *c)
     chart_series_clear(&c->heldout);
     chart_series_clear(&c->test);
     chart_series_clear(&c->personal);
+    for (int d = 0; d < 10; d++) chart_series_clear(&c->drawing[d]);
 }
 
 void train_curves_free(train_curves *c)
@@ -77,6 +79,7 @@ void train_curves_free(train_curves *c)
     chart_series_free(&c->heldout);
     chart_series_free(&c->test);
     chart_series_free(&c->personal);
+    for (int d = 0; d < 10; d++) chart_series_free(&c->drawing[d]);
 }
 
 static void wake_window(trainer *tr, int force)

@@ -34,6 +34,7 @@ typedef struct {
 typedef struct {
     chart_series loss, loss_smooth, heldout, test;
     chart_series personal;          /* a fine-tune's accuracy on the user's test digits */
+    chart_series drawing[10];       /* the drawing's probabilities by step (kept by the window) */
 } train_curves;
 
 typedef struct trainer trainer;

@@ -254,6 +254,27 @@ static void log_prediction(const app *a)
     fflush(stdout);
 }
 
+/* While training runs, the drawing's ten probabilities are followed step by
+ * step as new weights arrive ("watch your digit learn"); a changed drawing
+ * starts the curves again. */
+static void follow_drawing(app *a, int drawing_changed)
+{
+    chart_series *c = a->curves.drawing;
+    if (drawing_changed)
+        for (int d = 0; d < DP_CLASSES; d++) chart_series_clear(&c[d]);
+    int training = trainer_busy(a->tr) && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) &&
+                   a->st.phase == PHASE_RUNNING;
+    if (!training || !a->has_digit) return;
+    float step = (float)a->st.progress.step;
+    if (c[0].n && c[0].x[c[0].n - 1] >= step) return;   /* one point per step */
+    for (int d = 0; d < DP_CLASSES; d++) chart_series_add(&c[d], step, a->probs[d]);
+    if (a->opt.verbose) {
+        int top = dp_argmax(a->probs, DP_CLASSES);
+        printf("learn\t%.0f\t%d\t%.6f\n", (double)step, top, (double)a->probs[top]);
+        fflush(stdout);
+    }
+}
+
 /* Re-predicts when the drawing or the weights changed: at most once a frame. */
 static void update_prediction(app *a)
 {
@@ -262,10 +283,12 @@ static void update_prediction(app *a)
     a->has_digit = rc == 1;
     if (a->has_digit) dp_net_predict(a->exec, a->net, a->input, 1, a->probs);
     else memset(a->probs, 0, sizeof a->probs);
+    int drawing_changed = a->predicted_version != a->draw.version;
     a->predicted_version = a->draw.version;
     a->predicted_weights = a->weights_version;
     a->dirty = 1;
     log_prediction(a);
+    follow_drawing(a, drawing_changed);
 }
 
 /* ---- the trainer's news -------------------------------------------------- */

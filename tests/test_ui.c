@@ -15,7 +15,7 @@ static void check_layout(int w, int h, float density)
     char where[64];
     snprintf(where, sizeof where, "%dx%d@%g", w, h, (double)density);
     const ui_rect *all[] = {&l.toolbar, &l.brush, &l.canvas, &l.side, &l.preview, &l.verdict, &l.bars,
-                            &l.chart_loss, &l.chart_acc, &l.status, &l.progress};
+                            &l.chart_loss, &l.chart_drawing, &l.chart_acc, &l.status, &l.progress};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         CHECK(all[i]->w >= 0 && all[i]->h >= 0, "%s: rect %zu has negative size", where, i);
         CHECK(all[i]->w == 0 || rect_inside(*all[i], win), "%s: rect %zu (%d,%d %dx%d) leaves the window", where,
@@ -25,8 +25,9 @@ static void check_layout(int w, int h, float density)
     CHECK(!rect_overlaps(l.canvas, l.side) && !rect_overlaps(l.canvas, l.toolbar) &&
           !rect_overlaps(l.canvas, l.chart_loss) && !rect_overlaps(l.canvas, l.status),
           "%s: canvas overlaps another region", where);
-    CHECK(!rect_overlaps(l.chart_loss, l.chart_acc) && !rect_overlaps(l.side, l.chart_acc),
-          "%s: charts overlap", where);
+    CHECK(!rect_overlaps(l.chart_loss, l.chart_acc) && !rect_overlaps(l.side, l.chart_acc) &&
+          !rect_overlaps(l.chart_loss, l.chart_drawing) && !rect_overlaps(l.chart_drawing, l.chart_acc) &&
+          !rect_overlaps(l.canvas, l.chart_drawing), "%s: charts overlap", where);
     CHECK(!rect_overlaps(l.preview, l.bars) && !rect_overlaps(l.preview, l.verdict), "%s: side panel overlaps", where);
     for (int i = 0; i < BTN_COUNT; i++) {
         CHECK(l.buttons[i].w == 0 || rect_inside(l.buttons[i], l.toolbar), "%s: button %d outside the toolbar",

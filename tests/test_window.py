@@ -322,8 +322,15 @@ def test_train(tmp):
                 first = sum(l for _, l in steps[:5]) / 5
                 last = sum(l for _, l in steps[-5:]) / 5
                 check(last < first * 0.5, f"loss fell from {first:.3f} to {last:.3f}")
-            # While training, predictions for the drawing follow the new weights.
+            # While training, predictions for the drawing follow the new weights, and its
+            # probabilities are charted step by step.
             check(w.next_line("predict", 5) is not None, "the drawing is re-predicted while training runs")
+            learned = [l.split("\t") for l in w.log if l.startswith("learn\t")]
+            steps_seen = [int(f[1]) for f in learned]
+            check(len(learned) >= 5 and steps_seen == sorted(set(steps_seen)),
+                  f"the drawing's probabilities are followed step by step: {len(learned)} points")
+            check(learned and learned[-1][2] == "4" and float(learned[-1][3]) > 0.5,
+                  f"and the drawn 4 becomes a 4: {learned[-1:]}")
             t0 = time.time()
             w.click("stop")
             f = w.next_line("job", 5, accept=lambda f: f[1] == "train")
