@@ -3,6 +3,7 @@
  * batch and writes its own gradient buffer; the buffers are then summed in a
  * fixed order, so results depend on the thread count but never on timing. */
 #include "net.h"
+#include "inspect.h"
 #include "common.h"
 #include "layers.h"
 #include "rng.h"
@@ -137,6 +138,8 @@ struct dp_exec {
     float *grads_out;
     int batch, n_slices;
     int want_logits;            /* predict writes logits, not probabilities */
+    float *feats_out;           /* predict also copies the last dense layer's input here */
+    int feats_layer;            /* that layer */
     uint64_t seed;
     dp_profile prof;            /* written by slice 0 only */
 };
@@ -429,6 +432,12 @@ static void predict_task(void *arg, int t)
     float *out = ex->probs_out + (long)first * DP_CLASSES;
     if (ex->want_logits) memcpy(out, logits, sizeof(float) * (size_t)n * DP_CLASSES);
     else dp_softmax_rows(out, logits, n, ex->net->temperature);
+    if (ex->feats_out) {
+        int L = ex->feats_layer;
+        long dim = ex->net->layer[L].in_size;
+        const float *src = L > 0 ? s->out[L - 1] : s->in;
+        memcpy(ex->feats_out + first * dim, src, sizeof(float) * (size_t)(n * dim));
+    }
 }
 
 void dp_softmax_rows(float *probs, const float *logits, int n, float temperature)
@@ -480,8 +489,10 @@ static void reduce_task(void *arg, int t)
 
 static int slices_for(const dp_exec *ex, int B)
 {
-    /* A slice below a few images costs more in overhead than it saves. */
-    int n = B / 4;
+    /* A slice below a few images costs more in overhead than it saves; but
+     * no slice may get more images than its buffers hold (per_slice). */
+    int n = B / 4, need = (B + ex->per_slice - 1) / ex->per_slice;
+    if (n < need) n = need;
     if (n < 1) n = 1;
     return n < ex->n_threads ? n : ex->n_threads;
 }
@@ -492,6 +503,25 @@ void dp_net_predict(dp_exec *ex, const dp_net *net, const float *x, int B, float
 {
     ex->want_logits = 0;
     run_predict(ex, net, x, B, probs);
+}
+
+void dp_net_features(dp_exec *ex, const dp_net *net, const float *x, int B, float *feats, float *probs)
+{
+    int L = net->n_layers - 1;
+    while (L > 0 && net->layer[L].spec.type != DP_LAYER_DENSE) L--;
+    long dim = net->layer[L].in_size;
+    float *scratch = probs ? NULL : dp_alloc_floats((size_t)ex->max_batch * DP_CLASSES);
+    if (!probs && !scratch) return;
+    ex->want_logits = 0;
+    ex->feats_layer = L;
+    /* run_predict in chunks of max_batch: the features of each chunk go after the last's */
+    for (int done = 0; done < B; done += ex->max_batch) {
+        int n = B - done < ex->max_batch ? B - done : ex->max_batch;
+        ex->feats_out = feats + (long)done * dim;
+        run_predict(ex, net, x + (long)done * net->layer[0].in_size, n, probs ? probs + (long)done * DP_CLASSES : scratch);
+    }
+    ex->feats_out = NULL;
+    free(scratch);
 }
 
 void dp_net_logits(dp_exec *ex, const dp_net *net, const float *x, int B, float *logits)

@@ -190,6 +190,39 @@ static void test_bn_running_stats(const dp_dataset *ds)
     dp_net_free(net);
 }
 
+/* Every batch size up to a context's maximum, on several threads, gives
+ * what one thread gives: a batch of 5-7 on a context for 8 images and 2
+ * threads once went to one thread with room for 4 (found by test_inspect). */
+static void test_batch_splits(const dp_dataset *ds)
+{
+    dp_arch arch;
+    dp_arch_parse(&arch, "seed");
+    dp_net *net = dp_net_create(&arch);
+    dp_net_init(net, 4);
+    float x[40 * 784], p1[40 * 10], pn[40 * 10];
+    dp_dataset_floats(x, ds, 0, 40);
+    dp_exec *one = dp_exec_create(net, 40, 1, 1);
+    float *g1 = dp_alloc_floats((size_t)net->n_params), *gn = dp_alloc_floats((size_t)net->n_params);
+    for (int threads = 2; threads <= 5; threads++)
+        for (int max = 1; max <= 40; max += max < 12 ? 1 : 7) {
+            dp_exec *ex = dp_exec_create(net, max, threads, 1);
+            for (int b = 1; b <= max; b++) {
+                dp_net_predict(one, net, x, b, p1);
+                dp_net_predict(ex, net, x, b, pn);
+                double worst = 0;
+                for (int i = 0; i < b * 10; i++) worst = fmax(worst, fabs(p1[i] - pn[i]));
+                double l1 = dp_net_gradient(one, net, x, ds->labels, b, 9, g1, NULL);
+                double ln = dp_net_gradient(ex, net, x, ds->labels, b, 9, gn, NULL);
+                CHECK(worst < 1e-5 && fabs(l1 - ln) < 1e-5, "%d threads, room for %d, batch %d: %g, %g vs %g", threads,
+                      max, b, worst, l1, ln);
+            }
+            dp_exec_free(ex);
+        }
+    free(g1), free(gn);
+    dp_exec_free(one);
+    dp_net_free(net);
+}
+
 int main(void)
 {
     test_arch_parse();
@@ -200,6 +233,7 @@ int main(void)
     test_resume(&train);
     test_learns_and_predicts(&train, &test);
     test_bn_running_stats(&train);
+    test_batch_splits(&train);
     dp_dataset_free(&train);
     dp_dataset_free(&test);
     return check_report("net");
