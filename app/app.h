@@ -15,6 +15,7 @@
 #include "text.h"
 #include "trainer.h"
 #include "ui.h"
+#include "views.h"
 
 typedef struct {
     const char *model_path;       /* --model */
@@ -23,6 +24,7 @@ typedef struct {
     long train_steps;             /* --train-steps: press Train, wait this many steps */
     int finetune;                 /* --finetune: press Fine-tune, shoot the before/after dialog */
     int my_digits;                /* --my-digits: open My digits */
+    int view;                     /* --view: what shows under the canvas (view_id) */
     int verbose;                  /* --verbose: log predictions, training, canvas */
     int width, height;            /* --size */
     double start_time;            /* dp_now() when main() began, for the start-up time */
@@ -87,6 +89,12 @@ typedef struct {
     /* The user's own digits. */
     mine_state mine;
 
+    /* The views under the canvas, and an MNIST image put on the canvas to
+     * draw over (layer28: what the network sees of it). */
+    view_state views;
+    int layer_active;
+    float layer28[DP_INPUT * DP_INPUT];
+
     /* Dialogs and messages. */
     modal_kind modal;
     char path_input[4096];
@@ -138,6 +146,14 @@ void gallery_draw(app *a);
 int  gallery_key(app *a, const SDL_KeyboardEvent *k);
 void gallery_wheel(app *a, int dy);
 void finetune_result_draw(app *a);
+
+/* views.c: the views under the canvas. */
+void views_init(app *a);
+void views_free(app *a);
+void views_set(app *a, view_id view);
+void views_poll(app *a);
+void views_draw_tabs(app *a);
+void views_draw(app *a);
 
 /* scene.c */
 void scene_draw(app *a);

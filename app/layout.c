@@ -123,7 +123,8 @@ static ui_rect clip_rect(ui_rect r, ui_rect bounds)
 static void clip_to_window(ui_layout *l)
 {
     ui_rect win = {0, 0, l->w, l->h};
-    ui_rect *all[] = {&l->toolbar, &l->brush, &l->canvas, &l->side, &l->preview, &l->verdict, &l->bars,
+    ui_rect *all[] = {&l->view_tabs[0], &l->view_tabs[1], &l->view_tabs[2], &l->view_tabs[3], &l->view_save,
+                      &l->view_area, &l->toolbar, &l->brush, &l->canvas, &l->side, &l->preview, &l->verdict, &l->bars,
                       &l->chart_loss, &l->chart_drawing, &l->chart_acc, &l->status, &l->progress, &l->keep_caption, &l->mine_info,
                       &l->mine_digits, &l->mine_collect, &l->mine_finetune, &l->keep[0], &l->keep[1], &l->keep[2],
                       &l->keep[3], &l->keep[4], &l->keep[5], &l->keep[6], &l->keep[7], &l->keep[8], &l->keep[9]};
@@ -180,6 +181,20 @@ void layout_compute(ui_layout *l, int w, int h, float density)
     layout_side(l);
 
     int cy = top + main_h + pad, room = w - 4 * pad > 0 ? w - 4 * pad : 0;
+    int tab_h = px(26 * s);
+    if (charts_h >= 4 * tab_h) {   /* tabs over the bottom area, when it is tall enough */
+        static const float tab_units[VIEW_COUNT] = {90, 110, 150, 150};
+        float x = (float)pad;
+        for (int i = 0; i < VIEW_COUNT; i++) {
+            l->view_tabs[i] = (ui_rect){px(x), cy, px(tab_units[i] * s), tab_h};
+            x += (tab_units[i] + 4) * s;
+        }
+        l->view_save = (ui_rect){w - pad - px(120 * s), cy, px(120 * s), tab_h};
+        if (l->view_save.x < px(x)) l->view_save = (ui_rect){0, 0, 0, 0};
+        cy += tab_h + pad / 2;
+        charts_h -= tab_h + pad / 2;
+    }
+    l->view_area = (ui_rect){pad, cy, w - 2 * pad > 0 ? w - 2 * pad : 0, charts_h};
     l->chart_loss = (ui_rect){pad, cy, room * 9 / 20, charts_h};
     int dx = pad + l->chart_loss.w + pad;
     l->chart_drawing = (ui_rect){dx, cy, room * 5 / 20, charts_h};

@@ -11,6 +11,9 @@ typedef enum {
     BTN_UNDO, BTN_REDO, BTN_CLEAR, BTN_HELP, BTN_COUNT
 } button_id;
 
+/* What the area under the canvas shows. */
+typedef enum { VIEW_TRAINING, VIEW_PREPARATION, VIEW_INSIDE, VIEW_NEAREST, VIEW_COUNT } view_id;
+
 typedef struct {
     int w, h;              /* window, output pixels */
     float scale;           /* UI scale: 1.0 at about 1100×780 logical pixels */
@@ -26,6 +29,8 @@ typedef struct {
      * kept-digit counts and the buttons for them. */
     ui_rect keep_caption, keep[10];
     ui_rect mine_info, mine_digits, mine_collect, mine_finetune;
+    ui_rect view_tabs[VIEW_COUNT], view_save;   /* tabs over the bottom area; its "save picture" button */
+    ui_rect view_area;     /* the bottom area under the tabs: the training charts or another view */
     ui_rect chart_loss, chart_drawing, chart_acc;   /* chart_drawing: the drawing's ten probabilities while training */
     ui_rect status, progress;
 } ui_layout;

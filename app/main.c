@@ -21,6 +21,7 @@ static const char usage[] =
     "  --train-steps N     with --screenshot: press Train and shoot after N steps\n"
     "  --finetune          with --screenshot: press Fine-tune and shoot its before/after figures\n"
     "  --my-digits         open My digits (your kept digits)\n"
+    "  --view NAME         under the canvas: training (default), preparation, inside or nearest\n"
     "  --size WxH          window size (default 1100x780)\n"
     "  --verbose           log predictions, training points and the canvas position\n"
     "\n"
@@ -50,13 +51,21 @@ static int parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
+static int parse_view(const char *s)
+{
+    static const char *names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest"};
+    for (int i = 0; i < VIEW_COUNT; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
 static int run_window(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'}, {"strokes", required_argument, 0, 's'},
         {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
         {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {"finetune", no_argument, 0, 'f'},
-        {"my-digits", no_argument, 0, 'g'}, {0, 0, 0, 0},
+        {"my-digits", no_argument, 0, 'g'}, {"view", required_argument, 0, 'w'}, {0, 0, 0, 0},
     };
     app_options o = {.width = 1100, .height = 780, .start_time = dp_now()};
     int c;
@@ -70,6 +79,12 @@ static int run_window(int argc, char **argv)
         case 'v': o.verbose = 1; break;
         case 'f': o.finetune = 1; break;
         case 'g': o.my_digits = 1; break;
+        case 'w':
+            if ((o.view = parse_view(optarg)) < 0) {
+                cli_error(NULL, "--view must be training, preparation, inside or nearest, not '%s'", optarg);
+                return 2;
+            }
+            break;
         case 'n': if (cli_parse_int(NULL, "--train-steps", optarg, 1, 100000000, &o.train_steps)) return 2; break;
         case 'z': if (parse_size(optarg, &o.width, &o.height)) return 2; break;
         case ':': cli_error(NULL, "%s needs a value", argv[optind - 1]); return 2;

@@ -491,7 +491,9 @@ void scene_draw(app *a)
     SDL_RenderClear(a->ren);
     draw_canvas(a);
     draw_side(a);
-    draw_charts(a);
+    views_draw_tabs(a);
+    if (a->views.view == VIEW_TRAINING) draw_charts(a);
+    else views_draw(a);
     draw_status(a);
     draw_toolbar(a);
     draw_tooltip(a);

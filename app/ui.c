@@ -83,6 +83,60 @@ void draw_cross(SDL_Renderer *r, float cx, float cy, float arm, SDL_Color c)
     SDL_RenderDrawLineF(r, cx, cy - arm, cx, cy + arm);
 }
 
+/* ---- pictures ------------------------------------------------------------ */
+
+static Uint32 pixel_of(float v, float scale, image_mode mode)
+{
+    static const SDL_Color dark = {20, 22, 27, 255}, neg = {79, 165, 247, 255}, pos = {255, 167, 38, 255};
+    SDL_Color c;
+    if (isnan(v)) {   /* the gaps of a grid of pictures */
+        c = THEME_PANEL;
+    } else if (mode == IMAGE_GREY) {
+        Uint8 g = (Uint8)(fminf(fmaxf(v, 0.0f), 1.0f) * 255.0f + 0.5f);
+        c = (SDL_Color){g, g, g, 255};
+    } else if (mode == IMAGE_SIGNED) {
+        float t = fminf(fabsf(v) * scale, 1.0f);
+        c = color_mix(dark, v < 0 ? neg : pos, t);
+    } else {
+        float t = fminf(fmaxf(v * scale, 0.0f), 1.0f);
+        c = color_mix(dark, color_mix(pos, (SDL_Color){255, 245, 220, 255}, t * t), sqrtf(t));
+    }
+    return 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+}
+
+/* (NaN pixels show the panel colour: the gaps between the pictures of a grid.) */
+void ui_image_draw(SDL_Renderer *r, ui_image *im, const float *px, int w, int h, ui_rect dst, image_mode mode)
+{
+    if (!px || w < 1 || h < 1 || dst.w <= 0 || dst.h <= 0) return;
+    if (!im->tex || im->w != w || im->h != h) {
+        ui_image_free(im);
+        im->tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+        if (!im->tex) return;
+        im->w = w, im->h = h;
+    }
+    float peak = 0;
+    for (long i = 0; i < (long)w * h; i++)
+        if (!isnan(px[i])) peak = fmaxf(peak, mode == IMAGE_SIGNED ? fabsf(px[i]) : px[i]);
+    float scale = peak > 0 ? 1.0f / peak : 0.0f;
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(im->tex, NULL, &pixels, &pitch) != 0) return;
+    for (int y = 0; y < h; y++) {
+        Uint32 *row = (Uint32 *)((char *)pixels + (long)y * pitch);
+        for (int x = 0; x < w; x++) row[x] = pixel_of(px[(long)y * w + x], scale, mode);
+    }
+    SDL_UnlockTexture(im->tex);
+    SDL_Rect d = to_sdl(dst);
+    SDL_RenderCopy(r, im->tex, NULL, &d);
+}
+
+void ui_image_free(ui_image *im)
+{
+    if (im->tex) SDL_DestroyTexture(im->tex);
+    im->tex = NULL;
+    im->w = im->h = 0;
+}
+
 /* ---- frame bookkeeping -------------------------------------------------- */
 
 void ui_begin_frame(ui_ctx *ui, double now)

@@ -42,6 +42,21 @@ int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, c
 /* True if the pointer is over r and no modal blocks it. */
 int ui_hover(const ui_ctx *ui, ui_rect r);
 
+/* A small picture of floats shown scaled into a rectangle (nearest
+ * neighbour, so pixels stay visible), through a texture kept between
+ * frames and remade when the picture's size changes. */
+typedef enum {
+    IMAGE_GREY,        /* 0 black .. 1 white, like the network's input */
+    IMAGE_SIGNED,      /* weights: negative blue, 0 dark, positive orange, scaled by the largest |value| */
+    IMAGE_HEAT,        /* activations: 0 dark .. the largest value bright */
+} image_mode;
+typedef struct {
+    SDL_Texture *tex;
+    int w, h;
+} ui_image;
+void ui_image_draw(SDL_Renderer *r, ui_image *im, const float *px, int w, int h, ui_rect dst, image_mode mode);
+void ui_image_free(ui_image *im);
+
 /* Drawing helpers. */
 void draw_fill(SDL_Renderer *r, ui_rect rc, SDL_Color c);
 void draw_frame(SDL_Renderer *r, ui_rect rc, SDL_Color c);

@@ -415,6 +415,7 @@ static int scripted_shot_ready(app *a)
 {
     if (a->predicted_version != a->draw.version || a->predicted_weights != a->weights_version) return 0;
     if (a->opt.finetune) return a->train_failed || a->modal == MODAL_FINETUNE;
+    if (a->views.view == VIEW_NEAREST && a->views.emb && !a->views.current.n && !a->views.current.error[0]) return 0;
     if (a->opt.train_steps <= 0 || a->train_failed) return 1;
     if (a->st.kind != JOB_TRAIN) return 0;
     return a->st.progress.step >= a->opt.train_steps || (!trainer_busy(a->tr) && a->st.phase >= PHASE_DONE);
@@ -520,6 +521,7 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_m: dialogs_open(a, MODAL_DIGITS); break;
     case SDLK_p: mine_set_collect(a, !a->mine.collect); break;
     case SDLK_f: if (!busy) app_action_finetune(a); break;
+    case SDLK_v: views_set(a, (view_id)((a->views.view + (shift ? VIEW_COUNT - 1 : 1)) % VIEW_COUNT)); break;
     case SDLK_e: if (!busy) app_action_eval(a); break;
     case SDLK_s: if (ctrl) dialogs_open(a, MODAL_SAVE); break;
     case SDLK_o: if (ctrl) dialogs_open(a, MODAL_LOAD); break;
@@ -859,6 +861,7 @@ static int app_init(app *a, const app_options *opt)
         return -1;
     }
     mine_open(a);
+    views_init(a);
     if (opt->strokes_path) {
         dp_strokes s;
         dp_strokes_init(&s);
@@ -878,6 +881,7 @@ static int app_init(app *a, const app_options *opt)
         if (!trainer_busy(a->tr)) a->train_failed = 1;   /* the message says why */
     }
     if (opt->my_digits) dialogs_open(a, MODAL_DIGITS);
+    if (opt->view) views_set(a, (view_id)opt->view);
     return 0;
 }
 
@@ -886,6 +890,7 @@ static void app_quit(app *a)
     log_frame_times(a);
     trainer_free(a->tr);   /* stops a running job and joins its thread */
     mine_close(a);
+    views_free(a);
     train_curves_free(&a->curves);
     drawing_free(&a->draw);
     dp_exec_free(a->exec);
@@ -914,6 +919,7 @@ int app_run(const app_options *opt)
                 while (SDL_PollEvent(&e)) handle_event(&a, &e);
             }
             poll_trainer(&a);
+            views_poll(&a);
             /* At most one frame (and one prediction) per display refresh:
              * mouse events arrive far faster, and their points are all kept. */
             if (a.dirty && throttle_ready(&a.frame_pace, dp_now(), 0)) {

@@ -36,6 +36,18 @@ static void check_layout(int w, int h, float density)
             CHECK(!rect_overlaps(l.buttons[i], l.buttons[j]), "%s: buttons %d and %d overlap", where, i, j);
         CHECK(!rect_overlaps(l.buttons[i], l.brush), "%s: button %d overlaps the brush slider", where, i);
     }
+    /* The view tabs: over the bottom area, side by side, clear of everything above. */
+    for (int i = 0; i < VIEW_COUNT; i++) {
+        CHECK(!rect_overlaps(l.view_tabs[i], l.canvas) && !rect_overlaps(l.view_tabs[i], l.side) &&
+              !rect_overlaps(l.view_tabs[i], l.view_area) && !rect_overlaps(l.view_tabs[i], l.view_save),
+              "%s: view tab %d overlaps", where, i);
+        for (int j = i + 1; j < VIEW_COUNT; j++)
+            CHECK(!rect_overlaps(l.view_tabs[i], l.view_tabs[j]), "%s: view tabs %d and %d overlap", where, i, j);
+    }
+    CHECK(rect_inside(l.chart_loss, l.view_area) || l.chart_loss.w == 0, "%s: the charts are in the view area", where);
+    if (w >= 1100 * density && h >= 780 * density)
+        CHECK(l.view_tabs[VIEW_NEAREST].w > 0 && l.view_save.w > 0 && l.view_area.h >= 150 * density,
+              "%s: tabs and a usable view area (%d px)", where, l.view_area.h);
     /* The teaching strip: inside the side panel, below the bars, nothing on top of anything. */
     const ui_rect *teach[] = {&l.keep_caption, &l.mine_info, &l.mine_digits, &l.mine_collect, &l.mine_finetune,
                               &l.keep[0], &l.keep[1], &l.keep[2], &l.keep[3], &l.keep[4], &l.keep[5], &l.keep[6],
