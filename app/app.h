@@ -32,8 +32,10 @@ typedef struct {
 
 typedef enum {
     MODAL_NONE, MODAL_SETTINGS, MODAL_SAVE, MODAL_LOAD, MODAL_EVAL, MODAL_HELP, MODAL_MESSAGE, MODAL_DIGITS,
-    MODAL_FINETUNE
+    MODAL_FINETUNE, MODAL_EVAL_CELL
 } modal_kind;
+
+#define EVAL_THUMBS 512   /* thumbnails one page of a confusion cell's digits can show */
 
 typedef struct {
     app_options opt;
@@ -84,6 +86,10 @@ typedef struct {
     long logged_points, logged_tests;
     eval_result eval;
     int have_eval;
+    int eval_t, eval_p;           /* the confusion cell opened: true digit, predicted */
+    int *eval_list, eval_list_n;  /* its test images, most confident first */
+    int eval_scroll, eval_cols, eval_rows;
+    ui_image eval_thumbs[EVAL_THUMBS];
     char mnist_dir[4096];
 
     /* The user's own digits. */
@@ -146,6 +152,15 @@ void gallery_draw(app *a);
 int  gallery_key(app *a, const SDL_KeyboardEvent *k);
 void gallery_wheel(app *a, int dy);
 void finetune_result_draw(app *a);
+
+/* evalview.c: the digits behind a confusion cell, and the image layer. */
+void app_put_layer(app *a, const uint8_t *img28, const char *what);
+void app_clear_canvas(app *a);                  /* strokes and image layer */
+int  app_layer_input(app *a, float *out);       /* the network's input with a layer; 1 if it has ink */
+void eval_open_cell(app *a, int truth, int predicted);
+int  eval_cell_key(app *a, const SDL_KeyboardEvent *k);
+void eval_cell_wheel(app *a, int dy);
+void eval_cell_draw(app *a);
 
 /* views.c: the views under the canvas. */
 void views_init(app *a);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { ID_DIALOG = 500, ID_LIST = 600 };
+enum { ID_DIALOG = 500, ID_LIST = 600, ID_MATRIX = 1100 };
 #define MAX_LISTED 8
 
 static const int batch_choices[] = {16, 32, 64, 128, 256};
@@ -26,7 +26,7 @@ static void log_dialog(const app *a, modal_kind kind)
     static const char *names[] = {
         [MODAL_NONE] = "none", [MODAL_SETTINGS] = "settings", [MODAL_SAVE] = "save", [MODAL_LOAD] = "load",
         [MODAL_EVAL] = "eval", [MODAL_HELP] = "help", [MODAL_MESSAGE] = "message", [MODAL_DIGITS] = "digits",
-        [MODAL_FINETUNE] = "finetune",
+        [MODAL_FINETUNE] = "finetune", [MODAL_EVAL_CELL] = "evalcell",
     };
     if (!a->opt.verbose || kind == a->modal) return;
     printf("dialog\t%s\n", names[kind]);
@@ -82,6 +82,7 @@ int dialogs_key(app *a, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode key = k->keysym.sym;
     if (a->modal == MODAL_DIGITS && key != SDLK_F12) return gallery_key(a, k);
+    if (a->modal == MODAL_EVAL_CELL) return eval_cell_key(a, k);
     if (a->modal == MODAL_FINETUNE) {   /* Enter keeps the fine-tuned model, Esc goes back */
         if (key == SDLK_RETURN || key == SDLK_KP_ENTER) mine_finetune_choose(a, 1);
         else if (key == SDLK_ESCAPE) mine_finetune_choose(a, 0);
@@ -296,9 +297,27 @@ static void draw_load(app *a)
 
 /* ---- evaluation results --------------------------------------------------------------- */
 
+/* For scripted tests: where each non-empty cell of the matrix is, once per
+ * evaluation and cell size. */
+static void log_matrix(const app *a, int x, int y, int cell)
+{
+    static long long last = -1;
+    long long sig = ((long long)a->eval_seen << 40) ^ ((long long)x << 24) ^ ((long long)y << 8) ^ cell;
+    if (!a->opt.verbose || sig == last) return;
+    last = sig;
+    float d = a->density;
+    for (int t = 0; t < 10; t++)
+        for (int p = 0; p < 10; p++)
+            if (a->eval.confusion[t][p])
+                printf("matrix\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", t, p, (int)((x + p * cell) / d), (int)((y + t * cell) / d),
+                       (int)((cell - 1) / d), (int)((cell - 1) / d), a->eval.confusion[t][p]);
+    fflush(stdout);
+}
+
 static void draw_confusion(app *a, int x, int y, int cell)
 {
     const int (*m)[10] = a->eval.confusion;
+    int clicked_t = -1, clicked_p = -1;
     for (int t = 0; t < 10; t++) {
         char lab[4];
         snprintf(lab, sizeof lab, "%d", t);
@@ -313,6 +332,13 @@ static void draw_confusion(app *a, int x, int y, int cell)
                                    : color_mix(THEME_BG, THEME_BAD, n ? 0.25f + 0.75f * fminf(1.0f, sqrtf(share * 20)) : 0);
             ui_rect r = {x + p * cell, y + t * cell, cell - 1, cell - 1};
             draw_fill(a->ren, r, col);
+            if (n && a->eval.n && !a->ui.blocked && a->ui.mouse_in && rect_contains(r, a->ui.mouse_x, a->ui.mouse_y)) {
+                int id = ID_MATRIX + t * 10 + p;   /* pressed and released on the same cell, like a button */
+                draw_frame(a->ren, rect_inset(r, -1), THEME_TEXT);
+                a->ui.hot = id;
+                if (a->ui.clicked) a->ui.active = id;
+                if (a->ui.released && a->ui.active == id) clicked_t = t, clicked_p = p;
+            }
             if (n && cell >= (int)(22 * a->lay.scale)) {
                 char v[12];
                 snprintf(v, sizeof v, "%d", n);
@@ -321,6 +347,8 @@ static void draw_confusion(app *a, int x, int y, int cell)
         }
     }
     text_draw(a->text, FONT_SMALL, "predicted →", x + 5 * cell, y - cell - 2, THEME_TEXT_DIM, TEXT_CENTER | TEXT_BOTTOM);
+    log_matrix(a, x, y, cell);
+    if (clicked_t >= 0) eval_open_cell(a, clicked_t, clicked_p);
 }
 
 static void draw_eval(app *a)
@@ -354,8 +382,8 @@ static void draw_eval(app *a)
     int cell = (c.x + c.w - 2 * a->lay.pad - mx) / 10;
     int max_cell = (c.y + c.h - (int)(70 * s) - my) / 10;
     if (cell > max_cell) cell = max_cell;
-    text_draw(a->text, FONT_NORMAL, "confusion (rows: true digit)", mx, by - (int)(6 * s) - cell / 2, THEME_TEXT,
-              TEXT_LEFT | TEXT_BOTTOM);
+    text_draw(a->text, FONT_NORMAL, "confusion (rows: true digit) · click a cell to see its digits", mx,
+              by - (int)(6 * s) - cell / 2, THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);
     if (cell > 4) draw_confusion(a, mx, my + cell / 2, cell);
     if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
         close_dialog(a);
@@ -408,6 +436,7 @@ void dialogs_draw(app *a)
     case MODAL_MESSAGE: draw_message(a); break;
     case MODAL_DIGITS: gallery_draw(a); break;
     case MODAL_FINETUNE: if (a->mine.backup) finetune_result_draw(a); else close_dialog(a); break;
+    case MODAL_EVAL_CELL: if (a->have_eval && a->eval.n) eval_cell_draw(a); else close_dialog(a); break;
     case MODAL_NONE: break;
     }
 }

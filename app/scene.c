@@ -66,8 +66,8 @@ static void draw_toolbar(app *a)
     if (ui_button(ui, ID_BUTTON + BTN_REDO, b[BTN_REDO], "Redo", "Redo (Ctrl+Y)", drawing_can_redo(&a->draw), 0))
         drawing_redo(&a->draw);
     if (ui_button(ui, ID_BUTTON + BTN_CLEAR, b[BTN_CLEAR], "Clear", "Clear the canvas (C, Backspace)",
-                  !drawing_is_empty(&a->draw), 0))
-        drawing_clear(&a->draw);
+                  !drawing_is_empty(&a->draw) || a->layer_active, 0))
+        app_clear_canvas(a);
     if (ui_button(ui, ID_BUTTON + BTN_HELP, b[BTN_HELP], "?", "Keys and help (F1)", 1, 0))
         dialogs_open(a, MODAL_HELP);
 
@@ -132,8 +132,10 @@ static void upload_canvas(app *a)
     for (int y = 0; y < size; y++) {
         Uint32 *row = (Uint32 *)((char *)pixels + (long)y * pitch);
         const float *src = a->canvas_px + (long)y * size;
+        const float *layer = a->layer28 + (long)(y * DP_INPUT / size) * DP_INPUT;   /* under the strokes */
         for (int x = 0; x < size; x++) {
             float t = src[x];
+            if (a->layer_active && layer[x * DP_INPUT / size] > t) t = layer[x * DP_INPUT / size];
             Uint32 r = (Uint32)(bg.r + (ink.r - bg.r) * t), g = (Uint32)(bg.g + (ink.g - bg.g) * t),
                    b = (Uint32)(bg.b + (ink.b - bg.b) * t);
             row[x] = 0xff000000u | r << 16 | g << 8 | b;
@@ -144,7 +146,7 @@ static void upload_canvas(app *a)
 
 static void draw_overlay(app *a)
 {
-    if (!a->has_digit) return;
+    if (!a->has_digit || a->prep.x1 < a->prep.x0) return;
     int x0, y0, x1, y1, cx, cy;
     scene_canvas_to_window(a, (float)a->prep.x0, (float)a->prep.y0, &x0, &y0);
     scene_canvas_to_window(a, (float)a->prep.x1 + 1, (float)a->prep.y1 + 1, &x1, &y1);
@@ -161,7 +163,7 @@ static void draw_overlay(app *a)
 static void draw_canvas_hint(app *a)
 {
     ui_rect c = a->lay.canvas;
-    int empty = drawing_is_empty(&a->draw);
+    int empty = drawing_is_empty(&a->draw) && !a->layer_active;
     if (!a->mine.collect) {
         if (empty)
             text_draw(a->text, FONT_LARGE, "draw a digit 0–9", c.x + c.w / 2, c.y + c.h / 2, THEME_TEXT_DIM,

@@ -230,6 +230,53 @@ static void run_finetune(trainer *tr)
     else set_phase(tr, rc == 1 ? PHASE_STOPPED : PHASE_DONE, rc == 1 ? "stopped" : "finished");
 }
 
+void eval_result_free(eval_result *r)
+{
+    free(r->images);
+    free(r->labels);
+    free(r->predicted);
+    free(r->probs);
+    r->images = r->labels = r->predicted = NULL;
+    r->probs = NULL;
+    r->n = 0;
+}
+
+/* Every test image's probabilities, the answers, accuracy and confusion,
+ * and a copy of the images for the window to show. */
+static int evaluate_all(eval_result *r, dp_exec *ex, const dp_net *net, const dp_dataset *ds)
+{
+    enum { CHUNK = 250 };
+    int n = ds->n;
+    float *x = dp_alloc_floats((size_t)CHUNK * 784);
+    r->images = dp_alloc((size_t)n, 784);
+    r->labels = dp_alloc((size_t)n, 1);
+    r->predicted = dp_alloc((size_t)n, 1);
+    r->probs = dp_alloc_floats((size_t)n * DP_CLASSES);
+    if (!x || !r->images || !r->labels || !r->predicted || !r->probs) {
+        free(x);
+        return -1;
+    }
+    r->n = n;
+    memcpy(r->images, ds->images, (size_t)n * 784);
+    memcpy(r->labels, ds->labels, (size_t)n);
+    memset(r->confusion, 0, sizeof r->confusion);
+    int right = 0;
+    for (int first = 0; first < n; first += CHUNK) {
+        int m = n - first < CHUNK ? n - first : CHUNK;
+        dp_dataset_floats(x, ds, first, m);
+        dp_net_predict(ex, net, x, m, r->probs + (long)first * DP_CLASSES);
+    }
+    for (int i = 0; i < n; i++) {
+        int p = dp_argmax(r->probs + (long)i * DP_CLASSES, DP_CLASSES);
+        r->predicted[i] = (uint8_t)p;
+        r->confusion[r->labels[i]][p]++;
+        right += p == r->labels[i];
+    }
+    r->accuracy = n ? (double)right / n : 0;
+    free(x);
+    return 0;
+}
+
 static void run_eval(trainer *tr)
 {
     set_phase(tr, PHASE_LOADING, "loading MNIST");
@@ -243,12 +290,18 @@ static void run_eval(trainer *tr)
         set_phase(tr, PHASE_FAILED, dp_error());
         return;
     }
-    eval_result r;
+    eval_result r = {0};
     double t0 = dp_now();
-    r.accuracy = dp_evaluate(ex, tr->from, &tr->test_set, r.confusion);
+    int rc = evaluate_all(&r, ex, tr->from, &tr->test_set);
     r.seconds = dp_now() - t0;
     dp_exec_free(ex);
+    if (rc != 0) {
+        eval_result_free(&r);
+        set_phase(tr, PHASE_FAILED, dp_error());
+        return;
+    }
     SDL_LockMutex(tr->lock);
+    eval_result_free(&tr->eval);
     tr->eval = r;
     tr->eval_version++;
     SDL_UnlockMutex(tr->lock);
@@ -318,6 +371,7 @@ void trainer_free(trainer *tr)
     dp_net_free(tr->snapshot);
     dp_dataset_free(&tr->mine);
     dp_dataset_free(&tr->mine_test);
+    eval_result_free(&tr->eval);
     train_curves_free(&tr->curves);
     dp_dataset_free(&tr->train_set);
     dp_dataset_free(&tr->test_set);
@@ -478,7 +532,9 @@ int trainer_take_eval(trainer *tr, eval_result *out, unsigned *seen)
     int fresh = 0;
     SDL_LockMutex(tr->lock);
     if (tr->eval_version != *seen) {
+        eval_result_free(out);
         *out = tr->eval;
+        memset(&tr->eval, 0, sizeof tr->eval);   /* the arrays are the caller's now */
         *seen = tr->eval_version;
         fresh = 1;
     }

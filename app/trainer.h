@@ -24,11 +24,20 @@ typedef struct {
     dp_finetune_score before, after;/* a fine-tune's, once it has ended */
 } trainer_status;
 
+/* An evaluation on the MNIST test set, with every image's answer so the
+ * window can show the digits behind any cell of the confusion matrix. The
+ * arrays belong to whoever holds the result (eval_result_free). */
 typedef struct {
     double accuracy;
     int confusion[10][10];
     double seconds;
+    int n;
+    uint8_t *images, *labels;   /* n × 784, n: the test set */
+    uint8_t *predicted;         /* n: the answer */
+    float *probs;               /* n × 10 */
 } eval_result;
+
+void eval_result_free(eval_result *r);
 
 /* Chart points since the start of the current training run. */
 typedef struct {
@@ -65,7 +74,8 @@ int trainer_sync_curves(trainer *tr, train_curves *dst);
 /* Copies the newest weights into dst (same architecture) if newer than
  * *seen; returns 1 if it copied. */
 int trainer_take_weights(trainer *tr, dp_net *dst, unsigned *seen);
-/* The last evaluation's result; 1 if there is one newer than *seen. */
+/* Moves the last evaluation's result into *out (freeing what it held) if
+ * it is newer than *seen; returns 1 then. */
 int trainer_take_eval(trainer *tr, eval_result *out, unsigned *seen);
 
 void train_curves_init(train_curves *c);

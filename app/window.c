@@ -279,7 +279,8 @@ static void follow_drawing(app *a, int drawing_changed)
 static void update_prediction(app *a)
 {
     if (a->predicted_version == a->draw.version && a->predicted_weights == a->weights_version) return;
-    int rc = dp_strokes_to_input(a->input, a->canvas280, &a->draw.current, DP_BRUSH_AUTO, &a->prep);
+    int rc = a->layer_active ? app_layer_input(a, a->input)
+                             : dp_strokes_to_input(a->input, a->canvas280, &a->draw.current, DP_BRUSH_AUTO, &a->prep);
     a->has_digit = rc == 1;
     if (a->has_digit) dp_net_predict(a->exec, a->net, a->input, 1, a->probs);
     else memset(a->probs, 0, sizeof a->probs);
@@ -441,9 +442,10 @@ static void log_geometry(const app *a)
                (int)(b.h / d));
     }
     const ui_layout *l = &a->lay;
-    const ui_rect *more[] = {&l->mine_digits, &l->mine_collect, &l->mine_finetune};
-    static const char *more_names[] = {"mydigits", "collect", "finetune"};
-    for (int i = 0; i < 13; i++) {
+    const ui_rect *more[] = {&l->mine_digits, &l->mine_collect, &l->mine_finetune, &l->view_tabs[0], &l->view_tabs[1],
+                             &l->view_tabs[2], &l->view_tabs[3], &l->view_save};
+    static const char *more_names[] = {"mydigits", "collect", "finetune", "view0", "view1", "view2", "view3", "savepicture"};
+    for (int i = 0; i < 18; i++) {
         ui_rect b = i < 10 ? l->keep[i] : *more[i - 10];
         if (i < 10) printf("button\tkeep%d", i);
         else printf("button\t%s", more_names[i - 10]);
@@ -503,9 +505,9 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
         return;
     }
     switch (k->keysym.sym) {
-    case SDLK_c: if (!ctrl) drawing_clear(&a->draw); break;
+    case SDLK_c: if (!ctrl) app_clear_canvas(a); break;
     case SDLK_BACKSPACE:
-    case SDLK_DELETE: drawing_clear(&a->draw); break;
+    case SDLK_DELETE: app_clear_canvas(a); break;
     case SDLK_z:
         if (ctrl && shift) drawing_redo(&a->draw);
         else if (ctrl && !mine_undo(a, 0)) drawing_undo(&a->draw);
@@ -546,7 +548,7 @@ static void handle_drop(app *a, char *file)
         dp_strokes s;
         dp_strokes_init(&s);
         if (dp_strokes_load(&s, file) == 0 && drawing_replace(&a->draw, &s) == 0)
-            app_set_status(a, 0, "opened drawing %s", file);
+            a->layer_active = 0, app_set_status(a, 0, "opened drawing %s", file);
         else
             app_set_status(a, 1, "could not open %s: %s", file, dp_error());
         dp_strokes_free(&s);
@@ -598,6 +600,7 @@ static void handle_event(app *a, const SDL_Event *e)
     case SDL_MOUSEBUTTONUP: handle_mouse_button(a, &e->button, 0); break;
     case SDL_MOUSEWHEEL:
         if (a->modal == MODAL_DIGITS) gallery_wheel(a, e->wheel.y);
+        else if (a->modal == MODAL_EVAL_CELL) eval_cell_wheel(a, e->wheel.y);
         else if (ui_hover(&a->ui, a->lay.canvas)) set_brush(a, a->brush + 2.0f * (float)e->wheel.y);
         break;
     case SDL_KEYDOWN: handle_key(a, &e->key); break;
@@ -612,6 +615,9 @@ static void handle_event(app *a, const SDL_Event *e)
 static void render_frame(app *a)
 {
     double t0 = dp_now();
+    /* Cleared first: a click handled while drawing this frame (a dialog that
+     * opens, a job that starts) asks for the next one. */
+    a->dirty = 0;
     ui_begin_frame(&a->ui, t0);
     a->ui.blocked = a->modal != MODAL_NONE;
     scene_draw(a);
@@ -636,7 +642,7 @@ static void render_frame(app *a)
     /* Frame rate as the pen feels it: intervals between frames while drawing. */
     if (a->pen_down && a->last_present > 0) frame_stats_add(&a->frame_interval, now - a->last_present);
     a->last_present = a->pen_down ? now : 0;
-    a->dirty = scripted;   /* keep going until the shot is taken */
+    if (scripted) a->dirty = 1;   /* keep going until the shot is taken */
 }
 
 static void log_frame_times(const app *a)
@@ -889,6 +895,9 @@ static void app_quit(app *a)
 {
     log_frame_times(a);
     trainer_free(a->tr);   /* stops a running job and joins its thread */
+    eval_result_free(&a->eval);
+    free(a->eval_list);
+    for (int i = 0; i < EVAL_THUMBS; i++) ui_image_free(&a->eval_thumbs[i]);
     mine_close(a);
     views_free(a);
     train_curves_free(&a->curves);

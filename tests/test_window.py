@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the window, as a person would use it.
 
-usage: test_window.py DIGITPAD offscreen|draw|train|monkey|fallbacks|teach [MAKE_STYLE]
+usage: test_window.py DIGITPAD offscreen|draw|train|monkey|fallbacks|teach|inspect [MAKE_STYLE]
 
   offscreen  SDL's offscreen video driver (no X server): --strokes with
              --screenshot renders the drawing path and saves a PNG
@@ -25,6 +25,11 @@ usage: test_window.py DIGITPAD offscreen|draw|train|monkey|fallbacks|teach [MAKE
              and after SIGKILL; then Fine-tune, whose before and after
              figures must be shown, and the new model kept (needs MNIST).
              DIGITPAD_TEACH_SHOTS=DIR keeps screenshots of each view.
+  inspect    under Xvfb: Evaluate, click a cell of the confusion matrix, open one
+             of its test digits on the canvas (its logged prediction must be the
+             evaluation's), draw over it, clear it; the views under the canvas
+             (Preparation, Inside, Nearest examples, whose neighbours of a drawn
+             7 must be mostly 7s) (needs MNIST)
   fallbacks  missing resources, each one line and a fallback, never a crash:
              no display (exit 1), no font (the built-in one), no MNIST (a
              message naming where it looked; the window stays usable), a
@@ -354,14 +359,14 @@ SCREEN = (1400, 1000)   # the Xvfb screen
 # (dialogs.c), as xdotool key names; F12 (a screenshot, slow at 3000x2500)
 # has an action of its own.
 SHORTCUTS = ["c", "ctrl+c", "BackSpace", "Delete", "ctrl+z", "ctrl+shift+z", "ctrl+y", "t", "Escape", "e",
-             "3", "8", "KP_5", "m", "p", "f", "Tab", "Page_Down", "Left", "Right",
+             "3", "8", "KP_5", "m", "p", "f", "Tab", "Page_Down", "Left", "Right", "v", "shift+v",
              "ctrl+s", "ctrl+o", "b", "bracketleft", "bracketright", "F1", "question", "shift+slash", "ctrl+v",
              "Return", "KP_Enter"]
 OTHER_KEYS = ["Return", "Tab", "Escape", "Left", "Right", "Up", "Down", "space", "Home", "End", "Prior", "Next",
               "shift+Tab", "alt+F4", "ctrl+a", "ctrl+w", "ctrl+q", "F2", "F11", "Insert", "minus", "equal"]
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 BUTTONS = ["train", "stop", "settings", "evaluate", "save", "load", "undo", "redo", "clear", "help",
-           "keep0", "keep1", "keep7", "keep9", "mydigits", "collect", "finetune"]
+           "keep0", "keep1", "keep7", "keep9", "mydigits", "collect", "finetune", "view1", "view2", "view3", "view0"]
 SIZES = [(1, 1), (50, 40), (3000, 2500), (1100, 780), (480, 360), (320, 1000), (1400, 60), (640, 480)]
 
 
@@ -1289,11 +1294,97 @@ def test_teach(tmp):
         check(rc == 0, f"the window exits cleanly (exit {rc})")
 
 
+# ---- looking inside ----------------------------------------------------------------
+
+def test_inspect(tmp):
+    find_mnist()
+    data = os.path.join(tmp, "data")
+    with Xvfb() as x:
+        w = teach_window(x, data)
+        try:
+            w.key("e")
+            f = w.next_line("job", 60, accept=lambda f: f[1] == "eval")
+            check(f is not None and f[2] == "done", f"Evaluate finishes: {f}")
+            cells = {}
+            while True:
+                f = w.next_line("matrix", 5)
+                if f is None:
+                    break
+                cells[(int(f[1]), int(f[2]))] = [int(v) for v in f[3:8]]
+                if len(cells) >= 10 and w.lines.empty():
+                    time.sleep(0.3)
+                    if w.lines.empty():
+                        break
+            check(len(cells) >= 10 and all((d, d) in cells for d in range(10)), f"the matrix cells are logged: {len(cells)}")
+            wrong = sorted((v[4], k) for k, v in cells.items() if k[0] != k[1])
+            check(wrong, "the shipped model gets some test digits wrong")
+            if not wrong:
+                return
+            count, (t, p) = wrong[-1]
+            cx, cy, cw, ch = cells[(t, p)][:4]
+            w.xdo("mousemove", "--window", w.wid, str(cx + cw // 2), str(cy + ch // 2))
+            w.xdo("click", "1")
+            check(w.next_line("dialog", 5, accept=lambda f: f[1] == "evalcell") is not None,
+                  f"clicking the cell {t} read as {p} opens its digits")
+            shown = []
+            while True:
+                f = w.next_line("testcell", 5) if not shown else w.next_line("testcell", 1)
+                if f is None:
+                    break
+                shown.append(f)
+            total = w.next_line("testcells", 1)
+            check(len(shown) == min(count, len(shown)) and shown and all(int(f[2]) == t and int(f[3]) == p for f in shown),
+                  f"{len(shown)} digits shown, all {t} read as {p}")
+            probs = [float(f[8]) for f in shown]
+            check(probs == sorted(probs, reverse=True), "most confident first")
+            xwd_shot(w, "evalcell")
+            index, px, py, pw, ph = int(shown[0][1]), *(int(v) for v in shown[0][4:8])
+            w.xdo("mousemove", "--window", w.wid, str(px + pw // 2), str(py + ph // 2))
+            w.xdo("click", "1")
+            f = w.next_line("opened", 5)
+            check(f is not None and int(f[1]) == index and int(f[3]) == p, f"the digit opens on the canvas: {f}")
+            pr = w.settle()
+            want = float(shown[0][8])
+            got = [float(v) for v in pr[2].split()] if pr and pr[1] != "-" else []
+            check(pr is not None and pr[1] == str(p) and got and abs(got[p] - want) < 1e-5,
+                  f"the window reads it as the evaluation did ({p}, {want:.6f}): {pr}")
+            xwd_shot(w, "layer")
+            # Drawing over it changes what the network sees; C clears both.
+            draw_batched(w, ["60,140 220,140"])
+            pr2 = w.settle()
+            check(pr2 is not None and pr2[1] != "-" and pr2[2] != pr[2], f"a stroke over it changes the reading: {pr2}")
+            w.key("c")
+            pr3 = w.settle()
+            check(pr3 is not None and pr3[1] == "-", f"C clears the image and the strokes: {pr3}")
+
+            # The views follow the drawing.
+            draw_batched(w, DIGITS["7"])
+            w.settle()
+            for name in ("Preparation", "Inside the network", "Nearest examples"):
+                w.key("v")
+                f = w.next_line("view", 5)
+                check(f is not None and f[1] == name, f"V shows {name}: {f}")
+                time.sleep(0.5)
+                xwd_shot(w, name.split()[0].lower())
+            f = w.next_line("embedding", 60)
+            check(f is not None and f[3] == "ok" and int(f[2]) == 10000, f"the training images' features: {f}")
+            f = w.next_line("nearest", 10)
+            labels = [int(e.split(":")[1]) for e in f[2:]] if f else []
+            check(len(labels) == 8 and labels.count(7) >= 6, f"the nearest examples of a drawn 7 are mostly 7s: {labels}")
+            xwd_shot(w, "nearest")
+            w.key("v")
+            check(w.next_line("view", 5, accept=lambda f: f[1] == "Training") is not None, "V comes back to Training")
+        finally:
+            rc = w.close()
+        check(rc == 0, f"the window exits cleanly (exit {rc})")
+
+
 def main():
     mode = sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         {"offscreen": test_offscreen, "draw": test_draw, "train": test_train, "monkey": test_monkey,
-         "fallbacks": test_fallbacks, "teach": test_teach}[mode](tmp)
+         "fallbacks": test_fallbacks, "teach": test_teach,
+         "inspect": test_inspect}[mode](tmp)
     return report(f"window {mode}")
 
 
