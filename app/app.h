@@ -116,6 +116,9 @@ typedef struct {
     double last_present;
     int frames_presented;
     int screenshot_pending, screenshot_frames;
+    int picture_pending;          /* "Save picture": part of the window, after this frame */
+    ui_rect picture_rect;
+    char picture_name[32];
     int train_failed;             /* --train-steps could not start training */
 } app;
 
@@ -131,6 +134,8 @@ void app_models_dir(char *out, size_t size);
 int  app_adopt_net(app *a, dp_net *net, const char *name);   /* the model predictions use (takes net) */
 int  app_find_mnist_or_explain(app *a);                     /* 0, or -1 after telling the user */
 int  app_digit_key(const SDL_KeyboardEvent *k);             /* 0-9 (main keys or keypad, unmodified), else -1 */
+int  app_plot_csv(app *a, const char *path);                /* the metrics of train --csv, in the Training view */
+void app_save_picture(app *a, const char *what, ui_rect part);   /* a PNG of part of the window */
 
 /* mine.c: the user's digits. */
 void mine_open(app *a);

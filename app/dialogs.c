@@ -56,10 +56,18 @@ void dialogs_message(app *a, const char *title, const char *body)
 
 /* ---- text input ----------------------------------------------------------------- */
 
+static int is_csv(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcmp(path + n - 4, ".csv") == 0;
+}
+
 static void confirm_path(app *a)
 {
     if (!a->path_input[0]) return;
-    int ok = a->modal == MODAL_SAVE ? app_save_model(a, a->path_input) : app_load_model(a, a->path_input);
+    int ok = a->modal == MODAL_SAVE ? app_save_model(a, a->path_input)
+           : is_csv(a->path_input)  ? app_plot_csv(a, a->path_input)
+                                    : app_load_model(a, a->path_input);
     if (ok == 0) close_dialog(a);
 }
 
@@ -277,8 +285,9 @@ static void draw_load(app *a)
     int row = (int)(30 * s);
     ui_rect c = dialog_card(a, (int)(640 * s), (int)(230 * s) + n * row, "Load model");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(56 * s), w = c.w - 4 * a->lay.pad;
-    text_draw(a->text, FONT_NORMAL, n ? "Pick a model, or type a path:" : "Type the path of a model file:", x, y,
-              THEME_TEXT_DIM, TEXT_LEFT);
+    text_draw(a->text, FONT_NORMAL,
+              n ? "Pick a model, or type a path (a .csv from train --csv is plotted):"
+                : "Type the path of a model file (a .csv from train --csv is plotted):", x, y, THEME_TEXT_DIM, TEXT_LEFT);
     y += (int)(28 * s);
     for (int i = 0; i < n; i++, y += row) {
         const char *label = i == 0 && strstr(names[0], "/digitpad.model") ? names[i] : names[i];
@@ -387,6 +396,9 @@ static void draw_eval(app *a)
     if (cell > 4) draw_confusion(a, mx, my + cell / 2, cell);
     if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
         close_dialog(a);
+    if (ui_button(&a->ui, ID_DIALOG + 1, dialog_button_at(a, c, 1, (int)(130 * s)), "Save picture",
+                  "Save this evaluation as a PNG (in the screenshots folder)", 1, 0))
+        app_save_picture(a, "evaluation", c);
 }
 
 /* ---- help and messages ----------------------------------------------------------------- */

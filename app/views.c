@@ -362,6 +362,10 @@ void views_draw_tabs(app *a)
         if (ui_button(&a->ui, ID_TAB + i, a->lay.view_tabs[i], view_names[i], tips[i], 1, a->views.view == (view_id)i))
             views_set(a, (view_id)i);
     }
+    static const char *file_names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest"};
+    if (ui_button(&a->ui, ID_TAB + VIEW_COUNT, a->lay.view_save, "Save picture",
+                  "Save what this view shows as a PNG (in the screenshots folder)", 1, 0))
+        app_save_picture(a, file_names[a->views.view], a->lay.view_area);
 }
 
 void views_draw(app *a)

@@ -6,6 +6,7 @@
 #include "fileio.h"
 #include "model_io.h"
 #include "theme.h"
+#include "train_csv.h"
 
 #include <SDL_image.h>
 #include <SDL_ttf.h>
@@ -114,6 +115,42 @@ int app_load_model(app *a, const char *path)
     }
     a->model_unsaved = 0;
     app_set_status(a, 0, "loaded %s (%ld parameters)", path, a->net->n_params);
+    return 0;
+}
+
+int app_plot_csv(app *a, const char *path)
+{
+    if (trainer_busy(a->tr)) {
+        app_set_status(a, 1, "cannot plot %s while training or evaluating; stop it first", path);
+        return -1;
+    }
+    unsigned char *data;
+    size_t len;
+    char err[512];
+    if (dp_read_file(path, 64UL << 20, &data, &len) != 0) {
+        app_set_status(a, 1, "could not plot: %s", dp_error());
+        return -1;
+    }
+    /* Into new curves: a file that cannot be read leaves the charts as they were. */
+    train_curves plot;
+    train_curves_init(&plot);
+    int rows = train_csv_parse((const char *)data, len, path, &plot.loss, &plot.loss_smooth, &plot.test, err, sizeof err);
+    free(data);
+    if (rows < 0) {
+        train_curves_free(&plot);
+        app_set_status(a, 1, "could not plot: %s", err);
+        return -1;
+    }
+    train_curves_free(&a->curves);
+    a->curves = plot;
+    const chart_series *t = &a->curves.test;
+    if (t->n) app_set_status(a, 0, "plotted %s: %d steps, last test accuracy %.2f%%", path, rows, 100.0 * t->y[t->n - 1]);
+    else app_set_status(a, 0, "plotted %s: %d steps", path, rows);
+    if (a->opt.verbose) {
+        printf("plotted\t%d\t%d\n", rows, t->n);
+        fflush(stdout);
+    }
+    views_set(a, VIEW_TRAINING);
     return 0;
 }
 
@@ -384,29 +421,40 @@ static int save_png_atomic(app *a, SDL_Surface *s, const char *path)
     return rc;
 }
 
-static int save_screenshot(app *a, const char *path)
+/* The window, or the part of it in *part, as a PNG. */
+static int save_screenshot(app *a, const char *path, const ui_rect *part)
 {
     int w, h;
     SDL_GetRendererOutputSize(a->ren, &w, &h);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Rect r = part ? to_sdl(*part) : (SDL_Rect){0, 0, w, h}, all = {0, 0, w, h};
+    if (!SDL_IntersectRect(&r, &all, &r)) r = all;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32, SDL_PIXELFORMAT_ARGB8888);
     int rc = -1;
-    if (!s || SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
-        app_set_status(a, 1, "could not save screenshot %s: %s", path, SDL_GetError());
+    if (!s || SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+        app_set_status(a, 1, "could not save %s: %s", path, SDL_GetError());
     else rc = save_png_atomic(a, s, path);
-    if (!rc && !a->opt.screenshot_path) app_set_status(a, 0, "saved screenshot %s", path);
+    if (!rc && !a->opt.screenshot_path) app_set_status(a, 0, "saved %s %s", part ? "picture" : "screenshot", path);
     SDL_FreeSurface(s);
     return rc;
 }
 
-static void screenshot_to_user_dir(app *a)
+/* F12, or a "Save picture" button: into the screenshots folder, named by
+ * what it shows and when. */
+static void screenshot_to_user_dir(app *a, const char *what, const ui_rect *part)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 64], stamp[32];
+    char dir[PATH_MAX], path[PATH_MAX + 128], stamp[32];
     app_user_data_dir(dir, sizeof dir);
     timestamp(stamp, sizeof stamp);
-    snprintf(path, sizeof path, "%s/screenshots/digitpad-%s.png", dir, stamp);
+    snprintf(path, sizeof path, "%s/screenshots/digitpad-%s%s%s.png", dir, what ? what : "", what ? "-" : "", stamp);
     make_parent_dirs(path);
-    a->screenshot_pending = 0;
-    save_screenshot(a, path);
+    save_screenshot(a, path, part);
+}
+
+void app_save_picture(app *a, const char *what, ui_rect part)
+{
+    a->picture_pending = 1;   /* taken once this frame is drawn */
+    a->picture_rect = part;
+    app_copy_text(a->picture_name, sizeof a->picture_name, what);
 }
 
 /* With --screenshot: is the picture the user asked for ready? With
@@ -544,6 +592,8 @@ static void handle_drop(app *a, char *file)
     size_t n = strlen(file);
     if (n > 6 && strcmp(file + n - 6, ".model") == 0) {
         app_load_model(a, file);
+    } else if (n > 4 && strcmp(file + n - 4, ".csv") == 0) {
+        app_plot_csv(a, file);
     } else {
         dp_strokes s;
         dp_strokes_init(&s);
@@ -627,10 +677,14 @@ static void render_frame(app *a)
     text_end_frame(a->text);
     int scripted = a->opt.screenshot_path && scripted_shot_ready(a);
     if (scripted && ++a->screenshot_frames >= 2) {   /* one settled frame first */
-        if (save_screenshot(a, a->opt.screenshot_path) != 0) a->opt.screenshot_path = NULL;
+        if (save_screenshot(a, a->opt.screenshot_path, NULL) != 0) a->opt.screenshot_path = NULL;
         a->quit = 1;
     } else if (a->screenshot_pending) {
-        screenshot_to_user_dir(a);
+        a->screenshot_pending = 0;
+        screenshot_to_user_dir(a, NULL, NULL);
+    } else if (a->picture_pending) {
+        a->picture_pending = 0;
+        screenshot_to_user_dir(a, a->picture_name, &a->picture_rect);
     }
     frame_stats_add(&a->frame_work, dp_now() - t0);
     SDL_RenderPresent(a->ren);

@@ -6,6 +6,7 @@
 #include "font_builtin.h"
 #include "layout.h"
 #include "pace.h"
+#include "train_csv.h"
 
 static void check_layout(int w, int h, float density)
 {
@@ -220,9 +221,40 @@ static void test_frame_stats(void)
     CHECK(fabs(frame_stats_quantile(&f, 0.99) - 0.008) < 1e-6, "old frames age out");
 }
 
+static void test_train_csv(void)
+{
+    chart_series loss, smooth, test;
+    chart_series_init(&loss), chart_series_init(&smooth), chart_series_init(&test);
+    char err[256];
+    const char *good = "step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\r\n"
+                       "20,1,2.1,0.31,0.001,5000.0,0.5,\r\n"
+                       "40,1,1.2,0.6,0.001,5100.0,1.0,\r\n\r\n"
+                       "60,1,0.5,0.85,0.0009,5200.0,1.5,0.9123\r\n";
+    int rows = train_csv_parse(good, strlen(good), "log.csv", &loss, &smooth, &test, err, sizeof err);
+    CHECK(rows == 3 && loss.n == 3 && smooth.n == 3 && test.n == 1, "a good file: %d rows (%s)", rows, err);
+    CHECK(loss.n == 3 && loss.x[2] == 60 && fabsf(loss.y[1] - 1.2f) < 1e-6f, "loss points");
+    CHECK(test.n == 1 && test.x[0] == 60 && fabsf(test.y[0] - 0.9123f) < 1e-6f, "the epoch's test accuracy");
+    CHECK(smooth.n == 3 && smooth.y[2] < smooth.y[0] && smooth.y[2] > loss.y[2], "smoothed lags the raw loss");
+    static const struct { const char *text, *want; } bad[] = {
+        {"step,loss\n1,2\n", "not a 'digitpad train --csv' file"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n", "no rows"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n20,1,x,0.3,0.001,50,0.5,\n", "log.csv:2: bad loss 'x'"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n20,1,1,0.3\n", "log.csv:2: lr missing"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n20,1,1,0.3,1,1,1,1,9\n", "8 columns"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n20,1,1,1,1,1,1,\n10,1,1,1,1,1,1,\n", ":3: step goes backwards"},
+        {"step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n20,1,inf,1,1,1,1,\n", "bad loss"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rows = train_csv_parse(bad[i].text, strlen(bad[i].text), "log.csv", &loss, &smooth, &test, err, sizeof err);
+        CHECK(rows == -1 && strstr(err, bad[i].want) && loss.n == 0 && test.n == 0, "bad csv %zu: %s", i, err);
+    }
+    chart_series_free(&loss), chart_series_free(&smooth), chart_series_free(&test);
+}
+
 int main(void)
 {
     test_layout();
+    test_train_csv();
     test_undo();
     test_history_budget();
     test_builtin_font();

@@ -1374,6 +1374,43 @@ def test_inspect(tmp):
             xwd_shot(w, "nearest")
             w.key("v")
             check(w.next_line("view", 5, accept=lambda f: f[1] == "Training") is not None, "V comes back to Training")
+
+            # Pictures: the view area as a PNG of its size.
+            w.click("savepicture")
+            f = w.next_line("status", 10, accept=lambda f: "saved picture" in f[2] or f[1] == "error")
+            path = f[2].split("saved picture ", 1)[1] if f and "saved picture " in f[2] else ""
+            check(path.startswith(os.path.join(data, "digitpad", "screenshots")) and "training" in path,
+                  f"Save picture saves the charts: {f}")
+            if os.path.exists(path):
+                with open(path, "rb") as fh:
+                    head = fh.read(24)
+                import struct
+                pw, ph = struct.unpack(">II", head[16:24])
+                area = [int(v) for v in [l for l in w.log if l.startswith("button\tview0")][-1].split("\t")[2:6]]
+                check(head[:8] == b"\x89PNG\r\n\x1a\n" and pw > 900 and 100 < ph < 400, f"a PNG of the view area: {pw}x{ph}")
+            # A train --csv file, typed into Load, is plotted; a broken one is refused in one line.
+            csv = os.path.join(tmp, "log.csv")
+            p = subprocess.run([DIGITPAD, "train", "--limit", "640", "--epochs", "2", "--quiet", "--out",
+                                os.path.join(tmp, "t.model"), "--csv", csv], capture_output=True, text=True, timeout=120)
+            check(p.returncode == 0, f"train --csv: {p.stderr}")
+            with open(csv) as fh:
+                rows = len(fh.read().splitlines()) - 1
+            bad = os.path.join(tmp, "bad.csv")
+            with open(bad, "w") as fh:
+                fh.write("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n10,1,oops,0,0,0,0,\n")
+            for path, ok in ((csv, True), (bad, False)):
+                w.key("ctrl+o")
+                time.sleep(0.3)
+                w.xdo("type", "--window", w.wid, "--delay", "3", path)
+                w.key("Return")
+                if ok:
+                    f = w.next_line("plotted", 10)
+                    check(f is not None and int(f[1]) == rows and int(f[2]) == 2, f"the CSV's {rows} rows are plotted: {f}")
+                else:
+                    f = w.next_line("status", 10, accept=lambda f: f[1] == "error")
+                    check(f is not None and f"{bad}:2: bad loss" in f[2], f"a broken CSV is refused: {f}")
+                    w.key("Escape")
+            xwd_shot(w, "csv")
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")
