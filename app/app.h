@@ -25,6 +25,8 @@ typedef struct {
     int finetune;                 /* --finetune: press Fine-tune, shoot the before/after dialog */
     int my_digits;                /* --my-digits: open My digits */
     int view;                     /* --view: what shows under the canvas (view_id) */
+    int evaluate;                 /* --evaluate / --cell: press Evaluate and shoot the result */
+    int cell_t, cell_p, cell_k;   /* --cell T,P[,K]: open that cell's digits (and put the K-th on the canvas) */
     int verbose;                  /* --verbose: log predictions, training, canvas */
     int width, height;            /* --size */
     double start_time;            /* dp_now() when main() began, for the start-up time */
@@ -53,6 +55,8 @@ typedef struct {
     float brush;                  /* display brush diameter, canvas px */
     int pen_down;
     int show_overlay;             /* bounding box and centre of mass on the canvas */
+    int show_raw;                 /* R: also the answer for the canvas shrunk to 28×28, unprepared */
+    float raw_probs[DP_CLASSES];
     SDL_Texture *canvas_tex;
     int canvas_tex_size;
     float *canvas_px;             /* display raster, canvas_tex_size² */
@@ -163,6 +167,7 @@ void app_put_layer(app *a, const uint8_t *img28, const char *what);
 void app_clear_canvas(app *a);                  /* strokes and image layer */
 int  app_layer_input(app *a, float *out);       /* the network's input with a layer; 1 if it has ink */
 void eval_open_cell(app *a, int truth, int predicted);
+void eval_open_digit(app *a, int index);        /* test image index onto the canvas */
 int  eval_cell_key(app *a, const SDL_KeyboardEvent *k);
 void eval_cell_wheel(app *a, int dy);
 void eval_cell_draw(app *a);

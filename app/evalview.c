@@ -4,6 +4,7 @@
  * over, and the network reads the two together. */
 #include "app.h"
 #include "common.h"
+#include "evallist.h"
 #include "theme.h"
 
 #include <stdio.h>
@@ -58,28 +59,17 @@ static const eval_result *result(const app *a) { return &a->eval; }
 
 static float prob(const app *a, int i, int digit) { return result(a)->probs[(long)i * DP_CLASSES + digit]; }
 
-static int by_confidence(const void *x, const void *y, void *arg)
-{
-    const app *a = arg;
-    int i = *(const int *)x, j = *(const int *)y;
-    float pi = prob(a, i, a->eval_p), pj = prob(a, j, a->eval_p);
-    return pi != pj ? (pi > pj ? -1 : 1) : i - j;
-}
-
 void eval_open_cell(app *a, int truth, int predicted)
 {
     const eval_result *r = result(a);
     free(a->eval_list);
     a->eval_list = malloc(sizeof(int) * (size_t)(r->n ? r->n : 1));
-    a->eval_list_n = 0;
+    a->eval_list_n = a->eval_list ? eval_cell_list(r->labels, r->predicted, r->probs, r->n, truth, predicted, a->eval_list) : 0;
     a->eval_t = truth, a->eval_p = predicted, a->eval_scroll = 0;
-    for (int i = 0; a->eval_list && i < r->n; i++)
-        if (r->labels[i] == truth && r->predicted[i] == predicted) a->eval_list[a->eval_list_n++] = i;
-    if (a->eval_list_n > 1) qsort_r(a->eval_list, (size_t)a->eval_list_n, sizeof(int), by_confidence, a);
     dialogs_open(a, MODAL_EVAL_CELL);
 }
 
-static void open_test_digit(app *a, int i)
+void eval_open_digit(app *a, int i)
 {
     const eval_result *r = result(a);
     char what[96];
@@ -100,7 +90,7 @@ int eval_cell_key(app *a, const SDL_KeyboardEvent *k)
     if (key == SDLK_ESCAPE || key == SDLK_BACKSPACE) dialogs_open(a, MODAL_EVAL);
     else if (key == SDLK_PAGEDOWN || key == SDLK_DOWN) a->eval_scroll += key == SDLK_DOWN ? 1 : page;
     else if (key == SDLK_PAGEUP || key == SDLK_UP) a->eval_scroll -= key == SDLK_UP ? 1 : page;
-    else if (key == SDLK_RETURN && a->eval_list_n) open_test_digit(a, a->eval_list[a->eval_scroll * a->eval_cols]);
+    else if (key == SDLK_RETURN && a->eval_list_n) eval_open_digit(a, a->eval_list[a->eval_scroll * a->eval_cols]);
     if (a->eval_scroll < 0) a->eval_scroll = 0;
     a->dirty = 1;
     return key != SDLK_F12;
@@ -158,7 +148,7 @@ void eval_cell_draw(app *a)
         ui_rect cell = {x + k % cols * (cell_w + gap), y + k / cols * (cell_h + gap), cell_w, cell_h};
         cells[k] = cell;
         if (ui_button(&a->ui, ID_CELLS + k, cell, "", "Put it on the canvas", 1, 0)) {
-            open_test_digit(a, i);
+            eval_open_digit(a, i);
             return;
         }
         int pad = (int)(4 * s), lh = (int)(34 * s);

@@ -22,6 +22,9 @@ static const char usage[] =
     "  --finetune          with --screenshot: press Fine-tune and shoot its before/after figures\n"
     "  --my-digits         open My digits (your kept digits)\n"
     "  --view NAME         under the canvas: training (default), preparation, inside or nearest\n"
+    "  --evaluate          with --screenshot: press Evaluate and shoot the result\n"
+    "  --cell T,P[,K]      with --screenshot: evaluate, open the test digits T read as P (and put\n"
+    "                      the K-th, from 0, on the canvas)\n"
     "  --size WxH          window size (default 1100x780)\n"
     "  --verbose           log predictions, training points and the canvas position\n"
     "\n"
@@ -51,6 +54,21 @@ static int parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
+static int parse_cell(const char *s, app_options *o)
+{
+    int t, p, k = -1, n = 0;
+    char tail;
+    int got = sscanf(s, "%d,%d%n", &t, &p, &n);
+    if (got == 2 && s[n] == ',') got = sscanf(s, "%d,%d,%d%c", &t, &p, &k, &tail) == 3 ? 2 : 0;
+    else if (got == 2 && s[n]) got = 0;
+    if (got != 2 || t < 0 || t > 9 || p < 0 || p > 9 || (k < -1 || k > 9999)) {
+        cli_error(NULL, "--cell needs TRUE,PREDICTED[,INDEX] (digits 0-9, index from 0), not '%s'", s);
+        return -1;
+    }
+    o->cell_t = t, o->cell_p = p, o->cell_k = k;
+    return 0;
+}
+
 static int parse_view(const char *s)
 {
     static const char *names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest"};
@@ -65,9 +83,10 @@ static int run_window(int argc, char **argv)
         {"model", required_argument, 0, 'm'}, {"strokes", required_argument, 0, 's'},
         {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
         {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {"finetune", no_argument, 0, 'f'},
-        {"my-digits", no_argument, 0, 'g'}, {"view", required_argument, 0, 'w'}, {0, 0, 0, 0},
+        {"my-digits", no_argument, 0, 'g'}, {"view", required_argument, 0, 'w'}, {"evaluate", no_argument, 0, 'E'},
+        {"cell", required_argument, 0, 'C'}, {0, 0, 0, 0},
     };
-    app_options o = {.width = 1100, .height = 780, .start_time = dp_now()};
+    app_options o = {.width = 1100, .height = 780, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
     int c;
     opterr = 0;
     optind = 1;
@@ -78,6 +97,11 @@ static int run_window(int argc, char **argv)
         case 'p': o.screenshot_path = optarg; break;
         case 'v': o.verbose = 1; break;
         case 'f': o.finetune = 1; break;
+        case 'E': o.evaluate = 1; break;
+        case 'C':
+            if (parse_cell(optarg, &o) != 0) return 2;
+            o.evaluate = 1;
+            break;
         case 'g': o.my_digits = 1; break;
         case 'w':
             if ((o.view = parse_view(optarg)) < 0) {
@@ -95,12 +119,12 @@ static int run_window(int argc, char **argv)
         cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", argv[optind]);
         return 2;
     }
-    if ((o.train_steps || o.finetune) && !o.screenshot_path) {
-        cli_error(NULL, "%s goes with --screenshot", o.finetune ? "--finetune" : "--train-steps");
+    if ((o.train_steps || o.finetune || o.evaluate) && !o.screenshot_path) {
+        cli_error(NULL, "%s goes with --screenshot", o.finetune ? "--finetune" : o.evaluate ? "--evaluate" : "--train-steps");
         return 2;
     }
-    if (o.train_steps && o.finetune) {
-        cli_error(NULL, "--train-steps and --finetune: one job at a time");
+    if ((o.train_steps > 0) + o.finetune + o.evaluate > 1) {
+        cli_error(NULL, "--train-steps, --finetune and --evaluate: one job at a time");
         return 2;
     }
     return app_run(&o);

@@ -282,6 +282,11 @@ static void draw_verdict(app *a)
         text_draw(a->text, FONT_HUGE, big, cx, cy, color_mix(col, THEME_TEXT, 0.4f), TEXT_CENTER | TEXT_MIDDLE);
     }
     text_draw(a->text, FONT_LARGE, small, cx, cy + v.h / 3, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+    if (a->show_raw && !a->layer_active) {   /* R: what it would say to the canvas merely shrunk */
+        int raw = dp_argmax(a->raw_probs, DP_CLASSES);
+        text_drawf(a->text, FONT_SMALL, cx, v.y + v.h - 2, THEME_TEXT_DIM, TEXT_CENTER | TEXT_BOTTOM,
+                   "without preparation: %d · %.1f %%", raw, 100.0 * a->raw_probs[raw]);
+    }
 }
 
 static void draw_bars(app *a)

@@ -321,6 +321,11 @@ static void update_prediction(app *a)
     a->has_digit = rc == 1;
     if (a->has_digit) dp_net_predict(a->exec, a->net, a->input, 1, a->probs);
     else memset(a->probs, 0, sizeof a->probs);
+    if (a->show_raw && a->has_digit && !a->layer_active) {   /* the canvas merely shrunk, for comparison */
+        float raw[DP_INPUT * DP_INPUT];
+        dp_rasterize_into(raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &a->draw.current, a->brush);
+        dp_net_predict(a->exec, a->net, raw, 1, a->raw_probs);
+    }
     int drawing_changed = a->predicted_version != a->draw.version;
     a->predicted_version = a->draw.version;
     a->predicted_weights = a->weights_version;
@@ -457,14 +462,37 @@ void app_save_picture(app *a, const char *what, ui_rect part)
     app_copy_text(a->picture_name, sizeof a->picture_name, what);
 }
 
+/* --evaluate, --cell T,P[,K]: the evaluation shown, then the cell opened,
+ * then its K-th digit put on the canvas. */
+static int scripted_eval_ready(app *a)
+{
+    if (a->train_failed) return 1;
+    if (!a->have_eval) return 0;
+    if (a->opt.cell_t < 0) return a->modal == MODAL_EVAL;
+    if (a->modal == MODAL_EVAL) eval_open_cell(a, a->opt.cell_t, a->opt.cell_p);
+    if (a->opt.cell_k < 0) return a->modal == MODAL_EVAL_CELL;
+    if (a->modal == MODAL_EVAL_CELL) {
+        if (a->opt.cell_k >= a->eval_list_n) {
+            app_set_status(a, 1, "--cell: the cell %d,%d has %d digits, no number %d", a->opt.cell_t, a->opt.cell_p,
+                           a->eval_list_n, a->opt.cell_k);
+            a->train_failed = 1;   /* the shot is taken, and the exit status says it is not the one asked for */
+            return 1;
+        }
+        eval_open_digit(a, a->eval_list[a->opt.cell_k]);
+        return 0;   /* predict it first */
+    }
+    return a->layer_active && a->modal == MODAL_NONE;
+}
+
 /* With --screenshot: is the picture the user asked for ready? With
  * --train-steps it is taken while training still runs, progress bar and all;
  * quitting then stops the trainer. */
 static int scripted_shot_ready(app *a)
 {
     if (a->predicted_version != a->draw.version || a->predicted_weights != a->weights_version) return 0;
-    if (a->opt.finetune) return a->train_failed || a->modal == MODAL_FINETUNE;
     if (a->views.view == VIEW_NEAREST && a->views.emb && !a->views.current.n && !a->views.current.error[0]) return 0;
+    if (a->opt.finetune) return a->train_failed || a->modal == MODAL_FINETUNE;
+    if (a->opt.evaluate) return scripted_eval_ready(a);
     if (a->opt.train_steps <= 0 || a->train_failed) return 1;
     if (a->st.kind != JOB_TRAIN) return 0;
     return a->st.progress.step >= a->opt.train_steps || (!trainer_busy(a->tr) && a->st.phase >= PHASE_DONE);
@@ -576,6 +604,10 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_s: if (ctrl) dialogs_open(a, MODAL_SAVE); break;
     case SDLK_o: if (ctrl) dialogs_open(a, MODAL_LOAD); break;
     case SDLK_b: a->show_overlay = !a->show_overlay; break;
+    case SDLK_r:
+        a->show_raw = !a->show_raw;
+        a->predicted_version = (unsigned)-1;   /* predict the unprepared canvas too */
+        break;
     case SDLK_LEFTBRACKET: set_brush(a, a->brush - 2); break;
     case SDLK_RIGHTBRACKET: set_brush(a, a->brush + 2); break;
     case SDLK_F1:
@@ -936,8 +968,10 @@ static int app_init(app *a, const app_options *opt)
     if (!a->status[0]) app_set_status(a, 0, "model %s — draw a digit; T trains, F1 shows the keys", a->model_name);
     relayout(a);
     SDL_ShowWindow(a->win);
-    if (opt->train_steps > 0 || opt->finetune) {
-        opt->finetune ? app_action_finetune(a) : app_action_train(a);
+    if (opt->train_steps > 0 || opt->finetune || opt->evaluate) {
+        if (opt->finetune) app_action_finetune(a);
+        else if (opt->evaluate) app_action_eval(a);
+        else app_action_train(a);
         if (!trainer_busy(a->tr)) a->train_failed = 1;   /* the message says why */
     }
     if (opt->my_digits) dialogs_open(a, MODAL_DIGITS);
@@ -991,7 +1025,8 @@ int app_run(const app_options *opt)
             }
         }
         rc = (a.opt.screenshot_path || !opt->screenshot_path) ? 0 : 1;
-        if ((opt->train_steps > 0 || opt->finetune) && (a.train_failed || a.st.phase == PHASE_FAILED)) rc = 1;
+        if ((opt->train_steps > 0 || opt->finetune || opt->evaluate) && (a.train_failed || a.st.phase == PHASE_FAILED))
+            rc = 1;
     }
     app_quit(&a);
     return rc;

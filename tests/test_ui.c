@@ -6,6 +6,7 @@
 #include "font_builtin.h"
 #include "layout.h"
 #include "pace.h"
+#include "evallist.h"
 #include "train_csv.h"
 
 static void check_layout(int w, int h, float density)
@@ -251,10 +252,45 @@ static void test_train_csv(void)
     chart_series_free(&loss), chart_series_free(&smooth), chart_series_free(&test);
 }
 
+/* The digits behind a confusion cell: exactly those labelled t and
+ * answered p, most confident first, ties in index order. */
+static void test_eval_cells(void)
+{
+    enum { N = 2000 };
+    static uint8_t labels[N], answers[N];
+    static float probs[N * 10];
+    static int list[N];
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        labels[i] = (uint8_t)(x >> 16) % 10;
+        answers[i] = (x >> 8) % 5 ? labels[i] : (uint8_t)((x >> 20) % 10);
+        for (int c = 0; c < 10; c++) probs[i * 10 + c] = (float)((x >> (c % 16)) % 8) / 8.0f;   /* coarse: ties */
+    }
+    int total = 0;
+    for (int t = 0; t < 10; t++)
+        for (int p = 0; p < 10; p++) {
+            int m = eval_cell_list(labels, answers, probs, N, t, p, list), want = 0, ok = 1;
+            for (int i = 0; i < N; i++) want += labels[i] == t && answers[i] == p;
+            for (int k = 0; k < m && ok; k++) {
+                int i = list[k];
+                ok = labels[i] == t && answers[i] == p;
+                if (ok && k) {
+                    float prev = probs[list[k - 1] * 10 + p], cur = probs[i * 10 + p];
+                    ok = prev > cur || (prev == cur && list[k - 1] < i);
+                }
+            }
+            CHECK(m == want && ok, "cell %d,%d: %d of %d, ordered %d", t, p, m, want, ok);
+            total += m;
+        }
+    CHECK(total == N, "every image in exactly one cell: %d", total);
+}
+
 int main(void)
 {
     test_layout();
     test_train_csv();
+    test_eval_cells();
     test_undo();
     test_history_budget();
     test_builtin_font();
