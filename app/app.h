@@ -141,6 +141,11 @@ int  app_digit_key(const SDL_KeyboardEvent *k);             /* 0-9 (main keys or
 int  app_plot_csv(app *a, const char *path);                /* the metrics of train --csv, in the Training view */
 void app_save_picture(app *a, const char *what, ui_rect part);   /* a PNG of part of the window */
 
+/* files.c */
+const char *app_base_name(const char *path);
+int  app_save_screenshot(app *a, const char *path, const ui_rect *part);   /* part NULL: the whole window */
+void app_screenshot_to_user_dir(app *a, const char *what, const ui_rect *part);
+
 /* mine.c: the user's digits. */
 void mine_open(app *a);
 void mine_close(app *a);

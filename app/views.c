@@ -133,7 +133,10 @@ static void draw_preparation(app *a, ui_rect area)
     int pad = a->lay.pad, lines = 2 * text_height(a->text, FONT_SMALL) + (int)(4 * s);
     int cell = (area.w - 2 * pad) / 6, side = area.h - 2 * pad - lines;
     if (side > cell - 2 * pad) side = cell - 2 * pad;
-    if (side < 28) return empty_note(a, area, "make the window larger to see the steps");
+    if (side < 28) {
+        empty_note(a, area, "make the window larger to see the steps");
+        return;
+    }
     char d1[64], d2[64], d3[64], d4[64], d5[64];
     snprintf(d1, sizeof d1, "brush %.1f px", (double)dp_normalized_brush(&a->draw.current));
     snprintf(d2, sizeof d2, "%d × %d px", a->prep.x1 - a->prep.x0 + 1, a->prep.y1 - a->prep.y0 + 1);
@@ -238,7 +241,10 @@ static void draw_inside(app *a, ui_rect area)
     draw_fill(a->ren, area, THEME_PANEL);
     float s = a->lay.scale;
     int pad = a->lay.pad, fh = text_height(a->text, FONT_SMALL);
-    if (a->net->layer[0].spec.type != DP_LAYER_CONV) return empty_note(a, area, "this network has no convolution to show");
+    if (a->net->layer[0].spec.type != DP_LAYER_CONV) {
+        empty_note(a, area, "this network has no convolution to show");
+        return;
+    }
     ui_rect box = {area.x + pad, area.y + pad + fh + (int)(4 * s), 0, area.h - 2 * pad - 2 * fh - (int)(6 * s)};
     int gw, gh, k = a->net->layer[0].spec.k;
     /* Filters, in a fifth of the width. */
@@ -254,7 +260,10 @@ static void draw_inside(app *a, ui_rect area)
     }
     if (!a->has_digit && !a->layer_active) {
         ui_rect rest = {box.x, area.y, area.x + area.w - box.x, area.h};
-        return empty_note(a, rest, "draw a digit: what each filter finds in it shows here");
+        {
+        empty_note(a, rest, "draw a digit: what each filter finds in it shows here");
+        return;
+    }
     }
     update_trace(a);
     if (!v->trace_valid) return;
@@ -307,14 +316,26 @@ static void draw_nearest(app *a, ui_rect area)
     view_state *v = &a->views;
     draw_fill(a->ren, area, THEME_PANEL);
     const embedding *e = &v->current;
-    if (!v->emb) return empty_note(a, area, "the thread that finds the nearest examples could not start");
+    if (!v->emb) {
+        empty_note(a, area, "the thread that finds the nearest examples could not start");
+        return;
+    }
     if (e->error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "no training images to compare with: %s", e->error);
-        return empty_note(a, area, msg);
+        {
+        empty_note(a, area, msg);
+        return;
     }
-    if (!e->n) return empty_note(a, area, "reading the training images and their features…");
-    if (!a->has_digit && !a->layer_active) return empty_note(a, area, "draw a digit: the training images the network finds most like it show here");
+    }
+    if (!e->n) {
+        empty_note(a, area, "reading the training images and their features…");
+        return;
+    }
+    if (!a->has_digit && !a->layer_active) {
+        empty_note(a, area, "draw a digit: the training images the network finds most like it show here");
+        return;
+    }
     if (v->near_drawing != a->draw.version || v->near_weights != e->weights_version) {
         v->near_n = embedding_nearest(e, a->input, NEAREST_SHOWN, v->near_idx, v->near_sim);
         v->near_drawing = a->draw.version, v->near_weights = e->weights_version;
