@@ -19,8 +19,9 @@ int eval_cell_list(const uint8_t *labels, const uint8_t *answers, const float *p
 {
     int m = 0;
     for (int i = 0; i < n; i++) m += labels[i] == truth && answers[i] == predicted;
-    ranked *r = m ? malloc(sizeof *r * (size_t)m) : NULL;
-    if (m && !r) {   /* no room to sort: in index order */
+    if (m == 0) return 0;
+    ranked *r = malloc(sizeof *r * (size_t)m);
+    if (!r) {   /* no room to sort: in index order */
         m = 0;
         for (int i = 0; i < n; i++)
             if (labels[i] == truth && answers[i] == predicted) out[m++] = i;

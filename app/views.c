@@ -304,10 +304,16 @@ void views_poll(app *a)
             fflush(stdout);
         }
     }
-    int wanted = v->view == VIEW_NEAREST && !trainer_busy(a->tr) && v->current.weights_version != a->weights_version;
-    if (wanted || (v->view == VIEW_NEAREST && !v->current.net && !embedder_busy(v->emb))) {
+    int wanted = v->view == VIEW_NEAREST && !trainer_busy(a->tr) &&
+                 (v->current.weights_version != a->weights_version || !v->current.net);
+    if (wanted && !(v->requested && v->requested_version == a->weights_version)) {
         app_mnist_dir(NULL, a->mnist_dir, sizeof a->mnist_dir);
         embedder_request(v->emb, a->net, a->weights_version, a->mnist_dir);
+        v->requested = 1, v->requested_version = a->weights_version;
+        if (a->opt.verbose) {   /* scripted tests wait for the answer before measuring memory */
+            printf("embedding_request\t%u\n", a->weights_version);
+            fflush(stdout);
+        }
     }
 }
 

@@ -37,6 +37,8 @@ typedef struct {
     /* Nearest examples. */
     embedder *emb;
     embedding current;           /* the last one taken */
+    int requested;               /* an embedding was asked for, of this weights version: */
+    unsigned requested_version;
     unsigned near_drawing, near_weights;
     int near_n, near_idx[NEAREST_SHOWN];
     float near_sim[NEAREST_SHOWN];

@@ -118,6 +118,10 @@ class Window:
             self.dialog = f[1]
         elif f[0] == "busy":
             self.busy = f[1] == "1"
+        elif f[0] == "embedding_request":
+            self.embedding_wanted = f[1]
+        elif f[0] == "embedding" and f[1] == getattr(self, "embedding_wanted", None):
+            self.embedding_wanted = None
         return f
 
     def drain(self):
@@ -605,7 +609,7 @@ def checkpoint(w, m, timeout=15.0):
     while time.time() < end:
         time.sleep(0.3)
         w.drain()
-        if w.dialog == "none" and not w.busy:
+        if w.dialog == "none" and not w.busy and getattr(w, "embedding_wanted", None) is None:
             return rss_kb(w.proc.pid)
         w.key("Escape")
     return None
@@ -761,7 +765,13 @@ def test_monkey(tmp):
 
             # Warm-up: everything that allocates for good once (MNIST in
             # memory, the trainer's buffers, the biggest window surface and
-            # screenshot, the dialogs) happens before the memory baseline.
+            # screenshot, the dialogs, the Nearest view's training images and
+            # their features) happens before the memory baseline.
+            w.next_line("button", 5, accept=lambda f: f[1] == "savepicture")
+            draw_batched(w, DIGITS["7"])
+            w.click("view3")
+            check(w.next_line("embedding", 60) is not None, "warm-up: the nearest examples are computed")
+            w.click("view0")
             w.key("t")
             check(w.next_line("train", 90) is not None, "warm-up: Train starts")
             w.key("Escape")
