@@ -78,18 +78,26 @@ static float *atlas(view_state *v, long floats)
     return v->atlas;
 }
 
-/* How many columns show n pictures of side×side (1 px apart) largest in room. */
+/* How large n pictures of side×side (1 px apart) in cols columns can be in room. */
+static float grid_scale(int n, int cols, int side, ui_rect room)
+{
+    int rows = (n + cols - 1) / cols;
+    float k = fminf((float)room.w / (float)(cols * (side + 1) - 1), (float)room.h / (float)(rows * (side + 1) - 1));
+    return k >= 1 ? floorf(k) : k;
+}
+
+/* How many columns show n pictures largest in room; a grid with no ragged
+ * last row wins when its pictures are nearly as large. */
 static int best_columns(int n, int side, ui_rect room)
 {
-    int best = 1;
-    float best_k = 0;
+    int best = 1, tidy = 0;
+    float best_k = 0, tidy_k = 0;
     for (int cols = 1; cols <= n; cols++) {
-        int rows = (n + cols - 1) / cols;
-        float k = fminf((float)room.w / (float)(cols * (side + 1) - 1), (float)room.h / (float)(rows * (side + 1) - 1));
-        if (k >= 1) k = floorf(k);
+        float k = grid_scale(n, cols, side, room);
         if (k > best_k) best_k = k, best = cols;
+        if (n % cols == 0 && k > tidy_k) tidy_k = k, tidy = cols;
     }
-    return best;
+    return tidy_k >= 0.8f * best_k ? tidy : best;
 }
 
 /* ---- preparation ------------------------------------------------------------------- */
@@ -218,10 +226,16 @@ static int filters_grid(view_state *v, const dp_net *net, int cols, int *gw, int
     float *g = atlas(v, (long)*gw * *gh);
     if (!g) return -1;
     const float *W = net->params + L->w_off;
-    for (int f = 0; f < n; f++)
+    for (int f = 0; f < n; f++) {
+        /* Each filter at its own contrast: a few large filters would leave the rest black. */
+        const float *w = W + (long)f * k * k * L->in_c;
+        float peak = 0;
+        for (int i = 0; i < k * k; i++) peak = fmaxf(peak, fabsf(w[(long)i * L->in_c]));
+        float scale = peak > 0 ? 1.0f / peak : 0.0f;
         for (int y = 0; y < k; y++)
             for (int x = 0; x < k; x++)
-                g[(long)(f / cols * (k + 1) + y) * *gw + f % cols * (k + 1) + x] = W[(((long)f * k + y) * k + x) * L->in_c];
+                g[(long)(f / cols * (k + 1) + y) * *gw + f % cols * (k + 1) + x] = w[((long)y * k + x) * L->in_c] * scale;
+    }
     return 0;
 }
 
@@ -255,15 +269,15 @@ static void draw_inside(app *a, ui_rect area)
         ui_image_draw(a->ren, &v->img[5], v->atlas, gw, gh, img, IMAGE_SIGNED);
         text_drawf(a->text, FONT_SMALL, area.x + pad, area.y + pad, THEME_TEXT, TEXT_LEFT, "layer 1: %d filters %d×%d",
                    a->net->layer[0].out_c, a->net->layer[0].spec.k, a->net->layer[0].spec.k);
-        text_draw(a->text, FONT_SMALL, "orange +, blue −", img.x, img.y + img.h + (int)(2 * s), THEME_TEXT_DIM, TEXT_LEFT);
+        text_draw(a->text, FONT_SMALL, "orange +, blue −,", img.x, img.y + img.h + (int)(2 * s), THEME_TEXT_DIM, TEXT_LEFT);
+        text_draw(a->text, FONT_SMALL, "each at its own scale", img.x, img.y + img.h + (int)(2 * s) + fh, THEME_TEXT_DIM,
+                  TEXT_LEFT);
         box.x = img.x + img.w + 3 * pad;
     }
     if (!a->has_digit && !a->layer_active) {
         ui_rect rest = {box.x, area.y, area.x + area.w - box.x, area.h};
-        {
         empty_note(a, rest, "draw a digit: what each filter finds in it shows here");
         return;
-    }
     }
     update_trace(a);
     if (!v->trace_valid) return;
