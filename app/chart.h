@@ -24,6 +24,8 @@ void chart_nice_ticks(double lo, double hi, int max_ticks, chart_ticks *out);
 void chart_log_ticks(double lo, double hi, int max_ticks, double *values, int *count);
 /* Formats a tick value with as few decimals as the step needs ("0.25", "1k"). */
 void chart_format_tick(double value, double step, char *buf, size_t size);
+/* 10000 → "10,000" (for counts in text, not ticks). */
+void chart_format_count(long n, char *buf, size_t size);
 
 /* A growing series of points (x increasing). */
 typedef struct {

@@ -287,6 +287,23 @@ void chart_format_tick(double value, double step, char *buf, size_t size)
     snprintf(buf, size, "%s%s", num, units[u].suffix);
 }
 
+/* A count as people write it in running text: 10,000. */
+void chart_format_count(long n, char *buf, size_t size)
+{
+    if (!buf || size == 0) return;
+    char digits[32], out[48];
+    unsigned long magnitude = n < 0 ? 0ul - (unsigned long)n : (unsigned long)n;   /* LONG_MIN too */
+    snprintf(digits, sizeof digits, "%lu", magnitude);
+    int len = (int)strlen(digits), o = 0;
+    if (n < 0) out[o++] = '-';
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0) out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+}
+
 /* ---- series -------------------------------------------------------------- */
 
 void chart_series_init(chart_series *s)

@@ -366,8 +366,10 @@ static void draw_eval(app *a)
     ui_rect c = dialog_card(a, (int)(860 * s), (int)(560 * s), "Evaluation on the MNIST test set");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(56 * s);
     text_drawf(a->text, FONT_LARGE, x, y, THEME_ACCENT, TEXT_LEFT, "%.2f %% correct", 100 * a->eval.accuracy);
-    text_drawf(a->text, FONT_SMALL, x, y + (int)(32 * s), THEME_TEXT_DIM, TEXT_LEFT,
-               "%s · 10,000 images · %.2f s", a->model_name, a->eval.seconds);
+    char images[24];
+    chart_format_count(a->eval.n, images, sizeof images);
+    text_drawf(a->text, FONT_SMALL, x, y + (int)(32 * s), THEME_TEXT_DIM, TEXT_LEFT, "%s · %s images · %.2f s",
+               a->model_name, images, a->eval.seconds);
     /* Per-class accuracy bars on the left, the confusion matrix on the right. */
     int by = y + (int)(86 * s), row = (int)(30 * s), bw = (int)(260 * s);
     text_draw(a->text, FONT_NORMAL, "per digit", x, by - (int)(6 * s), THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);

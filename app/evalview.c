@@ -130,9 +130,12 @@ void eval_cell_draw(app *a)
     else snprintf(title, sizeof title, "Test digits %d read as %d", a->eval_t, a->eval_p);
     ui_rect c = dialog_card(a, (int)(960 * s), (int)(660 * s), title);
     int x = c.x + 2 * a->lay.pad, w = c.w - 4 * a->lay.pad, y = c.y + (int)(56 * s);
+    char shown[24], total[24];
+    chart_format_count(a->eval_list_n, shown, sizeof shown);
+    chart_format_count(r->n, total, sizeof total);
     text_drawf(a->text, FONT_SMALL, c.x + c.w - 2 * a->lay.pad, c.y + 2 * a->lay.pad + (int)(6 * s), THEME_TEXT_DIM,
-               TEXT_RIGHT | TEXT_TOP, "%d of %d test images · most confident first · click one to put it on the canvas",
-               a->eval_list_n, r->n);
+               TEXT_RIGHT | TEXT_TOP, "%s of %s test images · most confident first · click one to put it on the canvas",
+               shown, total);
     int cell_w = (int)(84 * s), cell_h = (int)(100 * s), gap = (int)(6 * s);
     int bottom = c.y + c.h - 2 * a->lay.pad - (int)(32 * s) - (int)(34 * s);
     int cols = (w + gap) / (cell_w + gap), rows = (bottom - y + gap) / (cell_h + gap);

@@ -198,6 +198,20 @@ static void test_format(void)
     chart_format_tick(1, 1, NULL, 10);
     chart_format_tick(1, 1, small, 0);
 
+    /* Counts in running text. */
+    static const struct {
+        long n;
+        const char *text;
+    } counts[] = {{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {10000, "10,000"}, {60000, "60,000"},
+                  {123456, "123,456"}, {1234567, "1,234,567"}, {-4200, "-4,200"}};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        char got[32];
+        chart_format_count(counts[i].n, got, sizeof got);
+        CHECK(strcmp(got, counts[i].text) == 0, "count %ld: \"%s\", expected \"%s\"", counts[i].n, got, counts[i].text);
+    }
+    chart_format_count(10000, small, sizeof small);
+    CHECK(small[2] == '\0', "truncated count not terminated");
+
     /* Every tick of random ranges gets a short, distinct label. */
     srand(99);
     for (int i = 0; i < 3000; i++) {
