@@ -353,8 +353,10 @@ static void legend_draw_row(SDL_Renderer *r, ui_text *t, const chart_spec *spec,
     }
 }
 
-/* A stacked legend in a box at the top right of the plot; 0 if it does not fit. */
-static int legend_draw_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, SDL_Rect plot, float scale)
+/* A stacked legend in a box in the corner of the plot that hides the least
+ * data (top right on a tie); 0 if it does not fit. */
+static int legend_draw_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const chart_map *map, SDL_Rect plot,
+                           float scale)
 {
     int pad = px(5, scale), rows = 0, w = 0, lh = text_height(t, FONT_SMALL);
     int swatch = px(14, scale), gap = px(5, scale);
@@ -366,9 +368,11 @@ static int legend_draw_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, 
     }
     if (!rows) return 1;
     SDL_Rect box = {0, 0, w + 2 * pad, rows * lh + 2 * pad};
-    box.x = plot.x + plot.w - box.w - pad;
-    box.y = plot.y + pad;
     if (box.w > plot.w - 2 * pad || box.h > plot.h / 2) return 0;
+    const chart_series *series[CHART_MAX_LINES];
+    int n = 0;
+    for (int i = 0; i < spec->n_lines && n < CHART_MAX_LINES; i++) series[n++] = spec->lines[i].series;
+    chart_quiet_corner(series, n, map, box.w, box.h, pad, &box.x, &box.y);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(r, THEME_PANEL.r, THEME_PANEL.g, THEME_PANEL.b, 225);
     SDL_RenderFillRect(r, &box);
@@ -404,8 +408,8 @@ static int end_label_room(ui_text *t, const chart_spec *spec, int gap)
  * left out (so the top few of ten stay readable). */
 static void draw_end_labels(ui_text *t, const chart_spec *spec, const chart_map *map, int gap, int fh)
 {
-    int order[16], n = 0, ys[16], drawn = 0;
-    for (int i = 0; i < spec->n_lines && n < 16; i++) {
+    int order[CHART_MAX_LINES], n = 0, ys[CHART_MAX_LINES], drawn = 0;
+    for (int i = 0; i < spec->n_lines && n < CHART_MAX_LINES; i++) {
         const chart_series *s = spec->lines[i].series;
         if (legend_entry(&spec->lines[i]) && s && s->n > 0 && isfinite(s->y[s->n - 1])) order[n++] = i;
     }
@@ -619,7 +623,7 @@ void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *sp
     /* Legend inside the plot when the title row had no room for it. */
     if (!legend_in_title && lm.width > 0 && fh > 0) {
         clip_to(r, &saved, rect);
-        legend_draw_box(r, t, spec, plot, scale);
+        legend_draw_box(r, t, spec, &map, plot, scale);
     }
     state_restore(r, &saved);
 }

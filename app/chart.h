@@ -61,9 +61,15 @@ double chart_data_y(const chart_map *m, float py);
 int chart_data_range(const chart_series *const *s, int n, int log_y,
                      double *x_lo, double *x_hi, double *y_lo, double *y_hi);
 
+/* Where a w×h box (a legend) hides the least of the series: the top left
+ * corner of the box, pad inside one of the plot's corners (top right wins a tie). */
+void chart_quiet_corner(const chart_series *const *s, int n, const chart_map *m, int w, int h, int pad, int *x, int *y);
+
 #ifndef DP_CHART_NO_SDL
 #include <SDL.h>
 #include "text.h"
+
+#define CHART_MAX_LINES 16   /* lines a chart draws a legend or end labels for */
 
 typedef struct {
     const chart_series *series;
@@ -85,8 +91,8 @@ typedef struct {
 
 /* Draws the frame, grid, ticks with labels, the lines and a legend in rect,
  * never outside it (the caller's clip rectangle is respected and restored).
- * The legend sits in the title row when both fit, else in a box at the top
- * right of the plot. Series of up to 24 points also get a dot per point. */
+ * The legend sits in the title row when both fit, else in a box in the
+ * corner of the plot that hides the least data. Series of up to 24 points also get a dot per point. */
 void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *spec, float scale);
 #endif
 

@@ -304,6 +304,38 @@ void chart_format_count(long n, char *buf, size_t size)
     snprintf(buf, size, "%s", out);
 }
 
+/* How much of the data a box would hide: the points under it first, then the
+ * points in its rows across the whole plot (where the lines are heading: a
+ * rising accuracy curve will fill the top rows). */
+static long box_cover(const chart_series *const *s, int n, const chart_map *m, double x0, double y0, double w, double h)
+{
+    long under = 0, band = 0;
+    for (int i = 0; i < n; i++) {
+        if (!s[i] || !s[i]->x || !s[i]->y) continue;
+        for (int k = 0; k < s[i]->n; k++) {
+            double v = s[i]->y[k];
+            if (!isfinite(v) || (m->log_y && v <= 0)) continue;
+            double y = chart_px_y(m, v);
+            if (y < y0 || y > y0 + h) continue;
+            double x = chart_px_x(m, s[i]->x[k]);
+            band++;
+            under += x >= x0 && x <= x0 + w;
+        }
+    }
+    return under * 1000000 + band;
+}
+
+void chart_quiet_corner(const chart_series *const *s, int n, const chart_map *m, int w, int h, int pad, int *x, int *y)
+{
+    int left = m->px + pad, right = m->px + m->pw + 1 - w - pad, top = m->py + pad, low = m->py + m->ph + 1 - h - pad;
+    const int corners[4][2] = {{right, top}, {right, low}, {left, top}, {left, low}};
+    long best = -1;
+    for (int c = 0; c < 4; c++) {
+        long cover = box_cover(s, n, m, corners[c][0], corners[c][1], w, h);
+        if (best < 0 || cover < best) best = cover, *x = corners[c][0], *y = corners[c][1];
+    }
+}
+
 /* ---- series -------------------------------------------------------------- */
 
 void chart_series_init(chart_series *s)

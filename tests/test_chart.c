@@ -290,6 +290,40 @@ static void test_ema(void)
     CHECK(chart_ema_add(NULL, 7) == 7, "NULL ema");
 }
 
+/* Which corner chart_quiet_corner picks: 0 top right, 1 bottom right, 2 top left, 3 bottom left. */
+static int corner_of(const chart_series *const *s, int n, const chart_map *m)
+{
+    int x = -1, y = -1, w = 120, h = 40, pad = 5;
+    chart_quiet_corner(s, n, m, w, h, pad, &x, &y);
+    int right = x == m->px + m->pw + 1 - w - pad, left = x == m->px + pad;
+    int top = y == m->py + pad, low = y == m->py + m->ph + 1 - h - pad;
+    if (!(right || left) || !(top || low)) return -1;
+    return (left ? 2 : 0) + (low ? 1 : 0);
+}
+
+static void test_quiet_corner(void)
+{
+    chart_map m = {.x_lo = 0, .x_hi = 6000, .y_lo = 0.9, .y_hi = 1, .px = 40, .py = 10, .pw = 400, .ph = 160};
+    chart_series rise, fall, vee;
+    chart_series_init(&rise), chart_series_init(&fall), chart_series_init(&vee);
+    const chart_series *one[1] = {&rise};
+    CHECK(corner_of(one, 1, &m) == 0, "no data: top right");
+    /* Accuracy rising to 1 over the first third of training: it will run along the top. */
+    for (int i = 0; i <= 40; i++) chart_series_add(&rise, (float)(i * 50), (float)(1 - 0.1 * exp(-i / 6.0)));
+    CHECK(corner_of(one, 1, &m) == 1, "rising accuracy: bottom right, got %d", corner_of(one, 1, &m));
+    /* A loss falling on a log scale fills the bottom. */
+    chart_map lm = {.x_lo = 0, .x_hi = 6000, .y_lo = 0.01, .y_hi = 3, .log_y = 1, .px = 40, .py = 10, .pw = 400, .ph = 160};
+    for (int i = 0; i <= 200; i++) chart_series_add(&fall, (float)(i * 30), (float)(2.3 * exp(-i / 8.0) + 0.02));
+    const chart_series *loss[1] = {&fall};
+    CHECK(corner_of(loss, 1, &lm) == 0, "falling loss: top right, got %d", corner_of(loss, 1, &lm));
+    /* Lines at both right corners: the left side. */
+    for (int i = 0; i <= 60; i++) chart_series_add(&vee, (float)(3000 + i * 50), i % 2 ? 0.905f : 0.995f);
+    const chart_series *both[2] = {&rise, &vee};
+    int c = corner_of(both, 2, &m);
+    CHECK(c == 3, "lines at both right corners and along the top: bottom left, got %d", c);
+    chart_series_free(&rise), chart_series_free(&fall), chart_series_free(&vee);
+}
+
 static void test_mapping(void)
 {
     chart_map m = {.x_lo = 0, .x_hi = 3000, .y_lo = -1, .y_hi = 3, .px = 50, .py = 20, .pw = 300, .ph = 100};
@@ -372,6 +406,7 @@ int main(void)
     test_series();
     test_ema();
     test_mapping();
+    test_quiet_corner();
     test_data_range();
     return check_report("chart");
 }
