@@ -99,11 +99,8 @@ typedef struct {
     /* The user's own digits. */
     mine_state mine;
 
-    /* The views under the canvas, and an MNIST image put on the canvas to
-     * draw over (layer28: what the network sees of it). */
+    /* The views under the canvas. */
     view_state views;
-    int layer_active;
-    float layer28[DP_INPUT * DP_INPUT];
 
     /* Dialogs and messages. */
     modal_kind modal;

@@ -15,24 +15,23 @@ enum { ID_CELLS = 1000, ID_BUTTONS = 1400 };
 
 /* ---- the image layer on the canvas --------------------------------------------------- */
 
+_Static_assert(DRAWING_LAYER_PIXELS == DP_INPUT * DP_INPUT, "the layer is what the network reads");
+
 void app_put_layer(app *a, const uint8_t *img28, const char *what)
 {
-    for (int i = 0; i < DP_INPUT * DP_INPUT; i++) a->layer28[i] = (float)img28[i] * (1.0f / 255.0f);
-    a->layer_active = 1;
-    drawing_clear(&a->draw);
-    a->canvas_drawn_version = (unsigned)-1;   /* redraw the canvas and re-predict, */
-    a->predicted_version = (unsigned)-1;      /* even if there was nothing to clear */
-    app_set_status(a, 0, "%s is on the canvas: draw over it to see what changes (C clears it)", what);
+    float image[DRAWING_LAYER_PIXELS];
+    for (int i = 0; i < DRAWING_LAYER_PIXELS; i++) image[i] = (float)img28[i] * (1.0f / 255.0f);
+    if (drawing_put_layer(&a->draw, image) != 0) {
+        app_set_status(a, 1, "could not put %s on the canvas: out of memory", what);
+        return;
+    }
+    app_set_status(a, 0, "%s is on the canvas: draw over it to see what changes (C clears it, Ctrl+Z takes it back)",
+                   what);
 }
 
 void app_clear_canvas(app *a)
 {
-    int had_layer = a->layer_active;
-    a->layer_active = 0;
-    if (!drawing_clear(&a->draw) && had_layer) {
-        a->canvas_drawn_version = (unsigned)-1;
-        a->predicted_version = (unsigned)-1;
-    }
+    drawing_clear(&a->draw);
     a->dirty = 1;
 }
 
@@ -41,11 +40,13 @@ void app_clear_canvas(app *a)
  * is prepared already, and the strokes land where they are seen). */
 int app_layer_input(app *a, float *out)
 {
+    const float *layer = drawing_layer(&a->draw);
+    if (!layer) return -1;
     float strokes[DP_INPUT * DP_INPUT];
     dp_rasterize_into(strokes, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &a->draw.current, a->brush);
     float ink = 0;
     for (int i = 0; i < DP_INPUT * DP_INPUT; i++) {
-        out[i] = strokes[i] > a->layer28[i] ? strokes[i] : a->layer28[i];
+        out[i] = strokes[i] > layer[i] ? strokes[i] : layer[i];
         ink += out[i];
     }
     memset(&a->prep, 0, sizeof a->prep);

@@ -76,7 +76,6 @@ static void open_selected(app *a)
         app_set_status(a, 1, "could not open it: %s", dp_error());
         return;
     }
-    a->layer_active = 0;
     app_set_status(a, 0, "your kept %d (digit-%06u.txt) is on the canvas", d->label, d->id);
     dialogs_open(a, MODAL_NONE);
 }

@@ -125,8 +125,8 @@ int mine_keep(app *a, int label)
 {
     if (!usable(a)) return -1;
     if (a->draw.in_stroke) drawing_end_stroke(&a->draw);
-    if (a->layer_active) {
-        app_set_status(a, 1, "an MNIST test image is on the canvas: clear it (C) and draw your own digit to keep it");
+    if (drawing_layer(&a->draw)) {
+        app_set_status(a, 1, "an MNIST image is on the canvas: clear it (C) and draw your own digit to keep it");
         return -1;
     }
     if (drawing_is_empty(&a->draw)) {

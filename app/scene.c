@@ -66,7 +66,7 @@ static void draw_toolbar(app *a)
     if (ui_button(ui, ID_BUTTON + BTN_REDO, b[BTN_REDO], "Redo", "Redo (Ctrl+Y)", drawing_can_redo(&a->draw), 0))
         drawing_redo(&a->draw);
     if (ui_button(ui, ID_BUTTON + BTN_CLEAR, b[BTN_CLEAR], "Clear", "Clear the canvas (C, Backspace)",
-                  !drawing_is_empty(&a->draw) || a->layer_active, 0))
+                  !drawing_is_empty(&a->draw) || drawing_layer(&a->draw), 0))
         app_clear_canvas(a);
     if (ui_button(ui, ID_BUTTON + BTN_HELP, b[BTN_HELP], "?", "Keys and help (F1)", 1, 0))
         dialogs_open(a, MODAL_HELP);
@@ -129,13 +129,14 @@ static void upload_canvas(app *a)
     int pitch, size = a->canvas_tex_size;
     if (SDL_LockTexture(a->canvas_tex, NULL, &pixels, &pitch) != 0) return;
     const SDL_Color bg = THEME_CANVAS, ink = THEME_INK;
+    const float *image = drawing_layer(&a->draw);
     for (int y = 0; y < size; y++) {
         Uint32 *row = (Uint32 *)((char *)pixels + (long)y * pitch);
         const float *src = a->canvas_px + (long)y * size;
-        const float *layer = a->layer28 + (long)(y * DP_INPUT / size) * DP_INPUT;   /* under the strokes */
+        const float *layer = image ? image + (long)(y * DP_INPUT / size) * DP_INPUT : NULL;   /* under the strokes */
         for (int x = 0; x < size; x++) {
             float t = src[x];
-            if (a->layer_active && layer[x * DP_INPUT / size] > t) t = layer[x * DP_INPUT / size];
+            if (layer && layer[x * DP_INPUT / size] > t) t = layer[x * DP_INPUT / size];
             Uint32 r = (Uint32)(bg.r + (ink.r - bg.r) * t), g = (Uint32)(bg.g + (ink.g - bg.g) * t),
                    b = (Uint32)(bg.b + (ink.b - bg.b) * t);
             row[x] = 0xff000000u | r << 16 | g << 8 | b;
@@ -163,7 +164,7 @@ static void draw_overlay(app *a)
 static void draw_canvas_hint(app *a)
 {
     ui_rect c = a->lay.canvas;
-    int empty = drawing_is_empty(&a->draw) && !a->layer_active;
+    int empty = drawing_is_empty(&a->draw) && !drawing_layer(&a->draw);
     if (!a->mine.collect) {
         if (empty)
             text_draw(a->text, FONT_LARGE, "draw a digit 0–9", c.x + c.w / 2, c.y + c.h / 2, THEME_TEXT_DIM,
@@ -282,7 +283,7 @@ static void draw_verdict(app *a)
         text_draw(a->text, FONT_HUGE, big, cx, cy, color_mix(col, THEME_TEXT, 0.4f), TEXT_CENTER | TEXT_MIDDLE);
     }
     text_draw(a->text, FONT_LARGE, small, cx, cy + v.h / 3, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
-    if (a->show_raw && !a->layer_active) {   /* R: what it would say to the canvas merely shrunk */
+    if (a->show_raw && !drawing_layer(&a->draw)) {   /* R: what it would say to the canvas merely shrunk */
         int raw = dp_argmax(a->raw_probs, DP_CLASSES);
         text_drawf(a->text, FONT_SMALL, cx, v.y + v.h - 2, THEME_TEXT_DIM, TEXT_CENTER | TEXT_BOTTOM,
                    "without preparation: %d · %.1f %%", raw, 100.0 * a->raw_probs[raw]);

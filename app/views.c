@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ID_TAB = 900 };
+enum { ID_TAB = 900, ID_NEAREST = 920 };
 
 static const char *view_names[VIEW_COUNT] = {"Training", "Preparation", "Inside the network", "Nearest examples"};
 
@@ -131,8 +131,8 @@ static void draw_preparation(app *a, ui_rect area)
 {
     view_state *v = &a->views;
     draw_fill(a->ren, area, THEME_PANEL);
-    if (!a->has_digit || a->layer_active) {
-        empty_note(a, area, a->layer_active ? "an MNIST image is on the canvas: it is already prepared"
+    if (!a->has_digit || drawing_layer(&a->draw)) {
+        empty_note(a, area, drawing_layer(&a->draw) ? "an MNIST image is on the canvas: it is already prepared"
                                             : "draw a digit to see how it is prepared for the network");
         return;
     }
@@ -274,7 +274,7 @@ static void draw_inside(app *a, ui_rect area)
                   TEXT_LEFT);
         box.x = img.x + img.w + 3 * pad;
     }
-    if (!a->has_digit && !a->layer_active) {
+    if (!a->has_digit && !drawing_layer(&a->draw)) {
         ui_rect rest = {box.x, area.y, area.x + area.w - box.x, area.h};
         empty_note(a, rest, "draw a digit: what each filter finds in it shows here");
         return;
@@ -343,20 +343,19 @@ static void draw_nearest(app *a, ui_rect area)
     if (e->error[0]) {
         char msg[700];
         snprintf(msg, sizeof msg, "no training images to compare with: %s", e->error);
-        {
         empty_note(a, area, msg);
         return;
-    }
     }
     if (!e->n) {
         empty_note(a, area, "reading the training images and their features…");
         return;
     }
-    if (!a->has_digit && !a->layer_active) {
+    if (!a->has_digit && !drawing_layer(&a->draw)) {
         empty_note(a, area, "draw a digit: the training images the network finds most like it show here");
         return;
     }
-    if (v->near_drawing != a->draw.version || v->near_weights != e->weights_version) {
+    int fresh = v->near_drawing != a->draw.version || v->near_weights != e->weights_version;
+    if (fresh) {
         v->near_n = embedding_nearest(e, a->input, NEAREST_SHOWN, v->near_idx, v->near_sim);
         v->near_drawing = a->draw.version, v->near_weights = e->weights_version;
         if (a->opt.verbose && v->near_n) {
@@ -371,10 +370,12 @@ static void draw_nearest(app *a, ui_rect area)
     int cell = (area.w - 2 * pad) / NEAREST_SHOWN, side = area.h - 2 * pad - 3 * fh - (int)(8 * s);
     if (side > cell - pad) side = cell - pad;
     if (side < 28 || !n) return;
+    char among[24];
+    chart_format_count(e->n, among, sizeof among);
     text_drawf(a->text, FONT_SMALL, area.x + pad, area.y + pad, THEME_TEXT, TEXT_LEFT,
-               "the %d of the first %d,%03d MNIST training images whose features (what the last layer reads) are nearest "
-               "to your drawing's", n, e->n / 1000, e->n % 1000);
-    int top = area.y + pad + fh + (int)(6 * s), ink = dp_argmax(a->probs, DP_CLASSES);
+               "the %d of the first %s MNIST training images whose features (what the last layer reads) are nearest "
+               "to your drawing's · click one to put it on the canvas", n, among);
+    int top = area.y + pad + fh + (int)(6 * s), ink = dp_argmax(a->probs, DP_CLASSES), clicked = -1;
     for (int i = 0; i < n; i++) {
         ui_rect box = {area.x + pad + i * cell + (cell - side) / 2, top, side, side};
         float px[28 * 28];
@@ -382,10 +383,30 @@ static void draw_nearest(app *a, ui_rect area)
         ui_image_draw(a->ren, &v->img[8 + i], px, 28, 28, box, IMAGE_GREY);
         int label = e->labels[v->near_idx[i]];
         draw_frame(a->ren, rect_inset(box, -1), label == ink ? THEME_PANEL_EDGE : THEME_BAD);
+        if (fresh && a->opt.verbose) {   /* where to click, for scripted tests */
+            printf("nearestcell\t%d\t%d\t%d\t%d\t%d\t%d\n", i, v->near_idx[i], box.x, box.y, box.w, box.h);
+            fflush(stdout);
+        }
+        if (!a->ui.blocked && a->ui.mouse_in && rect_contains(box, a->ui.mouse_x, a->ui.mouse_y)) {
+            int id = ID_NEAREST + i;   /* pressed and released on the same picture, like a button */
+            draw_frame(a->ren, rect_inset(box, -2), THEME_TEXT);
+            a->ui.hot = id;
+            if (a->ui.clicked) a->ui.active = id;
+            if (a->ui.released && a->ui.active == id) clicked = v->near_idx[i];
+        }
         char t[32], d[32];
         snprintf(t, sizeof t, "a %d", label);
         snprintf(d, sizeof d, "similarity %.2f", (double)v->near_sim[i]);
         caption(a, box.x + box.w / 2, box.y + box.h + (int)(4 * s), t, d);
+    }
+    if (clicked >= 0) {
+        char what[64];
+        snprintf(what, sizeof what, "training image #%d (a %d)", clicked, e->labels[clicked]);
+        if (a->opt.verbose) {
+            printf("opened_nearest\t%d\t%d\n", clicked, e->labels[clicked]);
+            fflush(stdout);
+        }
+        app_put_layer(a, e->images + (long)clicked * 784, what);
     }
 }
 

@@ -186,12 +186,12 @@ static void follow_drawing(app *a, int drawing_changed)
 static void update_prediction(app *a)
 {
     if (a->predicted_version == a->draw.version && a->predicted_weights == a->weights_version) return;
-    int rc = a->layer_active ? app_layer_input(a, a->input)
+    int rc = drawing_layer(&a->draw) ? app_layer_input(a, a->input)
                              : dp_strokes_to_input(a->input, a->canvas280, &a->draw.current, DP_BRUSH_AUTO, &a->prep);
     a->has_digit = rc == 1;
     if (a->has_digit) dp_net_predict(a->exec, a->net, a->input, 1, a->probs);
     else memset(a->probs, 0, sizeof a->probs);
-    if (a->show_raw && a->has_digit && !a->layer_active) {   /* the canvas merely shrunk, for comparison */
+    if (a->show_raw && a->has_digit && !drawing_layer(&a->draw)) {   /* the canvas merely shrunk, for comparison */
         float raw[DP_INPUT * DP_INPUT];
         dp_rasterize_into(raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &a->draw.current, a->brush);
         dp_net_predict(a->exec, a->net, raw, 1, a->raw_probs);
@@ -296,7 +296,7 @@ static int scripted_eval_ready(app *a)
         eval_open_digit(a, a->eval_list[a->opt.cell_k]);
         return 0;   /* predict it first */
     }
-    return a->layer_active && a->modal == MODAL_NONE;
+    return drawing_layer(&a->draw) && a->modal == MODAL_NONE;
 }
 
 /* With --screenshot: is the picture the user asked for ready? With
@@ -445,7 +445,7 @@ static void handle_drop(app *a, char *file)
         dp_strokes s;
         dp_strokes_init(&s);
         if (dp_strokes_load(&s, file) == 0 && drawing_replace(&a->draw, &s) == 0)
-            a->layer_active = 0, app_set_status(a, 0, "opened drawing %s", file);
+            app_set_status(a, 0, "opened drawing %s", file);
         else
             app_set_status(a, 1, "could not open %s: %s", file, dp_error());
         dp_strokes_free(&s);

@@ -1363,13 +1363,24 @@ def test_inspect(tmp):
             draw_batched(w, ["60,140 220,140"])
             pr2 = w.settle()
             check(pr2 is not None and pr2[1] != "-" and pr2[2] != pr[2], f"a stroke over it changes the reading: {pr2}")
+            w.key("ctrl+z")
+            pr_undo = w.settle()
+            check(pr_undo is not None and pr_undo[2] == pr[2], f"Ctrl+Z takes the stroke back, the image stays: {pr_undo}")
+            w.key("ctrl+y")
+            pr_redo = w.settle()
+            check(pr_redo is not None and pr_redo[2] == pr2[2], f"Ctrl+Y puts the stroke back on the image: {pr_redo}")
             w.key("c")
             pr3 = w.settle()
             check(pr3 is not None and pr3[1] == "-", f"C clears the image and the strokes: {pr3}")
+            w.key("ctrl+z")
+            pr4 = w.settle()
+            check(pr4 is not None and pr4[2] == pr2[2], f"Ctrl+Z after C brings back the image and the stroke: {pr4}")
+            w.key("c")
+            w.settle()
 
             # The views follow the drawing.
             draw_batched(w, DIGITS["7"])
-            w.settle()
+            drawn = w.settle()
             for name in ("Preparation", "Inside the network", "Nearest examples"):
                 w.key("v")
                 f = w.next_line("view", 5)
@@ -1382,6 +1393,29 @@ def test_inspect(tmp):
             labels = [int(e.split(":")[1]) for e in f[2:]] if f else []
             check(len(labels) == 8 and labels.count(7) >= 6, f"the nearest examples of a drawn 7 are mostly 7s: {labels}")
             xwd_shot(w, "nearest")
+            # Clicking one puts that training image on the canvas; it is then its own nearest, and Ctrl+Z
+            # gives the drawing back.
+            boxes = []
+            while len(boxes) < 8:
+                f = w.next_line("nearestcell", 5)
+                if f is None:
+                    break
+                boxes.append([int(v) for v in f[1:7]])
+            check(len(boxes) == 8, f"the nearest examples' places are logged: {len(boxes)}")
+            if boxes:
+                _, index, bx, by, bw, bh = boxes[2]
+                w.xdo("mousemove", "--window", w.wid, str(bx + bw // 2), str(by + bh // 2))
+                w.xdo("click", "1")
+                f = w.next_line("opened_nearest", 5)
+                check(f is not None and int(f[1]) == index, f"clicking the third opens training image #{index}: {f}")
+                f = w.next_line("nearest", 10)
+                first = f[2].split(":") if f else []
+                check(first and int(first[0]) == index and float(first[2]) > 0.9999,
+                      f"a training image on the canvas is its own nearest example: {f}")
+                w.key("ctrl+z")
+                back = w.settle()
+                check(back is not None and drawn is not None and back[2] == drawn[2],
+                      f"Ctrl+Z gives back the drawn 7: {back} vs {drawn}")
             w.key("v")
             check(w.next_line("view", 5, accept=lambda f: f[1] == "Training") is not None, "V comes back to Training")
 
