@@ -606,11 +606,18 @@ def checkpoint(w, m, timeout=15.0):
             return None
     m.size = (1100, 780)
     end = time.time() + timeout
+    quiet = 0
     while time.time() < end:
         time.sleep(0.3)
         w.drain()
         if w.dialog == "none" and not w.busy and getattr(w, "embedding_wanted", None) is None:
-            return rss_kb(w.proc.pid)
+            # Twice in a row: the frame after training stops asks for the
+            # Nearest view's features (10 MB while they are computed).
+            quiet += 1
+            if quiet == 2:
+                return rss_kb(w.proc.pid)
+            continue
+        quiet = 0
         w.key("Escape")
     return None
 
