@@ -341,12 +341,9 @@ static void draw_confusion(app *a, int x, int y, int cell)
                                    : color_mix(THEME_BG, THEME_BAD, n ? 0.25f + 0.75f * fminf(1.0f, sqrtf(share * 20)) : 0);
             ui_rect r = {x + p * cell, y + t * cell, cell - 1, cell - 1};
             draw_fill(a->ren, r, col);
-            if (n && a->eval.n && !a->ui.blocked && a->ui.mouse_in && rect_contains(r, a->ui.mouse_x, a->ui.mouse_y)) {
-                int id = ID_MATRIX + t * 10 + p;   /* pressed and released on the same cell, like a button */
-                draw_frame(a->ren, rect_inset(r, -1), THEME_TEXT);
-                a->ui.hot = id;
-                if (a->ui.clicked) a->ui.active = id;
-                if (a->ui.released && a->ui.active == id) clicked_t = t, clicked_p = p;
+            if (n && a->eval.n) {
+                if (ui_hover(&a->ui, r)) draw_frame(a->ren, rect_inset(r, -1), THEME_TEXT);
+                if (ui_click_area(&a->ui, ID_MATRIX + t * 10 + p, r, 1)) clicked_t = t, clicked_p = p;
             }
             if (n && cell >= (int)(22 * a->lay.scale)) {
                 char v[12];

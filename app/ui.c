@@ -178,13 +178,18 @@ static void note_tooltip(ui_ctx *ui, int id, ui_rect r, const char *tip)
 
 /* ---- widgets ------------------------------------------------------------ */
 
+int ui_click_area(ui_ctx *ui, int id, ui_rect r, int enabled)
+{
+    int over = ui_hover(ui, r);
+    if (over) ui->hot = id;
+    if (enabled && over && ui->clicked) ui->active = id;
+    return enabled && ui->released && ui->active == id && over;
+}
+
 int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip, int enabled, int primary)
 {
     int over = ui_hover(ui, r);
-    int clicked = 0;
-    if (over) ui->hot = id;
-    if (enabled && over && ui->clicked) ui->active = id;
-    if (enabled && ui->released && ui->active == id && over) clicked = 1;
+    int clicked = ui_click_area(ui, id, r, enabled);
     int pressed = enabled && ui->active == id && ui->down && over;
 
     SDL_Color bg = THEME_BUTTON, fg = THEME_TEXT;

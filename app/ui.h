@@ -37,6 +37,9 @@ double ui_tooltip_due(const ui_ctx *ui);
 
 /* A push button: returns 1 when clicked (pressed and released on it). */
 int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip, int enabled, int primary);
+/* An area the caller draws that works like a button: pressed and released
+ * over it, it returns 1. */
+int ui_click_area(ui_ctx *ui, int id, ui_rect r, int enabled);
 /* A horizontal slider over [lo, hi]; returns 1 while the value changes. */
 int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, const char *tip);
 /* True if the pointer is over r and no modal blocks it. */

@@ -387,13 +387,8 @@ static void draw_nearest(app *a, ui_rect area)
             printf("nearestcell\t%d\t%d\t%d\t%d\t%d\t%d\n", i, v->near_idx[i], box.x, box.y, box.w, box.h);
             fflush(stdout);
         }
-        if (!a->ui.blocked && a->ui.mouse_in && rect_contains(box, a->ui.mouse_x, a->ui.mouse_y)) {
-            int id = ID_NEAREST + i;   /* pressed and released on the same picture, like a button */
-            draw_frame(a->ren, rect_inset(box, -2), THEME_TEXT);
-            a->ui.hot = id;
-            if (a->ui.clicked) a->ui.active = id;
-            if (a->ui.released && a->ui.active == id) clicked = v->near_idx[i];
-        }
+        if (ui_hover(&a->ui, box)) draw_frame(a->ren, rect_inset(box, -2), THEME_TEXT);
+        if (ui_click_area(&a->ui, ID_NEAREST + i, box, 1)) clicked = v->near_idx[i];
         char t[32], d[32];
         snprintf(t, sizeof t, "a %d", label);
         snprintf(d, sizeof d, "similarity %.2f", (double)v->near_sim[i]);
