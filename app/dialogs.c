@@ -406,11 +406,13 @@ static void draw_help(app *a)
 {
     static const char *keys[][2] = {
         {"draw", "left mouse button on the canvas"}, {"C, Backspace, Delete", "clear the canvas"},
-        {"Ctrl+Z / Ctrl+Y", "undo / redo a stroke"}, {"[ and ], mouse wheel", "brush width"},
+        {"Ctrl+Z / Ctrl+Y", "undo / redo a stroke, a clear, an image"}, {"[ and ], mouse wheel", "brush width"},
         {"B", "show the bounding box and centre of mass"}, {"T", "train on MNIST"}, {"Esc", "stop training"},
         {"E", "evaluate on the MNIST test set"}, {"Ctrl+S / Ctrl+O", "save / load a model"},
         {"0 – 9", "keep the drawing as that digit"},
         {"M / P / F", "my digits / collect in turn / fine-tune"},
+        {"V / Shift+V", "next / previous view under the canvas"},
+        {"R", "also the answer to the canvas unprepared"},
         {"F12", "save a screenshot"}, {"F1 or ?", "this help"},
     };
     float s = a->lay.scale;
@@ -421,7 +423,7 @@ static void draw_help(app *a)
         text_draw(a->text, FONT_NORMAL, keys[i][0], x, y, THEME_ACCENT, TEXT_LEFT);
         text_draw(a->text, FONT_NORMAL, keys[i][1], x + (int)(230 * s), y, THEME_TEXT, TEXT_LEFT);
     }
-    text_draw(a->text, FONT_SMALL, "Drop a .model file on the window to load it, or a stroke file to draw it.",
+    text_draw(a->text, FONT_SMALL, "Drop a .model file on the window to load it, a stroke file to draw it, a .csv to plot it.",
               x, y + row / 3, THEME_TEXT_DIM, TEXT_LEFT);
     if (ui_button(&a->ui, ID_DIALOG, dialog_button_at(a, c, 0, (int)(100 * s)), "Close", "Close (Esc)", 1, 1))
         close_dialog(a);
