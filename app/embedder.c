@@ -62,7 +62,19 @@ static int ensure_images(embedder *e, const char *dir)
     return 0;
 }
 
-static void compute(embedder *e, dp_net *net, embedding *out)
+/* Whether the computation running is no longer wanted: the window is
+ * closing, or a newer model is waiting. */
+static int superseded(embedder *e)
+{
+    SDL_LockMutex(e->lock);
+    int stop = e->quit || e->pending;
+    SDL_UnlockMutex(e->lock);
+    return stop;
+}
+
+/* 0 when done (or failed, with out->error set), -1 when abandoned for
+ * superseded(): closing the window must not wait for 10,000 images. */
+static int compute(embedder *e, dp_net *net, embedding *out)
 {
     out->net = net;
     int dim = dp_net_feature_size(net), n = e->subset.n;
@@ -71,20 +83,23 @@ static void compute(embedder *e, dp_net *net, embedding *out)
     dp_exec *ex = dp_exec_create(net, CHUNK, 1, 0);
     out->feats = dp_alloc_floats((size_t)n * dim);
     out->exec = dp_exec_create(net, 1, 1, 0);
+    int rc = 0;
     if (!x || !ex || !out->feats || !out->exec) {
         snprintf(out->error, sizeof out->error, "%s", dp_error());
     } else {
-        for (int first = 0; first < n; first += CHUNK) {
+        for (int first = 0; first < n && rc == 0; first += CHUNK) {
             int m = n - first < CHUNK ? n - first : CHUNK;
             dp_dataset_floats(x, &e->subset, first, m);
             dp_net_features(ex, net, x, m, out->feats + (long)first * dim, NULL);
+            if (superseded(e)) rc = -1;
         }
-        for (int i = 0; i < n; i++) dp_unit_length(out->feats + (long)i * dim, dim);
+        for (int i = 0; i < n && rc == 0; i++) dp_unit_length(out->feats + (long)i * dim, dim);
         out->n = n, out->dim = dim;
         out->images = e->subset.images, out->labels = e->subset.labels;
     }
     dp_exec_free(ex);
     free(x);
+    return rc;
 }
 
 static int worker_main(void *arg)
@@ -104,13 +119,19 @@ static int worker_main(void *arg)
         e->working = 1, e->working_version = version;
         SDL_UnlockMutex(e->lock);
         embedding r = {.weights_version = version};
+        int abandoned = 0;
         if (ensure_images(e, dir) != 0) {
             snprintf(r.error, sizeof r.error, "%s", dp_error());
             r.net = net;
         } else {
-            compute(e, net, &r);
+            abandoned = compute(e, net, &r) != 0;
         }
         SDL_LockMutex(e->lock);
+        if (abandoned) {   /* nobody wants it: the loop takes the newer request, or quits */
+            embedding_free(&r);
+            e->working = 0;
+            continue;
+        }
         if (e->have_done) embedding_free(&e->done);
         e->done = r;
         e->have_done = 1;
