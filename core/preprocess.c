@@ -301,6 +301,7 @@ static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *
 /* dp_preprocess with the "no digit" threshold given in source pixels. */
 static int dp_preprocess_min_ink(float *out, const float *img, int w, int h, dp_prep_info *info, double min_ink)
 {
+    if (info) *info = (dp_prep_info){0, 0, -1, -1, 0, 0, 0};   /* defined on every error path too */
     if (!out || !img || w < 1 || h < 1 || w > (1 << 20) || h > (1 << 20))
         return dp_set_error("preprocess: bad image (%dx%d%s)", w, h, img && out ? "" : ", NULL buffer");
     float small[4 * SMALL_SIDE];
@@ -395,7 +396,7 @@ int dp_strokes_to_input(float *out, float *canvas, const dp_strokes *s, float br
     /* Too little ink is judged at canvas scale, as if drawn on the canvas. */
     dp_prep_info view;
     int rc = dp_preprocess_min_ink(out, canvas, w, h, &view, DP_MIN_INK * scale * scale);
-    view_to_canvas(&view, box[0], box[2], scale);
+    if (rc >= 0) view_to_canvas(&view, box[0], box[2], scale);   /* an error leaves the empty box */
     if (info) *info = view;
     return rc;
 }

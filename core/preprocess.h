@@ -27,8 +27,8 @@ typedef struct {
  * within 0.01 px of (14,14) (parts falling outside 28×28 are clipped).
  * Returns 1 when there is a digit, 0 for "no digit" (less than DP_MIN_INK,
  * nothing above 0.05, or NaN/inf in the image; out is then all zero), -1 on
- * bad arguments. info may be NULL; it is filled for 0 and 1 (an empty box
- * has x1 < x0). Images up to 1024 px a side need no allocation. */
+ * bad arguments. info may be NULL; it is always filled (an empty box has
+ * x1 < x0, and -1 leaves an empty box with no ink). Images up to 1024 px a side need no allocation. */
 int dp_preprocess(float *out, const float *img, int w, int h, dp_prep_info *info);
 
 /* Centre of mass of a w×h image in pixel-index coordinates; returns the mass.

@@ -229,6 +229,20 @@ static void test_no_digit(void)
 
     CHECK(dp_preprocess(out, canvas, 0, N, NULL) == -1 && strstr(dp_error(), "preprocess"), "zero width");
     CHECK(dp_preprocess(out, NULL, N, N, NULL) == -1, "NULL image");
+
+    /* A failure leaves info defined (an empty box, no ink), never what was
+     * in the caller's variable before: the window draws from it. */
+    memset(&info, 0x7f, sizeof info);
+    CHECK(dp_preprocess(out, NULL, N, N, &info) == -1 && info.x1 < info.x0 && info.ink == 0,
+          "a failed preparation leaves info undefined: box %d..%d, ink %g", info.x0, info.x1, info.ink);
+    dp_strokes line;
+    dp_strokes_init(&line);
+    dp_strokes_add_point(&line, 100, 100);
+    dp_strokes_add_point(&line, 150, 180);
+    memset(&info, 0x7f, sizeof info);
+    CHECK(dp_strokes_to_input(NULL, canvas, &line, DP_BRUSH_AUTO, &info) == -1 && info.x1 < info.x0 && info.ink == 0,
+          "strokes to a NULL input: info not defined: box %d..%d, ink %g", info.x0, info.x1, info.ink);
+    dp_strokes_free(&line);
 }
 
 /* A tall thin "1" keeps its aspect: ~20 px high, a few px wide. */
