@@ -297,7 +297,7 @@ static void test_crash(void)
     make_dir(dir, sizeof dir, "crash");
     dp_make_dirs(dir);
     shadow sh = {.n = 0, .next_id = 0}, before, after;
-    long done_ops = 0;
+    long done_ops = 0, waited_for = 0;
     int kills = 0, mid_op = 0, broken = 0, strays = 0;
     srand(12345);
     for (kills = 0; kills < 150 && sh.n < 380; kills++) {
@@ -310,14 +310,19 @@ static void test_crash(void)
             child_work(dir, done_ops, fds[1]);
         }
         close(fds[1]);
+        /* Progress does not depend on the machine's speed: each round waits
+         * for a few acknowledged operations (the child writes one byte after
+         * each), then kills at a random moment of the ones that follow. */
+        long acked = 0, wanted = rand() % 6;
+        char buf[256];
+        ssize_t r;
+        while (acked < wanted && (r = read(fds[0], buf, 1)) > 0) acked += r;
+        waited_for += wanted;
         struct timespec ts = {0, (long)(rand() % 25000) * 1000};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        long acked = 0;
-        char buf[256];
-        ssize_t r;
         while ((r = read(fds[0], buf, sizeof buf)) > 0) acked += r;
         close(fds[0]);
         CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child died of the kill (status %d)", status);
@@ -343,7 +348,8 @@ static void test_crash(void)
     }
     CHECK(broken == 0, "%d of %d kills left the folder in a state no operation sequence explains", broken, kills);
     CHECK(strays == 0, "%d kills left more than one temporary file", strays);
-    CHECK(done_ops > 100, "the children got work done: %ld operations", done_ops);
+    CHECK(done_ops >= waited_for, "the children got work done: %ld operations, %ld waited for", done_ops, waited_for);
+    CHECK(waited_for > 100, "the rounds waited for %ld operations", waited_for);
     printf("crash: %d kills, %ld operations, %d landed although unacknowledged, %d digits at the end\n", kills,
            done_ops, mid_op, sh.n);
 }
