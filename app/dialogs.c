@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "common.h"
 #include "theme.h"
+#include "wrap.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -130,30 +131,18 @@ ui_rect dialog_card(app *a, int w, int h, const char *title)
     return c;
 }
 
-/* Word-wraps text into width; returns the height used. */
+static int measure_normal(void *text, const char *s, size_t n) { return text_width_n(text, FONT_NORMAL, s, n); }
+
+/* Word-wraps text into width (a word longer than a line, such as a long
+ * path, is cut where the line ends); returns the height used. */
 static int draw_wrapped(app *a, const char *s, int x, int y, int width, SDL_Color c)
 {
-    char line[512];
     int lh = text_height(a->text, FONT_NORMAL), used = 0;
-    while (*s) {
-        size_t n = 0, fit = 0;
-        while (s[n] && n < sizeof line - 1) {
-            size_t end = n;
-            while (s[end] && s[end] != ' ') end++;
-            if (end >= sizeof line) break;
-            memcpy(line, s, end);
-            line[end] = 0;
-            if (fit && text_width(a->text, FONT_NORMAL, line) > width) break;
-            fit = end;
-            n = s[end] ? end + 1 : end;
-        }
-        if (!fit) fit = n ? n : strlen(s);
-        memcpy(line, s, fit);
-        line[fit] = 0;
-        text_draw(a->text, FONT_NORMAL, line, x, y + used, c, TEXT_LEFT);
+    for (s = wrap_skip_spaces(s); *s; s = wrap_skip_spaces(s)) {
+        size_t n = wrap_line(s, width, measure_normal, a->text);
+        text_draw_n(a->text, FONT_NORMAL, s, n, x, y + used, c, TEXT_LEFT);
         used += lh;
-        s += fit;
-        while (*s == ' ') s++;
+        s += n;
     }
     return used;
 }

@@ -510,6 +510,34 @@ int text_width(ui_text *t, font_size f, const char *s)
     return w;
 }
 
+/* The n bytes at s as a string of their own: in buf when they fit, else on
+ * the heap (free it if it is not buf). NULL if out of memory. */
+static char *terminated(const char *s, size_t n, char *buf, size_t size)
+{
+    char *p = n < size ? buf : malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+int text_width_n(ui_text *t, font_size f, const char *s, size_t n)
+{
+    char buf[256], *p = terminated(s, n, buf, sizeof buf);
+    int w = p ? text_width(t, f, p) : 0;
+    if (p != buf) free(p);
+    return w;
+}
+
+int text_draw_n(ui_text *t, font_size f, const char *s, size_t n, int x, int y, SDL_Color c, int align)
+{
+    char buf[256], *p = terminated(s, n, buf, sizeof buf);
+    int w = p ? text_draw(t, f, p, x, y, c, align) : 0;
+    if (p != buf) free(p);
+    return w;
+}
+
 const char *text_fit_tail(ui_text *t, font_size f, const char *s, int width)
 {
     if (!s || text_width(t, f, s) <= width) return s;

@@ -41,6 +41,9 @@ int text_draw(ui_text *t, font_size f, const char *s, int x, int y, SDL_Color c,
 int text_drawf(ui_text *t, font_size f, int x, int y, SDL_Color c, int align, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 int text_width(ui_text *t, font_size f, const char *s);
+/* The same for the n bytes at s (no NUL needed). */
+int text_width_n(ui_text *t, font_size f, const char *s, size_t n);
+int text_draw_n(ui_text *t, font_size f, const char *s, size_t n, int x, int y, SDL_Color c, int align);
 /* The longest tail of s (a pointer into it) at most width pixels wide:
  * what an input field shows of a long path. */
 /* s if it fits in width, else the longest start of it that fits with "…"

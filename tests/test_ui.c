@@ -8,6 +8,7 @@
 #include "pace.h"
 #include "evallist.h"
 #include "train_csv.h"
+#include "wrap.h"
 
 static void check_layout(int w, int h, float density)
 {
@@ -334,8 +335,60 @@ static void test_eval_cells(void)
     CHECK(total == N, "every image in exactly one cell: %d", total);
 }
 
+/* A font where every character (not byte) is 10 px wide. */
+static int measure_chars(void *ctx, const char *s, size_t n)
+{
+    int *calls = ctx, chars = 0;
+    (*calls)++;
+    for (size_t i = 0; i < n; i++) chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars * 10;
+}
+
+/* Wraps s at width and checks each line: whole words where they fit, a
+ * long word cut on a character boundary, nothing lost, no line too wide. */
+static int check_wrap(const char *s, int width, const char *what)
+{
+    int calls = 0, lines = 0;
+    size_t covered = 0, spaces = 0;
+    for (const char *p = wrap_skip_spaces(s); *p; lines++) {
+        size_t n = wrap_line(p, width, measure_chars, &calls);
+        CHECK(n > 0 && n <= strlen(p), "%s: line %d takes %zu of %zu bytes", what, lines, n, strlen(p));
+        if (n == 0) break;
+        int w = measure_chars(&calls, p, n);
+        CHECK(w <= width || w == 10, "%s: line %d is %d px wide in %d", what, lines, w, width);
+        CHECK((p[n] & 0xC0) != 0x80, "%s: line %d ends inside a character", what, lines);
+        covered += n;
+        const char *next = wrap_skip_spaces(p + n);
+        spaces += (size_t)(next - (p + n));
+        p = next;
+    }
+    CHECK(covered + spaces == strlen(wrap_skip_spaces(s)), "%s: %zu + %zu of %zu bytes shown", what, covered, spaces,
+          strlen(s));
+    return lines;
+}
+
+static void test_wrap(void)
+{
+    CHECK(check_wrap("MNIST not found in /a/b (from DIGITPAD_MNIST). Get it with: tools/fetch", 200, "words") == 4,
+          "words: 4 lines of at most 20 characters");
+    int calls = 0;
+    CHECK(wrap_line("one two three", 70, measure_chars, &calls) == 7, "two words fit in 70 px");
+    CHECK(wrap_line("one two three", 20, measure_chars, &calls) == 2, "a word wider than the line is cut");
+    CHECK(wrap_line("", 100, measure_chars, &calls) == 0, "an empty text has no line");
+    /* A word far longer than any line buffer (a path in DIGITPAD_MNIST) is
+     * cut where each line ends: it once overflowed a 512-byte stack buffer. */
+    static char word[5000];
+    memset(word, 'x', sizeof word - 1);
+    CHECK(check_wrap(word, 620, "5,000-byte word") == 81, "a 4,999-byte word in lines of 62");
+    static char utf8[3001];
+    for (int i = 0; i < 1000; i++) memcpy(utf8 + 3 * i, "→", 3);
+    CHECK(check_wrap(utf8, 95, "three-byte characters") == 112, "1,000 arrows in lines of 9");
+    check_wrap(word, 3, "narrower than a character");   /* one character a line, never zero */
+}
+
 int main(void)
 {
+    test_wrap();
     test_layout();
     test_train_csv();
     test_eval_cells();
