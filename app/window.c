@@ -665,6 +665,12 @@ static int init_video(const app *a)
         return -1;
     }
     if (!own_choice && !(wayland && *wayland)) SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+    /* SDL by default keeps the screen from locking while a window is open
+     * and asks X11 compositors to step aside, as a game would; an idle
+     * digitpad must do neither. Read at video start; the environment may
+     * still say otherwise. */
+    SDL_SetHintWithPriority(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1", SDL_HINT_DEFAULT);
+    SDL_SetHintWithPriority(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0", SDL_HINT_DEFAULT);
     char why[1024];
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         if (!own_choice && !(wayland && *wayland))
