@@ -491,6 +491,7 @@ void trainer_get_status(trainer *tr, trainer_status *out)
 {
     SDL_LockMutex(tr->lock);
     *out = tr->status;
+    out->busy = tr->busy;
     SDL_UnlockMutex(tr->lock);
 }
 

@@ -18,6 +18,7 @@ typedef enum { PHASE_IDLE, PHASE_LOADING, PHASE_RUNNING, PHASE_DONE, PHASE_STOPP
 typedef struct {
     job_kind kind;
     job_phase phase;
+    int busy;                       /* a job runs: read with the rest, so a job that ends is seen whole */
     dp_train_progress progress;     /* latest training report */
     double last_test_acc;           /* full test set, after the last epoch (NaN if none) */
     char message[512];              /* what failed, or where MNIST was looked for */

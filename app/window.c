@@ -259,8 +259,11 @@ static void job_finished(app *a)
 
 static void poll_trainer(app *a)
 {
+    /* One snapshot: a job that ends between two reads would otherwise be
+     * finished with the phase it had before (an Eval failure dropped, a
+     * Train failure reported as finished, a good fine-tune rolled back). */
     trainer_get_status(a->tr, &a->st);
-    int busy = trainer_busy(a->tr);
+    int busy = a->st.busy;
     if (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) {
         if (trainer_sync_curves(a->tr, &a->curves) > 0) a->dirty = 1;
         if (trainer_take_weights(a->tr, a->net, &a->weights_seen)) a->weights_version++, a->dirty = 1;
