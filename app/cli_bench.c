@@ -12,6 +12,7 @@
 #include "rng.h"
 #include "strokes.h"
 #include "train.h"
+#include "platform.h"
 
 #include <getopt.h>
 #include <limits.h>

@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "common.h"
 #include "model_io.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -78,13 +79,7 @@ void app_copy_text(char *dst, size_t size, const char *src)
     dst[n] = 0;
 }
 
-void app_user_data_dir(char *out, size_t size)
-{
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && xdg[0] == '/') snprintf(out, size, "%s/digitpad", xdg);
-    else snprintf(out, size, "%s/.local/share/digitpad", home && *home ? home : ".");
-}
+void app_user_data_dir(char *out, size_t size) { dp_user_folder(DP_FOLDER_DATA, out, size); }
 
 void app_user_digits_dir(char *out, size_t size)
 {
@@ -133,30 +128,16 @@ int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size
     return -1;
 }
 
-/* The directory of the running executable, from /proc/self/exe. */
-static int exe_dir(char *out, size_t size)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return -1;
-    buf[n] = 0;
-    char *slash = strrchr(buf, '/');
-    if (!slash) return -1;
-    *slash = 0;
-    snprintf(out, size, "%s", buf);
-    return 0;
-}
-
 int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size)
 {
     char dir[PATH_MAX], candidates[3][PATH_MAX + 64];
     int n = 0;
-    if (exe_dir(dir, sizeof dir) == 0)
+    if (dp_exe_dir(dir, sizeof dir) == 0)
         snprintf(candidates[n++], sizeof candidates[0], "%s/../share/digitpad/%s", dir, SHIPPED_MODEL_NAME);
     snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_DATADIR, SHIPPED_MODEL_NAME);
     snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_SOURCE_ASSETS, SHIPPED_MODEL_NAME);
     for (int i = 0; i < n; i++)
-        if (access(candidates[i], R_OK) == 0) {
+        if (dp_path_kind_of(candidates[i]) == DP_PATH_FILE) {
             snprintf(path, size, "%s", candidates[i]);
             return 0;
         }
@@ -248,15 +229,8 @@ int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user)
 
 atomic_int cli_stop;
 
-static void on_sigint(int sig)
-{
-    (void)sig;
-    atomic_store(&cli_stop, 1);
-    signal(SIGINT, SIG_DFL);   /* a second Ctrl-C kills at once */
-}
-
 void cli_catch_ctrl_c(int on)
 {
-    if (on) atomic_store(&cli_stop, 0);
-    signal(SIGINT, on ? on_sigint : SIG_DFL);
+    if (on) dp_catch_interrupt(&cli_stop);
+    else dp_release_interrupt();
 }

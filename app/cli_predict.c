@@ -1,6 +1,7 @@
 /* digitpad predict: classifies stroke files and PGM images, many at once. */
 #include "cli.h"
 #include "common.h"
+#include "platform.h"
 #include "preprocess.h"
 #include "strokes.h"
 
@@ -42,9 +43,8 @@ static int is_pgm(const char *path)
 {
     /* Only peek into regular files: opening a named pipe would wait for a
      * writer. Anything else goes to the stroke loader, which refuses it. */
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-    FILE *f = fopen(path, "rb");
+    if (dp_path_kind_of(path) != DP_PATH_FILE) return 0;
+    FILE *f = dp_fopen(path, "rb");
     if (!f) return 0;
     char magic[2] = {0};
     size_t n = fread(magic, 1, 2, f);

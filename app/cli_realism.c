@@ -6,7 +6,7 @@
  * (dp_strokes_to_input with the automatic brush, then the network). */
 #include "cli.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "preprocess.h"
 #include "realism.h"
 #include "rng.h"
@@ -296,13 +296,12 @@ static int write_table(const char *cmd, const char *dir, const char *file, const
 /* The --write folder, made if missing (checked before the work starts). */
 static int make_folder(const char *cmd, const char *dir)
 {
-    struct stat st;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_error(cmd, "cannot create %s: %s", dir, strerror(errno));
+    if (dp_path_kind_of(dir) != DP_PATH_MISSING && dp_path_kind_of(dir) != DP_PATH_FOLDER) {
+        cli_error(cmd, "--write: %s is not a folder", dir);
         return -1;
     }
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        cli_error(cmd, "--write: %s is not a folder", dir);
+    if (dp_make_dirs(dir) != 0) {
+        cli_error(cmd, "%s", dp_error());
         return -1;
     }
     return 0;

@@ -6,6 +6,7 @@
 #include "finetune.h"
 #include "model_io.h"
 #include "train.h"
+#include "platform.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -249,8 +250,8 @@ static int run_training(train_opts *o, int argc, char **argv)
 
     cli_progress report = {.quiet = o->quiet, .final_acc = NAN};
     if (o->csv) {
-        if (!(report.csv = fopen(o->csv, "w"))) {
-            cli_error(cmd, "cannot write %s: %m", o->csv);
+        if (!(report.csv = dp_fopen(o->csv, "w"))) {
+            cli_error(cmd, "cannot write %s", dp_error());
             goto done;
         }
         fputs("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n", report.csv);

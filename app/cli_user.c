@@ -3,6 +3,7 @@
  * (as the window's Fine-tune button does). */
 #include "cli.h"
 #include "common.h"
+#include "platform.h"
 #include "finetune.h"
 #include "model_io.h"
 #include "userset.h"
@@ -39,10 +40,9 @@ static int open_userset(const char *cmd, const char *dir, dp_userset *u)
 static int split_present(const char *dir, const char *which)
 {
     char path[PATH_MAX + 64];
-    struct stat st;
     for (int gz = 0; gz < 2; gz++) {
         snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte%s", dir, which, gz ? ".gz" : "");
-        if (stat(path, &st) == 0) return 1;
+        if (dp_path_kind_of(path) != DP_PATH_MISSING) return 1;
     }
     return 0;
 }

@@ -1,14 +1,12 @@
 #include "embedder.h"
 #include "common.h"
+#include "platform.h"
 #include "inspect.h"
 #include "mnist.h"
 #include "train.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 struct embedder {
     SDL_Thread *thread;
@@ -105,8 +103,7 @@ static int compute(embedder *e, dp_net *net, embedding *out)
 static int worker_main(void *arg)
 {
     embedder *e = arg;
-    struct sched_param idle = {0};   /* like training: only when nothing else needs the CPU */
-    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+    dp_thread_yield_to_others();
     SDL_LockMutex(e->lock);
     for (;;) {
         while (!e->pending && !e->quit) SDL_CondWait(e->wake, e->lock);

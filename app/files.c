@@ -4,7 +4,7 @@
 #include "app.h"
 #include "cli.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "train_csv.h"
 
@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 /* ---- the model ----------------------------------------------------------- */
 
@@ -101,34 +99,24 @@ void app_models_dir(char *out, size_t size)
     if (snprintf(out, size, "%s/models", base) >= (int)size) app_copy_text(out, size, base);
 }
 
-/* "20261125-104757": names files so that they sort by time. */
-static void timestamp(char *out, size_t size)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(out, size, "%Y%m%d-%H%M%S", &tm);
-}
-
 void app_default_model_path(char *out, size_t size)
 {
     char dir[PATH_MAX], stamp[32];
     app_models_dir(dir, sizeof dir);
-    timestamp(stamp, sizeof stamp);
+    dp_timestamp(stamp, sizeof stamp);
     snprintf(out, size, "%s/digitpad-%s.model", dir, stamp);
 }
 
-/* mkdir -p for the folder that will hold path. */
+/* The folder that will hold path, made if missing (best effort: the save
+ * that follows reports what went wrong). */
 static void make_parent_dirs(const char *path)
 {
     char buf[PATH_MAX];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        mkdir(buf, 0755);
-        *p = '/';
-    }
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return;
+    *slash = 0;
+    dp_make_dirs(buf);
 }
 
 int app_save_model(app *a, const char *path)
@@ -188,7 +176,7 @@ void app_screenshot_to_user_dir(app *a, const char *what, const ui_rect *part)
 {
     char dir[PATH_MAX], path[PATH_MAX + 128], stamp[32];
     app_user_data_dir(dir, sizeof dir);
-    timestamp(stamp, sizeof stamp);
+    dp_timestamp(stamp, sizeof stamp);
     snprintf(path, sizeof path, "%s/screenshots/digitpad-%s%s%s.png", dir, what ? what : "", what ? "-" : "", stamp);
     make_parent_dirs(path);
     app_save_screenshot(a, path, part);

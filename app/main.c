@@ -4,9 +4,12 @@
 #include "app.h"
 #include "cli.h"
 #include "common.h"
+#include "kernels.h"
+#include "platform.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -130,8 +133,17 @@ static int run_window(int argc, char **argv)
     return app_run(&o);
 }
 
+/* DIGITPAD_ISA=portable forces the portable kernels, for comparing them
+ * (core/ reads no environment: the choice is made here and passed in). */
+static void choose_kernels(void)
+{
+    const char *isa = getenv("DIGITPAD_ISA");
+    if (isa && strcmp(isa, "portable") == 0) dp_kernels_select(DP_ISA_PORTABLE);
+}
+
 int main(int argc, char **argv)
 {
+    choose_kernels();
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
             fputs(usage, stdout);

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "cli.h"
 #include "common.h"
+#include "platform.h"
 
 #include <limits.h>
 #include <math.h>

@@ -8,6 +8,7 @@
  * CACHE_MAX_BYTES, the least recently used ones go. */
 #include "text.h"
 #include "font_builtin.h"
+#include "platform.h"
 
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define CACHE_MAX 384
 #define CACHE_IDLE_FRAMES 120
@@ -59,9 +59,8 @@ struct ui_text {
 /* A regular file we can open and read a byte from. */
 static int readable_file(const char *path)
 {
-    struct stat st;
-    if (!path || !*path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-    FILE *f = fopen(path, "rb");
+    if (!path || !*path || dp_path_kind_of(path) != DP_PATH_FILE) return 0;
+    FILE *f = dp_fopen(path, "rb");
     if (!f) return 0;
     int ok = fgetc(f) != EOF;
     fclose(f);
@@ -104,26 +103,24 @@ static int fontconfig_match(char *path, size_t size, char *why, size_t why_size)
     return rc;
 }
 
-/* DejaVu Sans where distributions put it, under each data folder of
- * $XDG_DATA_DIRS (by default /usr/local/share:/usr/share): Debian and
- * Ubuntu (fonts-dejavu-core), Arch, Fedora, others. */
+/* DejaVu Sans where distributions put it, under each of the system's data
+ * folders (on Linux $XDG_DATA_DIRS, by default /usr/local/share:/usr/share):
+ * Debian and Ubuntu (fonts-dejavu-core), Arch, Fedora, others. */
 static const char *const dejavu_paths[] = {
     "fonts/truetype/dejavu/DejaVuSans.ttf", "fonts/TTF/DejaVuSans.ttf", "fonts/dejavu-sans-fonts/DejaVuSans.ttf",
     "fonts/dejavu/DejaVuSans.ttf", "fonts/DejaVuSans.ttf",
 };
 
-/* The first readable dejavu_paths entry under $XDG_DATA_DIRS. 0 on success;
- * 1 if one was found but path is too small for it; -1 if none. */
+/* The first readable dejavu_paths entry under a system data folder. 0 on
+ * success; 1 if one was found but path is too small for it; -1 if none. */
 static int known_paths(char *path, size_t size)
 {
-    const char *dirs = getenv("XDG_DATA_DIRS");
-    if (!dirs || !*dirs) dirs = "/usr/local/share:/usr/share";
     int too_long = 0;
-    for (const char *d = dirs; *d;) {
-        size_t n = strcspn(d, ":");
-        for (size_t i = 0; n && d[0] == '/' && i < sizeof dejavu_paths / sizeof dejavu_paths[0]; i++) {
+    char dir[PATH_MAX_LEN];
+    for (int d = 0; dp_system_data_dir(d, dir, sizeof dir) == 0; d++)
+        for (size_t i = 0; i < sizeof dejavu_paths / sizeof dejavu_paths[0]; i++) {
             char candidate[PATH_MAX_LEN];
-            if (snprintf(candidate, sizeof candidate, "%.*s/%s", (int)n, d, dejavu_paths[i]) >= (int)sizeof candidate ||
+            if (snprintf(candidate, sizeof candidate, "%s/%s", dir, dejavu_paths[i]) >= (int)sizeof candidate ||
                 !readable_file(candidate))
                 continue;
             if (strlen(candidate) >= size) {
@@ -133,9 +130,6 @@ static int known_paths(char *path, size_t size)
             snprintf(path, size, "%s", candidate);
             return 0;
         }
-        d += n;
-        if (*d == ':') d++;
-    }
     return too_long ? 1 : -1;
 }
 

@@ -2,14 +2,12 @@
 #include "common.h"
 #include "mnist.h"
 #include "pace.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #define PUBLISH_INTERVAL 0.1     /* seconds between weight snapshots */
 #define WAKE_INTERVAL 0.1        /* charts and progress redraw 10 times a second */
@@ -315,8 +313,7 @@ static int worker_main(void *arg)
      * when they do not need the CPU (SCHED_IDLE; failing that, the nicest
      * priority). The pool threads the trainer creates inherit it. With the
      * window idle it still gets both cores. */
-    struct sched_param idle = {0};
-    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) setpriority(PRIO_PROCESS, (id_t)gettid(), 19);
+    dp_thread_yield_to_others();
     SDL_LockMutex(tr->lock);
     for (;;) {
         while (tr->pending == JOB_IDLE && !tr->quit) SDL_CondWait(tr->wake_worker, tr->lock);

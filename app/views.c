@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "common.h"
 #include "theme.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include "app.h"
 #include "cli.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "theme.h"
 #include "train_csv.h"
@@ -12,16 +12,10 @@
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <limits.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #ifndef DIGITPAD_SOURCE_ASSETS
 #define DIGITPAD_SOURCE_ASSETS "assets"
@@ -29,34 +23,6 @@
 
 #define BRUSH_MIN 4.0f
 #define BRUSH_MAX 60.0f
-
-/* ---- memory -------------------------------------------------------------- */
-
-/* glibc serves big blocks from mmap only up to a threshold that it raises
- * to the size of each big block freed, after which those blocks come from
- * the heap. The window allocates and frees multi-megabyte blocks over and
- * over (a copy of the network for every Train, Evaluate and weight
- * snapshot, the canvas raster at every resize, screenshots), and in the
- * heap they fragmented it: RSS grew by about 2 MB per Train and Evaluate
- * (96 -> 110 MB over 16 rounds). A fixed threshold keeps them in mmap,
- * returned to the system when freed: RSS stays flat (about 84 MB). */
-static void keep_big_blocks_out_of_the_heap(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-#endif
-}
-
-/* Smaller blocks freed in bulk (a job's, or everything drawn at another
- * scale: fonts, glyphs, text textures) leave free pages inside the heap
- * that glibc keeps; handing them back after such moments keeps RSS where
- * the window's live memory is. */
-static void release_free_memory(void)
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-}
 
 /* ---- status line --------------------------------------------------------- */
 
@@ -88,7 +54,7 @@ static void mnist_help(char *out, size_t size, const char *dir)
     char *slash = strrchr(script, '/');
     if (slash && (size_t)(slash - script) + sizeof "/tools/fetch_mnist.sh" <= sizeof script)
         strcpy(slash, "/tools/fetch_mnist.sh");
-    if (!slash || access(script, X_OK) != 0)
+    if (!slash || dp_path_kind_of(script) != DP_PATH_FILE)
         app_copy_text(script, sizeof script, "tools/fetch_mnist.sh (in digitpad's source)");
     snprintf(out, size, "Get it with: %s %s  (or set DIGITPAD_MNIST to a folder holding the four MNIST files)",
              script, dir);
@@ -223,7 +189,7 @@ static void log_training(app *a)
 
 static void job_finished(app *a)
 {
-    release_free_memory();
+    dp_memory_release_free();   /* a job's blocks, freed in bulk */
     if (a->opt.verbose) {
         static const char *phase[] = {"idle", "loading", "running", "done", "stopped", "failed"};
         static const char *kind[] = {"idle", "train", "eval", "finetune"};
@@ -358,7 +324,7 @@ static void relayout(app *a)
     float old_scale = a->ui.scale;
     a->ui.scale = a->lay.scale;
     text_set_scale(a->text, a->lay.scale);
-    if (a->ui.scale != old_scale) release_free_memory();
+    if (a->ui.scale != old_scale) dp_memory_release_free();   /* fonts and textures of the old scale */
     a->dirty = 1;
     if (a->opt.verbose) log_geometry(a);
 }
@@ -559,14 +525,8 @@ static void log_frame_times(const app *a)
                1000 * frame_stats_quantile(&a->frame_interval, 0.5),
                1000 * frame_stats_quantile(&a->frame_interval, 0.99));
     printf("\n");
-    /* Peak resident memory of the whole run (VmHWM), from the kernel. */
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    while (f && fgets(line, sizeof line, f)) {
-        long kb;
-        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) printf("memory\tpeak_rss_mb\t%.1f\n", kb / 1024.0);
-    }
-    if (f) fclose(f);
+    long kb = dp_peak_memory_kb();   /* of the whole run */
+    if (kb >= 0) printf("memory\tpeak_rss_mb\t%.1f\n", kb / 1024.0);
     fflush(stdout);
 }
 
@@ -652,22 +612,21 @@ static void no_window(const char *why)
 }
 
 /* Whether there is a display to open the window on, and one line on stderr
- * if not. Without DISPLAY or WAYLAND_DISPLAY SDL would try its drivers
- * anyway (libwayland printing a complaint of its own) and end on an
- * invisible offscreen window, so that case is told before SDL starts. With
- * only DISPLAY set, only X11 is tried: an X server that does not answer is
- * then reported as such. SDL_VIDEODRIVER, or a --screenshot run, decides
- * for itself. */
+ * if not. Without one SDL would try its drivers anyway (each printing a
+ * complaint of its own) and end on an invisible offscreen window, so that
+ * case is told before SDL starts; the platform layer knows what a display
+ * is here, and which driver to insist on. SDL_VIDEODRIVER, or a --screenshot
+ * run, decides for itself. */
 static int init_video(const app *a)
 {
-    const char *wanted = SDL_getenv("SDL_VIDEODRIVER"), *x11 = SDL_getenv("DISPLAY");
-    const char *wayland = SDL_getenv("WAYLAND_DISPLAY");
+    const char *wanted = SDL_getenv("SDL_VIDEODRIVER"), *driver = NULL;
     int own_choice = (wanted && *wanted) || a->opt.screenshot_path;
-    if (!own_choice && !(x11 && *x11) && !(wayland && *wayland)) {
-        no_window("no display (DISPLAY and WAYLAND_DISPLAY are not set)");
+    char where[512];
+    if (!own_choice && dp_display_check(&driver, where, sizeof where) != 0) {
+        no_window(where);
         return -1;
     }
-    if (!own_choice && !(wayland && *wayland)) SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+    if (!own_choice && driver) SDL_SetHint(SDL_HINT_VIDEODRIVER, driver);
     /* SDL by default keeps the screen from locking while a window is open
      * and asks X11 compositors to step aside, as a game would; an idle
      * digitpad must do neither. Read at video start; the environment may
@@ -676,16 +635,16 @@ static int init_video(const app *a)
     SDL_SetHintWithPriority(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0", SDL_HINT_DEFAULT);
     char why[1024];
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        if (!own_choice && !(wayland && *wayland))
-            snprintf(why, sizeof why, "cannot connect to the X display \"%s\" (DISPLAY): %s", x11, SDL_GetError());
+        if (!own_choice && driver)
+            snprintf(why, sizeof why, "cannot connect to %s: %s", where, SDL_GetError());
         else
             snprintf(why, sizeof why, "%s", SDL_GetError());
         no_window(why);
         return -1;
     }
     /* An offscreen or dummy window shows nothing: only when asked for. */
-    const char *driver = SDL_GetCurrentVideoDriver();
-    if (!own_choice && driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0)) {
+    const char *current = SDL_GetCurrentVideoDriver();
+    if (!own_choice && current && (strcmp(current, "offscreen") == 0 || strcmp(current, "dummy") == 0)) {
         no_window("no display found");
         return -1;
     }
@@ -830,7 +789,12 @@ int app_run(const app_options *opt)
 {
     static app a;   /* large (the 280² canvas): not on the stack */
     int rc = 1;
-    keep_big_blocks_out_of_the_heap();
+    /* The window allocates and frees multi-megabyte blocks over and over (a
+     * copy of the network for every Train, Evaluate and weight snapshot, the
+     * canvas raster at every resize, screenshots); in the heap they
+     * fragmented it: RSS grew by about 2 MB per Train and Evaluate (96 ->
+     * 110 MB over 16 rounds). Kept apart, RSS stays flat (about 84 MB). */
+    dp_memory_keep_big_blocks_apart();
     if (app_init(&a, opt) == 0) {
         a.dirty = 1;
         while (!a.quit) {

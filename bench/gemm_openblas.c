@@ -9,6 +9,7 @@
  * Built only when meson finds OpenBLAS; not a test. */
 #include "common.h"
 #include "kernels.h"
+#include "platform.h"
 
 #include <cblas.h>
 #include <math.h>

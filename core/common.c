@@ -1,12 +1,10 @@
 #include "common.h"
+#include "platform.h"
 
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static _Thread_local char error_message[512];
 
@@ -72,30 +70,11 @@ float *dp_alloc_floats(size_t count)
         dp_set_error("allocation size overflows (%zu floats)", count);
         return NULL;
     }
-    bytes = (bytes + 63) & ~(size_t)63;   /* aligned_alloc wants a multiple of the alignment */
-    float *p = aligned_alloc(64, bytes);
+    float *p = dp_alloc_aligned64(bytes);
     if (!p) {
         dp_set_error("out of memory allocating %zu bytes", bytes);
         return NULL;
     }
     memset(p, 0, bytes);
     return p;
-}
-
-double dp_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-int dp_cpu_count(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-        int n = CPU_COUNT(&set);
-        if (n > 0) return n;
-    }
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
 }

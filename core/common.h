@@ -1,4 +1,4 @@
-/* Shared helpers for core/: error reporting, checked allocation, timing.
+/* Shared helpers for core/: error reporting and checked allocation.
  * core/ never prints and never exits: a failing call returns -1 (or NULL)
  * and leaves a one-line message for dp_error(), like SDL_GetError(). */
 #ifndef DP_COMMON_H
@@ -20,18 +20,13 @@ int dp_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int dp_prefix_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Allocation with overflow-checked sizes; on failure set an error, return NULL.
- * Memory from dp_alloc_aligned is 64-byte aligned and released with free(). */
+ * Floats from dp_alloc_floats are 64-byte aligned where the platform can
+ * (dp_alloc_aligned64) and released with free(). */
 void *dp_alloc(size_t count, size_t size);
 void *dp_calloc(size_t count, size_t size);
 float *dp_alloc_floats(size_t count);   /* aligned, zero-filled */
 
 /* Returns 1 and stores a*b in *out, or 0 if it overflows. */
 int dp_mul_size(size_t a, size_t b, size_t *out);
-
-/* Monotonic clock in seconds. */
-double dp_now(void);
-
-/* Number of CPUs this process may run on (at least 1). */
-int dp_cpu_count(void);
 
 #endif

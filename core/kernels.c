@@ -1,5 +1,6 @@
 #include "kernels.h"
 #include "common.h"
+#include "platform.h"
 
 #include <stdlib.h>
 #include <stdatomic.h>
@@ -34,10 +35,7 @@ static _Atomic(dp_microkernel_fn) current_kernel = microkernel_portable;
 
 dp_isa dp_kernels_select(dp_isa want)
 {
-    if (want == DP_ISA_AUTO) {
-        const char *env = getenv("DIGITPAD_ISA");
-        want = (env && strcmp(env, "portable") == 0) ? DP_ISA_PORTABLE : DP_ISA_AVX2;
-    }
+    if (want == DP_ISA_AUTO) want = DP_ISA_AVX2;   /* the best there is, if the CPU has it */
     if (want == DP_ISA_AVX2 && !cpu_has_avx2_fma()) want = DP_ISA_PORTABLE;
 #ifdef DP_HAVE_AVX2_KERNELS
     current_kernel = want == DP_ISA_AVX2 ? dp_microkernel_avx2 : microkernel_portable;

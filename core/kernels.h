@@ -19,7 +19,7 @@ typedef enum {
 
 /* Selects the kernels for the whole process (tests compare them); returns
  * the ISA now in use. Asking for AVX2 on a CPU without it gives PORTABLE.
- * DIGITPAD_ISA=portable in the environment forces the portable kernels. */
+ * Until a choice is made, the best the CPU supports is used. */
 dp_isa dp_kernels_select(dp_isa want);
 dp_isa dp_kernels_isa(void);
 const char *dp_isa_name(dp_isa isa);

@@ -4,15 +4,13 @@
  * file can never make us allocate gigabytes. */
 #include "mnist.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -39,26 +37,14 @@ static int idx_open(idx_file *f, const char *path)
 {
     memset(f, 0, sizeof *f);
     f->path = path;
-    /* O_NONBLOCK: opening a named pipe must not wait for a writer; it is
-     * refused below as not a regular file (regular files ignore the flag). */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return dp_set_error("%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return dp_set_error("%s: cannot stat: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return dp_set_error("%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory, not an IDX file"
-                                                                 : "not a regular file");
-    }
-    if (st.st_size == 0) {
+    long long size;
+    int fd = dp_open_regular(path, &size);
+    if (fd < 0) return -1;
+    if (size == 0) {
         close(fd);
         return dp_set_error("%s: empty file", path);
     }
-    f->raw_size = (long long)st.st_size;
+    f->raw_size = size;
     f->gz = gzdopen(fd, "rb");   /* takes ownership of fd on success */
     if (!f->gz) {
         close(fd);
@@ -288,11 +274,7 @@ int dp_idx_read_labels(const char *path, uint8_t **labels, int *n)
     return 0;
 }
 
-static int is_regular_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
+static int is_regular_file(const char *path) { return dp_path_kind_of(path) == DP_PATH_FILE; }
 
 /* Finds DIR/NAME.gz, else DIR/NAME, into OUT (PATH_MAX bytes). Returns 0 if
  * either exists; otherwise sets an error naming both paths tried. */

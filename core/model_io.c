@@ -1,6 +1,6 @@
 #include "model_io.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
 #include "layers.h"
 #include "rng.h"
 #include "threadpool.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* PGM images: binary P5 (8- or 16-bit samples) and ASCII P2 reading, 8-bit
  * P5 writing. Pixels are floats, 0 = black, 1 = white. */
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "strokes.h"
 
 #include <stdio.h>

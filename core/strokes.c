@@ -2,7 +2,7 @@
  * rasterizer. PGM images live in pgm.c. */
 #include "strokes.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdio.h>

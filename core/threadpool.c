@@ -1,5 +1,6 @@
 #include "threadpool.h"
 #include "common.h"
+#include "platform.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

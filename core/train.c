@@ -4,6 +4,7 @@
 #include "rng.h"
 #include "skeleton.h"
 #include "threadpool.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdlib.h>

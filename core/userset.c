@@ -1,16 +1,14 @@
 #include "userset.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "preprocess.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define DIGIT_FILE_MAX (64UL << 20)   /* as for any stroke file */
 #define IMAGE_BYTES (28 * 28)
@@ -214,37 +212,36 @@ static void note_bad(dp_userset *u)
     if (!u->n_bad++) snprintf(u->bad, sizeof u->bad, "%s", dp_error());
 }
 
+/* One entry of the folder: a kept digit is loaded, anything else ignored. */
+static int read_entry(void *ctx, const char *name)
+{
+    dp_userset *u = ctx;
+    long long id = id_of_name(name);
+    if (id < 0) return 0;
+    if ((unsigned)id >= u->next_id) u->next_id = (unsigned)id + 1;
+    char path[PATH_MAX];
+    digit_path(u, (unsigned)id, path, sizeof path);
+    dp_user_digit digit = {0};
+    dp_strokes_init(&digit.strokes);
+    if (load_digit(&digit, path, (unsigned)id) != 0) {
+        note_bad(u);
+        return 0;
+    }
+    if (grow_items(u) != 0) {
+        dp_strokes_free(&digit.strokes);
+        return -1;
+    }
+    insert_sorted(u, &digit);
+    return 0;
+}
+
 int dp_userset_open(dp_userset *u, const char *dir)
 {
     memset(u, 0, sizeof *u);
     if (strlen(dir) >= sizeof u->dir) return dp_set_error("%s: folder name too long", dir);
     snprintf(u->dir, sizeof u->dir, "%s", dir);
     if (dp_make_dirs(dir) != 0) return -1;
-    DIR *d = opendir(dir);
-    if (!d) return dp_set_error("cannot read %s: %s", dir, strerror(errno));
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d))) {
-        long long id = id_of_name(e->d_name);
-        if (id < 0) continue;
-        if ((unsigned)id >= u->next_id) u->next_id = (unsigned)id + 1;
-        char path[PATH_MAX];
-        digit_path(u, (unsigned)id, path, sizeof path);
-        dp_user_digit digit = {0};
-        dp_strokes_init(&digit.strokes);
-        if (load_digit(&digit, path, (unsigned)id) != 0) {
-            note_bad(u);
-            continue;
-        }
-        if (grow_items(u) != 0) {
-            dp_strokes_free(&digit.strokes);
-            rc = -1;
-            break;
-        }
-        insert_sorted(u, &digit);
-    }
-    closedir(d);
-    if (rc) {
+    if (dp_list_dir(dir, read_entry, u) != 0) {
         char why[512];
         snprintf(why, sizeof why, "%s", dp_error());
         dp_userset_free(u);
@@ -313,7 +310,7 @@ int dp_userset_add(dp_userset *u, const dp_strokes *s, int label, int split)
     for (;;) {
         if (u->next_id == UINT_MAX) return dp_set_error("%s: no digit ids left", u->dir);
         digit_path(u, u->next_id, path, sizeof path);
-        if (access(path, F_OK) != 0) break;
+        if (dp_path_kind_of(path) == DP_PATH_MISSING) break;
         u->next_id++;
     }
     if (grow_items(u) != 0) return -1;
@@ -357,7 +354,7 @@ int dp_userset_restore(dp_userset *u, dp_user_digit *d)
     int rc = -1;
     char path[PATH_MAX];
     digit_path(u, d->id, path, sizeof path);
-    if (dp_userset_find(u, d->id) >= 0 || access(path, F_OK) == 0) dp_set_error("kept digit %u is already there", d->id);
+    if (dp_userset_find(u, d->id) >= 0 || dp_path_kind_of(path) != DP_PATH_MISSING) dp_set_error("kept digit %u is already there", d->id);
     else if (check_label(d->label) == 0 && grow_items(u) == 0 && save_digit(u, d) == 0) rc = 0;
     if (rc) {
         dp_strokes_free(&d->strokes);
@@ -413,22 +410,26 @@ static int export_split(const dp_userset *u, const char *dir, int split, const c
     return rc;
 }
 
+typedef struct {
+    const dp_userset *u;
+    const char *dir;
+} stale_scan;
+
+static int remove_if_stale(void *ctx, const char *name)
+{
+    const stale_scan *scan = ctx;
+    long long id = id_of_name(name);
+    if (id < 0 || dp_userset_find(scan->u, (unsigned)id) >= 0) return 0;
+    char path[PATH_MAX + 256];
+    snprintf(path, sizeof path, "%s/%s", scan->dir, name);
+    return dp_remove_file(path);
+}
+
 /* Stroke files of an earlier export that are no longer kept go. */
 static int remove_stale_strokes(const dp_userset *u, const char *strokes_dir)
 {
-    DIR *d = opendir(strokes_dir);
-    if (!d) return dp_set_error("cannot read %s: %s", strokes_dir, strerror(errno));
-    struct dirent *e;
-    int rc = 0;
-    while (!rc && (e = readdir(d))) {
-        long long id = id_of_name(e->d_name);
-        if (id < 0 || dp_userset_find(u, (unsigned)id) >= 0) continue;
-        char path[PATH_MAX + 256];
-        snprintf(path, sizeof path, "%s/%s", strokes_dir, e->d_name);
-        rc = dp_remove_file(path);
-    }
-    closedir(d);
-    return rc;
+    stale_scan scan = {u, strokes_dir};
+    return dp_list_dir(strokes_dir, remove_if_stale, &scan);
 }
 
 int dp_userset_export(const dp_userset *u, const char *dir)

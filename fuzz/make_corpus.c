@@ -4,7 +4,7 @@
  * small inputs fastest, and no MNIST byte belongs in the tree. The stroke
  * seeds and the text PGMs are written by hand and live only in the tree. */
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "strokes.h"
 

@@ -9,6 +9,7 @@
 #include "preprocess.h"
 #include "skeleton.h"
 #include "train.h"
+#include "platform.h"
 
 static float scratch[DP_AUG_SCRATCH];
 

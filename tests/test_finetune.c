@@ -12,6 +12,7 @@
 #include "preprocess.h"
 #include "style.h"
 #include "userset.h"
+#include "platform.h"
 
 #include <unistd.h>
 

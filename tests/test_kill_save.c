@@ -18,7 +18,7 @@
  * temporary file, i.e. landed between its creation and the rename. */
 #include "check.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "net.h"
 #include "strokes.h"

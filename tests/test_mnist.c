@@ -4,6 +4,7 @@
 #include "check.h"
 #include "common.h"
 #include "mnist.h"
+#include "platform.h"
 
 #include <stdint.h>
 #include <sys/resource.h>

@@ -2,7 +2,7 @@
  * refusal of truncated, corrupted, wrong-magic and inconsistent files. */
 #include "check.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "rng.h"
 

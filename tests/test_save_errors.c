@@ -12,7 +12,7 @@
  *     remounted read-only (EROFS); a chmod 0555 folder when not root. */
 #include "check.h"
 #include "common.h"
-#include "fileio.h"
+#include "platform.h"
 #include "model_io.h"
 #include "net.h"
 #include "strokes.h"

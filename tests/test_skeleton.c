@@ -12,6 +12,7 @@
 #include "realism.h"
 #include "skeleton.h"
 #include "strokes.h"
+#include "platform.h"
 
 #include <math.h>
 #include <stdint.h>

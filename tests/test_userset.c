@@ -7,7 +7,7 @@
 #include "check.h"
 #include "common.h"
 #include "digits.h"
-#include "fileio.h"
+#include "platform.h"
 #include "finetune.h"
 #include "mnist.h"
 #include "userset.h"

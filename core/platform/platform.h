@@ -1,0 +1,134 @@
+/* The platform layer: everything that differs between Linux, macOS, Windows
+ * and the browser, behind one interface. Files (whole reads, crash-safe
+ * replacement, locks, folders), the CPU and memory, threads, time, the
+ * program's and the user's folders, the file chooser, interrupts and the
+ * display. The rest of digitpad is portable C on top of these functions;
+ * porting it means writing another platform_*.c beside platform_posix.c.
+ *
+ * Like the rest of core/, these functions never print and never exit: they
+ * return -1 (or NULL) and leave a one-line message for dp_error(). This is
+ * the one part of core/ that asks the operating system about the user (the
+ * user's folders come from the environment on POSIX systems); the network
+ * and the ink code read nothing from the environment. */
+#ifndef DP_PLATFORM_H
+#define DP_PLATFORM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- files ----------------------------------------------------------------- */
+
+/* Reads all of PATH into a malloc'ed buffer (NUL-terminated for convenience,
+ * the NUL not counted in *len). Refuses files larger than max_bytes, and
+ * anything that is not a regular file (a folder, a named pipe). */
+int dp_read_file(const char *path, size_t max_bytes, unsigned char **data, size_t *len);
+
+/* Opens a regular file for reading without blocking on special files and
+ * returns its descriptor (for zlib's gzdopen), with its size in *size; -1 if
+ * it cannot be opened or is not a regular file (the error says which). */
+int dp_open_regular(const char *path, long long *size);
+
+/* fopen with a UTF-8 path. */
+FILE *dp_fopen(const char *path, const char *mode);
+
+/* The temporary file of a save is PATH followed by this suffix, in the same
+ * folder (a rename cannot cross filesystems). */
+#define DP_SAVE_TMP_SUFFIX ".digitpad-tmp"
+
+/* Writes DATA to PATH atomically: PATH.digitpad-tmp is written, flushed to
+ * disk and renamed over PATH, then the folder is flushed. Either the old file
+ * or the complete new one is on disk at every moment. On an error before the
+ * rename the old file is untouched and the temporary file removed; if only
+ * the final folder sync fails, the new file is in place and the error says
+ * so. A temporary file left by a killed save is harmless (loaders never look
+ * at it) and is reused by the next save of PATH, so at most one exists per
+ * target. Saves of the same PATH from several threads or processes wait for
+ * each other (a lock on the temporary file). The error names PATH and the
+ * reason: "cannot save m.model: No space left on device". A replaced file
+ * keeps its permissions. */
+int dp_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* Removes PATH and syncs its folder, so the removal survives a crash. A
+ * file that is already gone counts as removed. */
+int dp_remove_file(const char *path);
+
+/* Creates DIR and any missing parents; 0 if it is a folder afterwards. */
+int dp_make_dirs(const char *dir);
+
+typedef enum { DP_PATH_MISSING, DP_PATH_FILE, DP_PATH_FOLDER, DP_PATH_OTHER } dp_path_kind;
+/* What PATH names (following symlinks). */
+dp_path_kind dp_path_kind_of(const char *path);
+
+/* Calls fn(ctx, name) for each entry of DIR but "." and ".." (in no
+ * particular order) until fn returns non-zero, which is then returned; 0
+ * when all were seen, -1 if DIR cannot be read. */
+typedef int (*dp_dir_fn)(void *ctx, const char *name);
+int dp_list_dir(const char *dir, dp_dir_fn fn, void *ctx);
+
+/* ---- CPU, memory, threads, time ---------------------------------------------- */
+
+/* CPUs this process may run on (at least 1). */
+int dp_cpu_count(void);
+
+/* bytes of memory aligned to 64 bytes where the C library can give that to
+ * free() (elsewhere malloc's own alignment; no kernel depends on more), or
+ * NULL. Release with free(). */
+void *dp_alloc_aligned64(size_t bytes);
+
+/* The calling thread (and threads it starts afterwards) runs only when
+ * nothing else wants the CPU: background work that must never slow the
+ * window or the display server. Best effort; 0 if it took effect. */
+int dp_thread_yield_to_others(void);
+
+/* A program that allocates and frees blocks of megabytes over and over (a
+ * window copying networks) can keep them out of the C library's heap, where
+ * they fragment it; and it can hand free heap pages back to the system after
+ * a burst of frees. Both are no-ops where the C library has no such knobs. */
+void dp_memory_keep_big_blocks_apart(void);
+void dp_memory_release_free(void);
+
+/* The most memory this process has held at once (peak resident set), in
+ * kilobytes; -1 if the system does not say. */
+long dp_peak_memory_kb(void);
+
+/* Monotonic clock in seconds. */
+double dp_now(void);
+
+/* The local date and time as "20261125-104757" (names that sort by time). */
+void dp_timestamp(char *out, size_t size);
+
+/* While on, an interrupt (Ctrl-C in a terminal) sets *flag instead of ending
+ * the program; a second one ends it at once. Off restores the default. */
+void dp_catch_interrupt(atomic_int *flag);
+void dp_release_interrupt(void);
+
+/* ---- the program and the user's folders -------------------------------------- */
+
+/* The folder holding the running executable. */
+int dp_exe_dir(char *out, size_t size);
+
+typedef enum { DP_FOLDER_DATA, DP_FOLDER_CONFIG, DP_FOLDER_CACHE } dp_folder;
+/* digitpad's folder of that kind for this user (not created): on Linux
+ * $XDG_DATA_HOME/digitpad or ~/.local/share/digitpad, and the config and
+ * cache equivalents. Always fills out (a relative folder as a last resort). */
+void dp_user_folder(dp_folder which, char *out, size_t size);
+
+/* The i-th system-wide data folder (fonts are found under them), from 0;
+ * -1 after the last. */
+int dp_system_data_dir(int i, char *out, size_t size);
+
+/* ---- the desktop ---------------------------------------------------------------- */
+
+/* Whether a window could be shown: 0, with *driver set to the video driver
+ * to insist on (NULL: let SDL choose); or -1 with why filled when there is
+ * clearly no display, so the program can say so before a toolkit tries. */
+int dp_display_check(const char **driver, char *why, size_t why_size);
+
+/* Whether the system's own file chooser can be opened. */
+int dp_file_chooser_available(void);
+/* Shows it to pick one file to open (blocking until the user answers): 1
+ * with the path in out, 0 if the user cancelled, -1 on error. */
+int dp_choose_file(const char *title, char *out, size_t size);
+
+#endif
