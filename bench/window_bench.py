@@ -7,7 +7,14 @@
     full MNIST test set reaches 99.0 % (the window logs each epoch's score);
   - frame times while training and while the pen moves (median and p99 of
     the work per frame and of the interval between frames);
+  - Stop: seconds from clicking Stop while training until the window logs
+    the job as stopped;
+  - closing the window mid-training (WM_DELETE_WINDOW, what a window
+    manager sends for its close button): seconds until the program exits;
   - peak resident memory over the whole run.
+
+The tests (tests/test_window_*.py) only check that Stop and closing
+happen, with a bound that catches a hang; these figures are the speed.
 
 usage: bench/window_bench.py [--digitpad PATH] [--timeout S]
 Needs Xvfb, xdotool and MNIST (DIGITPAD_MNIST or ~/.local/share/digitpad/mnist).
@@ -15,6 +22,8 @@ Needs Xvfb, xdotool and MNIST (DIGITPAD_MNIST or ~/.local/share/digitpad/mnist).
 import argparse
 import math
 import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -22,6 +31,42 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 from dptest import find_mnist  # noqa: E402
+import window_harness as tw  # noqa: E402
+
+
+def training(w, timeout):
+    """Makes sure a training job runs (T starts one if none does); True once it logs a step."""
+    w.drain()   # the lines so far, so that w.busy is current and an old "job" line is not taken for a new one
+    if w.busy:
+        return True
+    w.key("t")
+    return w.next_line("train", timeout) is not None
+
+
+def stop_latency(w, timeout):
+    """Seconds from clicking Stop while training until the job is logged as stopped (None if it is not)."""
+    if not training(w, timeout):
+        return None
+    t0 = time.time()
+    w.click("stop")
+    f = w.next_line("job", timeout, accept=lambda f: f[1] == "train")
+    return time.time() - t0 if f is not None and f[2] == "stopped" else None
+
+
+def close_latency(w, display, timeout):
+    """Seconds from the close request, sent while training, until the program
+    has exited, and how it was asked (None for the time if it did not exit)."""
+    if not training(w, timeout):
+        return None, "-"
+    t0 = time.time()
+    how = "WM_DELETE_WINDOW" if tw.send_close_request(display, w.wid) else "SIGTERM"
+    if how == "SIGTERM":
+        w.proc.send_signal(signal.SIGTERM)
+    try:
+        w.proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, how
+    return time.time() - t0, how
 
 
 def main():
@@ -29,8 +74,7 @@ def main():
     ap.add_argument("--digitpad", default=os.path.join(HERE, "..", "build", "app", "digitpad"))
     ap.add_argument("--timeout", type=float, default=120)
     args = ap.parse_args()
-    sys.argv = ["test_window.py", args.digitpad, "train"]   # what test_window expects
-    import test_window as tw
+    tw.set_digitpad(args.digitpad)
     find_mnist()
 
     with tw.Xvfb() as x:
@@ -63,6 +107,9 @@ def main():
             cmds += ["mousemove", "--window", w.wid, str(px), str(py), "sleep", "0.01"]
         w.xdo(*cmds)
         w.xdo("mouseup", "1")
+        # Stop while training, then close the window while training again.
+        stop_s = stop_latency(w, args.timeout)
+        close_s, how = close_latency(w, x.display, args.timeout)
         w.close()
         frames = memory = None
         while True:
@@ -87,9 +134,13 @@ def main():
         print(f"frames: {frames[1]} drawn; work per frame median {f['work_median_ms']} ms, p99 {f['work_p99_ms']} ms; "
               f"drawing while training, interval between frames median "
               f"{f.get('drawing_interval_median_ms', '-')} ms, p99 {f.get('drawing_interval_p99_ms', '-')} ms")
+    print(f"Stop to job stopped: {1000 * stop_s:.0f} ms" if stop_s is not None
+          else f"Stop: the job was not logged as stopped within {args.timeout:.0f} s")
+    print(f"close the window mid-training to exit ({how}): {1000 * close_s:.0f} ms" if close_s is not None
+          else f"close the window mid-training ({how}): no exit within {args.timeout:.0f} s")
     if memory:
         print(f"peak resident memory: {memory[2]} MB")
-    return 0 if reached else 1
+    return 0 if reached and stop_s is not None and close_s is not None else 1
 
 
 if __name__ == "__main__":

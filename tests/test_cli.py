@@ -21,6 +21,10 @@ import time
 from dptest import check, find_mnist, report
 
 DIGITPAD = os.path.abspath(sys.argv[1])
+# How long a wait for something that must happen (a refusal, a stop) lasts
+# before the test calls it a hang. Only a hang: the machine is shared and
+# loaded, so how fast these things happen is printed, never asserted.
+HANG_S = 60
 
 
 def run(*args, timeout=600, env=None):
@@ -100,7 +104,7 @@ def test_basic(tmp):
                  "t10k-labels-idx1-ubyte"):
         os.mkfifo(os.path.join(fifo_dir, name))
     for args in (["predict", "--model", fifo, fifo], ["predict", fifo], ["eval", "--data", fifo_dir]):
-        rc, _, err = run(*args, timeout=20)
+        rc, _, err = run(*args, timeout=HANG_S)   # waiting on a FIFO would hang
         check(rc == 1 and err.strip(), f"{args}: exit {rc}, {err!r}")
 
     # Missing MNIST: says where it looked and how to get it.
@@ -228,16 +232,18 @@ def test_mnist(tmp):
     stopped = os.path.join(tmp, "stopped.model")
     p = subprocess.Popen([DIGITPAD, "train", "--epochs", "50", "--out", stopped],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()          # the "training ..." banner
+    p.stdout.readline()          # the "training ..." banner
     time.sleep(1.0)
     p.send_signal(signal.SIGINT)
+    t0 = time.time()
     try:
-        out, err = p.communicate(timeout=20)
+        out, err = p.communicate(timeout=HANG_S)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
-        check(False, "train did not stop within 20 s of Ctrl-C")
+        check(False, f"train did not stop within {HANG_S} s of Ctrl-C: a hang")
     check(p.returncode == 0 and "stopped at step" in out, f"Ctrl-C: exit {p.returncode}, {out[-200:]!r} {err!r}")
+    print(f"Ctrl-C: train stopped and saved {time.time() - t0:.2f} s after the signal")
     empty = os.path.join(tmp, "empty.txt")
     write(empty, "")
     rc, out, err = run("predict", "--model", stopped, empty)

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""End-to-end test of the window without an X server: SDL's offscreen video
+driver renders the drawing path of --strokes with --screenshot and saves a
+PNG; an empty canvas is "no digit", a bad stroke file one clear error.
+
+usage: test_window_offscreen.py DIGITPAD
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+from dptest import check, report
+from window_harness import DIGITS, program_from_argv
+
+DIGITPAD = None   # set by main()
+
+
+def test_offscreen(tmp):
+    stroke_file = os.path.join(tmp, "seven.txt")
+    with open(stroke_file, "w") as f:
+        f.write("\n".join(DIGITS["7"]) + "\n")
+    png = os.path.join(tmp, "shot.png")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+    env.pop("DISPLAY", None)
+    p = subprocess.run([DIGITPAD, "--verbose", "--strokes", stroke_file, "--screenshot", png],
+                       capture_output=True, text=True, timeout=60, env=env)
+    check(p.returncode == 0, f"offscreen screenshot run: exit {p.returncode}: {p.stderr}")
+    preds = [l.split("\t") for l in p.stdout.splitlines() if l.startswith("predict\t")]
+    check(preds and preds[-1][1] == "7", f"offscreen prediction of a drawn 7: {preds[-1:]}")
+    check(os.path.exists(png) and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n", "screenshot is a PNG")
+    # An empty canvas is "no digit", not a guess.
+    empty = os.path.join(tmp, "empty.txt")
+    open(empty, "w").close()
+    p = subprocess.run([DIGITPAD, "--verbose", "--strokes", empty, "--screenshot", png],
+                       capture_output=True, text=True, timeout=60, env=env)
+    preds = [l.split("\t") for l in p.stdout.splitlines() if l.startswith("predict\t")]
+    check(p.returncode == 0 and preds and preds[-1][1] == "-", f"empty canvas predicts '-': {preds[-1:]}")
+    # A bad stroke file is one clear error, exit 1.
+    bad = os.path.join(tmp, "bad.txt")
+    with open(bad, "w") as f:
+        f.write("1,2 3;4\n")
+    p = subprocess.run([DIGITPAD, "--strokes", bad, "--screenshot", png], capture_output=True, text=True,
+                       timeout=60, env=env)
+    check(p.returncode == 1 and f"{bad}:1:" in p.stderr, f"bad stroke file: {p.returncode} {p.stderr!r}")
+
+
+def main():
+    global DIGITPAD
+    DIGITPAD = program_from_argv(__doc__)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_offscreen(tmp)
+    return report("window offscreen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
