@@ -139,6 +139,21 @@ def fallback_no_mnist(x, tmp):
         check(not w.busy, f"{label}: nothing is left running")
         reads_a_seven(w, label)
         close_cleanly(w, label)
+    # A folder name longer than any line of the message (it once overflowed
+    # a 512-byte buffer when the message was wrapped into its dialog).
+    deep = os.path.join(tmp, "m" * 700)
+    w = open_window(x.display, tmp, env={"DIGITPAD_MNIST": deep}, name="a 700-character DIGITPAD_MNIST")
+    if w:
+        w.key("e")
+        f = w.next_line("status", 5, accept=lambda f: f[1] == "error")
+        check(f is not None and deep[:200] in f[2], f"a long MNIST folder is named: {f and f[2][:80]}")
+        check(w.next_line("dialog", 5, accept=lambda f: f[1] == "message") is not None or w.dialog == "message",
+              "and explained in a dialog")
+        w.settle(1.0)   # drawn a few frames
+        screenshot(w, "fallback-long-mnist-path")
+        w.key("Return")
+        reads_a_seven(w, "a 700-character DIGITPAD_MNIST")
+        close_cleanly(w, "a 700-character DIGITPAD_MNIST")
 
 
 def fallback_models(x, tmp):
