@@ -4,6 +4,7 @@
 #include "fuzz.h"
 
 #include "preprocess.h"
+#include "pgm.h"
 #include "strokes.h"
 
 #include <stdlib.h>

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
+#include "pgm.h"
 #include "strokes.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* The pure half of the charts: nice and log ticks, tick labels, series,
  * smoothing, data ranges and the pixel mapping. No display needed. */
-#include "chart.h"
+#include "chart_scale.h"
 #include "check.h"
 
 #include <float.h>

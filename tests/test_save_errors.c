@@ -15,6 +15,7 @@
 #include "platform.h"
 #include "model_io.h"
 #include "net.h"
+#include "pgm.h"
 #include "strokes.h"
 
 #include <dirent.h>

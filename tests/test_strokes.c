@@ -2,6 +2,7 @@
  * reference and against geometry) and PGM reading/writing. */
 #include "check.h"
 #include "common.h"
+#include "pgm.h"
 #include "strokes.h"
 
 #include <math.h>

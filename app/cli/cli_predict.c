@@ -3,6 +3,7 @@
 #include "common.h"
 #include "platform.h"
 #include "preprocess.h"
+#include "pgm.h"
 #include "strokes.h"
 
 #include <errno.h>

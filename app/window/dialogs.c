@@ -1,7 +1,7 @@
 /* Modal dialogs drawn over the window: training settings, save and load,
  * evaluation results, help, and messages such as "MNIST not found". */
 #include "app.h"
-#include "cli.h"
+#include "paths.h"
 #include "common.h"
 #include "theme.h"
 #include "wrap.h"

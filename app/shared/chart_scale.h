@@ -1,8 +1,8 @@
-/* Line charts with axes, tick labels and legends. The scaling half (ticks,
- * ranges, series, smoothing) is pure C and unit-tested without a display;
- * chart_draw renders with the SDL renderer. */
-#ifndef DP_CHART_H
-#define DP_CHART_H
+/* The display-free half of the line charts: nice ticks, series, smoothing,
+ * the mapping from data to pixels, and where a legend hides the least.
+ * Pure C, unit-tested without a display; widgets/chart.c draws with it. */
+#ifndef DP_CHART_SCALE_H
+#define DP_CHART_SCALE_H
 
 #include <stddef.h>
 
@@ -64,36 +64,5 @@ int chart_data_range(const chart_series *const *s, int n, int log_y,
 /* Where a w×h box (a legend) hides the least of the series: the top left
  * corner of the box, pad inside one of the plot's corners (top right wins a tie). */
 void chart_quiet_corner(const chart_series *const *s, int n, const chart_map *m, int w, int h, int pad, int *x, int *y);
-
-#ifndef DP_CHART_NO_SDL
-#include <SDL.h>
-#include "text.h"
-
-#define CHART_MAX_LINES 16   /* lines a chart draws a legend or end labels for */
-
-typedef struct {
-    const chart_series *series;
-    SDL_Color color;
-    const char *label;
-    int thick;                        /* draw 2 px wide */
-} chart_line;
-
-typedef struct {
-    const char *title, *x_label;
-    int log_y;
-    double y_min, y_max;              /* fixed y range if y_min < y_max, else from data */
-    double x_max_hint;                /* x axis extends at least to this (e.g. total steps) */
-    const chart_line *lines;
-    int n_lines;
-    const char *empty_text;           /* shown when no series has points */
-    int end_labels;                   /* label lines at their last point instead of a legend (many lines) */
-} chart_spec;
-
-/* Draws the frame, grid, ticks with labels, the lines and a legend in rect,
- * never outside it (the caller's clip rectangle is respected and restored).
- * The legend sits in the title row when both fit, else in a box in the
- * corner of the plot that hides the least data. Series of up to 24 points also get a dot per point. */
-void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *spec, float scale);
-#endif
 
 #endif

@@ -130,8 +130,6 @@ void app_action_stop(app *a);
 void app_action_eval(app *a);
 int  app_save_model(app *a, const char *path);
 int  app_load_model(app *a, const char *path);
-void app_default_model_path(char *out, size_t size);
-void app_models_dir(char *out, size_t size);
 int  app_adopt_net(app *a, dp_net *net, const char *name);   /* the model predictions use (takes net) */
 int  app_find_mnist_or_explain(app *a);                     /* 0, or -1 after telling the user */
 int  app_digit_key(const SDL_KeyboardEvent *k);             /* 0-9 (main keys or keypad, unmodified), else -1 */
@@ -139,7 +137,6 @@ int  app_plot_csv(app *a, const char *path);                /* the metrics of tr
 void app_save_picture(app *a, const char *what, ui_rect part);   /* a PNG of part of the window */
 
 /* files.c */
-const char *app_base_name(const char *path);
 int  app_save_screenshot(app *a, const char *path, const ui_rect *part);   /* part NULL: the whole window */
 void app_screenshot_to_user_dir(app *a, const char *what, const ui_rect *part);
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "chart.h"
+#include "chart_scale.h"
 
 /* Parses CSV text with the header "step,epoch,loss,train_acc,lr,
  * img_per_s,elapsed_s,test_acc" (test_acc empty except after an epoch)

@@ -2,7 +2,7 @@
  * pictures of part of the window (PNG, saved atomically), and the metrics
  * of `digitpad train --csv` plotted in the Training view. */
 #include "app.h"
-#include "cli.h"
+#include "paths.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
@@ -34,11 +34,6 @@ int app_adopt_net(app *a, dp_net *net, const char *name)
     return 0;
 }
 
-const char *app_base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
 
 int app_load_model(app *a, const char *path)
 {
@@ -92,20 +87,7 @@ int app_plot_csv(app *a, const char *path)
     return 0;
 }
 
-void app_models_dir(char *out, size_t size)
-{
-    char base[PATH_MAX];
-    app_user_data_dir(base, sizeof base);
-    if (snprintf(out, size, "%s/models", base) >= (int)size) app_copy_text(out, size, base);
-}
 
-void app_default_model_path(char *out, size_t size)
-{
-    char dir[PATH_MAX], stamp[32];
-    app_models_dir(dir, sizeof dir);
-    dp_timestamp(stamp, sizeof stamp);
-    snprintf(out, size, "%s/digitpad-%s.model", dir, stamp);
-}
 
 /* The folder that will hold path, made if missing (best effort: the save
  * that follows reports what went wrong). */

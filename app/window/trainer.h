@@ -7,7 +7,7 @@
 
 #include <SDL.h>
 
-#include "chart.h"
+#include "chart_scale.h"
 #include "finetune.h"
 #include "net.h"
 #include "train.h"

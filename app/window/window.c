@@ -1,7 +1,7 @@
 /* The window: SDL set-up, the event loop, frame pacing, actions and
  * screenshots. Rendering is in scene.c, dialogs in dialogs.c. */
 #include "app.h"
-#include "cli.h"
+#include "paths.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
@@ -44,29 +44,11 @@ void app_set_status(app *a, int error, const char *fmt, ...)
 
 /* ---- actions ------------------------------------------------------------- */
 
-/* How to get MNIST, for someone looking at the window: the fetch script by
- * its full path when this binary runs from a source tree that has it (the
- * window has no --data option, so that is not offered). */
-static void mnist_help(char *out, size_t size, const char *dir)
-{
-    char script[PATH_MAX];
-    app_copy_text(script, sizeof script, DIGITPAD_SOURCE_ASSETS);
-    char *slash = strrchr(script, '/');
-    if (slash && (size_t)(slash - script) + sizeof "/tools/fetch_mnist.sh" <= sizeof script)
-        strcpy(slash, "/tools/fetch_mnist.sh");
-    if (!slash || dp_path_kind_of(script) != DP_PATH_FILE)
-        app_copy_text(script, sizeof script, "tools/fetch_mnist.sh (in digitpad's source)");
-    snprintf(out, size, "Get it with: %s %s  (or set DIGITPAD_MNIST to a folder holding the four MNIST files)",
-             script, dir);
-}
 
 int app_find_mnist_or_explain(app *a)
 {
-    const char *from = app_mnist_dir(NULL, a->mnist_dir, sizeof a->mnist_dir);
-    if (dp_mnist_present(a->mnist_dir)) return 0;
-    char help[PATH_MAX * 2 + 128], msg[PATH_MAX * 3 + 256];
-    mnist_help(help, sizeof help, a->mnist_dir);
-    snprintf(msg, sizeof msg, "MNIST not found in %s (%s). %s", a->mnist_dir, from, help);
+    char msg[PATH_MAX * 3 + 256];
+    if (app_find_mnist(NULL, 1, a->mnist_dir, sizeof a->mnist_dir, msg, sizeof msg) == 0) return 0;
     dialogs_message(a, "MNIST not found", msg);
     app_set_status(a, 1, "%s", msg);
     return -1;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mnist.h"
+#include "paths.h"
 #include "net.h"
 #include "train.h"
 
@@ -45,21 +46,6 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
  * data folder. Returns 0 and fills dir, or prints where it looked and how to
  * get MNIST and returns -1. */
 int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size);
-/* The same search without printing: 0 found, -1 not (msg says where it looked). */
-int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size);
-/* The folder that search looks in (dir); returns where that choice came
- * from: "from --data", "from DIGITPAD_MNIST" or "the default location". */
-const char *app_mnist_dir(const char *flag_dir, char *dir, size_t size);
-
-/* Copies src into dst (size bytes), cutting it short if it does not fit. */
-void app_copy_text(char *dst, size_t size, const char *src);
-
-/* $XDG_DATA_HOME/digitpad (or ~/.local/share/digitpad). */
-void app_user_data_dir(char *out, size_t size);
-
-/* Finds the shipped model: next to an installed binary, in the install
- * prefix, or in the source tree's assets/. 0 found, -1 not (msg lists where). */
-int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size);
 
 /* Loads --model FILE or the shipped model; prints the error and returns NULL
  * on failure. path_out (may be NULL) receives the path used. */
@@ -89,8 +75,6 @@ int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user);
 extern atomic_int cli_stop;
 void cli_catch_ctrl_c(int on);
 
-/* $XDG_DATA_HOME/digitpad/digits: where the window keeps the user's digits. */
-void app_user_digits_dir(char *out, size_t size);
 
 /* Loads one MNIST split, printing a clear error on failure. */
 int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds);

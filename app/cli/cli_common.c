@@ -13,13 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef DIGITPAD_DATADIR
-#define DIGITPAD_DATADIR "/usr/local/share/digitpad"
-#endif
-#ifndef DIGITPAD_SOURCE_ASSETS
-#define DIGITPAD_SOURCE_ASSETS "assets"
-#endif
-#define SHIPPED_MODEL_NAME "digitpad.model"
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -71,80 +64,19 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
     return 0;
 }
 
-void app_copy_text(char *dst, size_t size, const char *src)
-{
-    if (!size) return;
-    size_t n = strnlen(src, size - 1);
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
 
-void app_user_data_dir(char *out, size_t size) { dp_user_folder(DP_FOLDER_DATA, out, size); }
 
-void app_user_digits_dir(char *out, size_t size)
-{
-    char base[PATH_MAX];
-    app_user_data_dir(base, sizeof base);
-    if (snprintf(out, size, "%s/digits", base) >= (int)size) app_copy_text(out, size, base);
-}
 
-const char *app_mnist_dir(const char *flag_dir, char *dir, size_t size)
-{
-    const char *env = getenv("DIGITPAD_MNIST");
-    if (flag_dir) {
-        snprintf(dir, size, "%s", flag_dir);
-        return "from --data";
-    }
-    if (env && *env) {
-        snprintf(dir, size, "%s", env);
-        return "from DIGITPAD_MNIST";
-    }
-    char user[PATH_MAX];
-    app_user_data_dir(user, sizeof user);
-    snprintf(dir, size, "%s/mnist", user);
-    return "the default location";
-}
 
-int app_find_mnist(const char *flag_dir, char *dir, size_t size, char *msg, size_t msg_size)
-{
-    char where[PATH_MAX + 8];
-    const char *from = app_mnist_dir(flag_dir, where, sizeof where);
-    if (dp_mnist_present(where)) {
-        snprintf(dir, size, "%s", where);
-        return 0;
-    }
-    snprintf(msg, msg_size,
-             "MNIST not found in %s (%s). Get it with: tools/fetch_mnist.sh %s  "
-             "(or point --data or DIGITPAD_MNIST at a folder holding the four MNIST .gz files)",
-             where, from, where);
-    return -1;
-}
 
 int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size)
 {
     char msg[PATH_MAX * 3];
-    if (app_find_mnist(flag_dir, dir, size, msg, sizeof msg) == 0) return 0;
+    if (app_find_mnist(flag_dir, 0, dir, size, msg, sizeof msg) == 0) return 0;
     cli_error(cmd, "%s", msg);
     return -1;
 }
 
-int app_find_shipped_model(char *path, size_t size, char *msg, size_t msg_size)
-{
-    char dir[PATH_MAX], candidates[3][PATH_MAX + 64];
-    int n = 0;
-    if (dp_exe_dir(dir, sizeof dir) == 0)
-        snprintf(candidates[n++], sizeof candidates[0], "%s/../share/digitpad/%s", dir, SHIPPED_MODEL_NAME);
-    snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_DATADIR, SHIPPED_MODEL_NAME);
-    snprintf(candidates[n++], sizeof candidates[0], "%s/%s", DIGITPAD_SOURCE_ASSETS, SHIPPED_MODEL_NAME);
-    for (int i = 0; i < n; i++)
-        if (dp_path_kind_of(candidates[i]) == DP_PATH_FILE) {
-            snprintf(path, size, "%s", candidates[i]);
-            return 0;
-        }
-    snprintf(msg, msg_size, "no model found (looked for %s, %s%s%s); pass --model FILE or train one with "
-             "'digitpad train'", candidates[0], candidates[1], n > 2 ? ", " : "", n > 2 ? candidates[2] : "");
-    return -1;
-}
 
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size)
 {

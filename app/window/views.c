@@ -4,7 +4,7 @@
  * Nearest examples (training images with the closest features). All follow
  * the drawing live. */
 #include "app.h"
-#include "cli.h"
+#include "paths.h"
 #include "common.h"
 #include "theme.h"
 #include "platform.h"

@@ -1,8 +1,8 @@
 /* PGM images: binary P5 (8- or 16-bit samples) and ASCII P2 reading, 8-bit
  * P5 writing. Pixels are floats, 0 = black, 1 = white. */
+#include "pgm.h"
 #include "common.h"
 #include "platform.h"
-#include "strokes.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * Every change goes to disk at once (core/userset) and is said in the
  * status line; with --verbose it is logged for scripted tests. */
 #include "app.h"
-#include "cli.h"
+#include "paths.h"
 #include "common.h"
 #include "platform.h"
 

@@ -1,7 +1,7 @@
 /* The pure half of the charts: nice ticks (linear and log), tick labels,
  * growing series, smoothing, data ranges and the data-to-pixel mapping.
- * No SDL here, so the tests build it with -DDP_CHART_NO_SDL. */
-#include "chart.h"
+ * No SDL here: unit-tested without a display. */
+#include "chart_scale.h"
 
 #include <float.h>
 #include <math.h>
