@@ -6,6 +6,7 @@
  * drawings must rise clearly while MNIST test accuracy stays within a small
  * margin. Needs MNIST and the shipped model. */
 #include "check.h"
+#include "evaluate.h"
 #include "common.h"
 #include "finetune.h"
 #include "model_io.h"
@@ -96,7 +97,7 @@ int main(void)
     CHECK(mine_test.n == 4 * 10 && mine.n == 16 * 10, "splits %d / %d", mine.n, mine_test.n);
 
     dp_exec *ex = dp_exec_create(net, 256, 0, 0);
-    double fresh_before = dp_evaluate(ex, net, &fresh, NULL);
+    double fresh_before = dp_accuracy(ex, net, &fresh);
     dp_finetune_cfg cfg = dp_finetune_defaults();
     dp_finetune_data data = {&train, &test, &mine, &mine_test};
     dp_finetune_score before, after;
@@ -105,7 +106,7 @@ int main(void)
     int rc = dp_finetune_run(net, &cfg, &data, NULL, on_progress, &steps, &before, &after);
     double seconds = dp_now() - t0;
     CHECK(rc == 0, "fine-tune: %s", dp_error());
-    double fresh_after = dp_evaluate(ex, net, &fresh, NULL);
+    double fresh_after = dp_accuracy(ex, net, &fresh);
     printf("fine-tune: %ld steps in %.1f s\n", steps, seconds);
     printf("  personal test digits (%d): %.1f%% -> %.1f%%\n", before.personal_n, 100 * before.personal,
            100 * after.personal);

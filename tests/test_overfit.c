@@ -1,6 +1,7 @@
 /* A small network must be able to memorise a few hundred real MNIST images:
  * if forward, backward or the optimizer were subtly broken it could not. */
 #include "check.h"
+#include "evaluate.h"
 #include "common.h"
 #include "train.h"
 
@@ -19,10 +20,10 @@ int main(void)
     dp_train_cfg cfg = dp_train_defaults();
     cfg.epochs = 40, cfg.batch = 32, cfg.lr = 2e-3f, cfg.threads = 2, cfg.eval_each_epoch = 0;
     dp_exec *ex = dp_exec_create(net, 64, 2, 0);
-    double before = dp_evaluate(ex, net, &train, NULL);
+    double before = dp_accuracy(ex, net, &train);
     dp_trainer *tr = dp_trainer_create(net, &cfg, NULL, &train, NULL);
     CHECK(tr && dp_trainer_run(tr, NULL, NULL, NULL) == 0, "training: %s", dp_error());
-    double after = dp_evaluate(ex, net, &train, NULL);
+    double after = dp_accuracy(ex, net, &train);
     printf("accuracy on the 300 training images: %.2f%% before, %.2f%% after\n", 100 * before, 100 * after);
     CHECK(before < 0.5, "an untrained network already scores %.3f", before);
     CHECK(after >= 0.995, "memorised only %.3f of 300 images", after);

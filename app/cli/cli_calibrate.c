@@ -5,6 +5,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "common.h"
+#include "evaluate.h"
 #include "model_io.h"
 #include "preprocess.h"
 #include "realism.h"
@@ -78,13 +79,6 @@ static int draw_inputs(float *inputs, uint8_t *labels, const dp_dataset *src, in
     return made;
 }
 
-static double accuracy(const float *probs, const uint8_t *labels, int n)
-{
-    int right = 0;
-    for (int i = 0; i < n; i++) right += dp_argmax(probs + (long)i * DP_CLASSES, DP_CLASSES) == labels[i];
-    return n ? (double)right / n : 0.0;
-}
-
 /* Share of rows whose top probability is at least threshold, and accuracy among them. */
 static double sure_share(const float *probs, const uint8_t *labels, int n, float threshold, double *acc)
 {
@@ -100,12 +94,17 @@ static double sure_share(const float *probs, const uint8_t *labels, int n, float
     return n ? (double)sure / n : 0.0;
 }
 
-/* NLL and ECE of logits at a temperature. */
-static void score(const float *logits, float *probs, const uint8_t *labels, int n, float t, double *nll, double *ece)
+/* Logits at a temperature, as probabilities (in probs) scored against the
+ * labels: NLL, ECE and accuracy (any pointer may be NULL). */
+static void score(const float *logits, float *probs, const uint8_t *labels, int n, float t, double *nll, double *ece,
+                  double *accuracy)
 {
     dp_softmax_rows(probs, logits, n, t);
-    *nll = dp_nll(logits, labels, n, t);
-    *ece = dp_ece(probs, labels, n, 15);
+    dp_evaluation e;
+    dp_evaluation_score(&e, probs, labels, n, DP_EVAL_SUMMARY);
+    if (nll) *nll = dp_nll(logits, labels, n, t);
+    if (ece) *ece = e.ece;
+    if (accuracy) *accuracy = e.accuracy;
 }
 
 static int run(const calib_opts *o, dp_net *net, const dp_dataset *held, calib_report *r)
@@ -116,7 +115,6 @@ static int run(const calib_opts *o, dp_net *net, const dp_dataset *held, calib_r
     float *in = dp_alloc_floats((size_t)cap * 784), *logits = dp_alloc_floats((size_t)cap * DP_CLASSES);
     float *probs = dp_alloc_floats((size_t)cap * DP_CLASSES);
     uint8_t *labels = dp_alloc((size_t)nd, 1);
-    double unused;
     int rc = -1;
     if (!ex || !in || !logits || !probs || !labels) goto done;
 
@@ -127,17 +125,16 @@ static int run(const calib_opts *o, dp_net *net, const dp_dataset *held, calib_r
     r->n_drawings = draw_inputs(in, labels, &part, nd, 0xd7a3);
     dp_net_logits(ex, net, in, r->n_drawings, logits);
     r->temperature = net->temperature = dp_fit_temperature(logits, labels, r->n_drawings);
-    score(logits, probs, labels, r->n_drawings, 1.0f, &unused, &r->draw_ece[0]);
-    score(logits, probs, labels, r->n_drawings, r->temperature, &unused, &r->draw_ece[1]);
-    r->draw_acc = accuracy(probs, labels, r->n_drawings);
+    score(logits, probs, labels, r->n_drawings, 1.0f, NULL, &r->draw_ece[0], NULL);
+    score(logits, probs, labels, r->n_drawings, r->temperature, NULL, &r->draw_ece[1], &r->draw_acc);
     r->threshold = net->unsure_below = dp_pick_threshold(probs, labels, r->n_drawings, o->precision);
     r->draw_unsure = 1.0 - sure_share(probs, labels, r->n_drawings, r->threshold, &r->draw_sure_acc);
 
     r->n_images = ni;
     dp_dataset_floats(in, held, 0, ni);
     dp_net_logits(ex, net, in, ni, logits);
-    score(logits, probs, held->labels, ni, 1.0f, &r->nll[0], &r->ece[0]);
-    score(logits, probs, held->labels, ni, r->temperature, &r->nll[1], &r->ece[1]);
+    score(logits, probs, held->labels, ni, 1.0f, &r->nll[0], &r->ece[0], NULL);
+    score(logits, probs, held->labels, ni, r->temperature, &r->nll[1], &r->ece[1], NULL);
 
     r->n_scribbles = draw_inputs(in, NULL, NULL, ns, 0x5c41);
     dp_net_predict(ex, net, in, r->n_scribbles, probs);

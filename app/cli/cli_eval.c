@@ -1,6 +1,7 @@
 /* digitpad eval: accuracy, per-class accuracy and confusion matrix. */
 #include "cli.h"
 #include "common.h"
+#include "evaluate.h"
 #include "train.h"
 
 #include <getopt.h>
@@ -18,34 +19,32 @@ static const char eval_usage[] =
     "  --json         print one JSON object: accuracy, per_class, confusion, model, n\n"
     "  -h, --help     show this help\n";
 
-static void print_text(const char *model, int n, double acc, const double per_class[10], int conf[10][10],
-                       double ece, float temperature)
+static void print_text(const char *model, const dp_evaluation *e, float temperature)
 {
-    printf("model %s\ntest accuracy %.2f%% (%d images)\ncalibration error (ECE, 15 bins) %.4f at temperature %.3f\n\n"
-           "per class:\n", model, 100 * acc, n, ece, (double)temperature);
-    for (int d = 0; d < 10; d++) printf("  %d  %6.2f%%\n", d, 100 * per_class[d]);
+    printf("model %s\ntest accuracy %.2f%% (%d images)\ncalibration error (ECE, %d bins) %.4f at temperature %.3f\n\n"
+           "per class:\n", model, 100 * e->accuracy, e->n, DP_ECE_BINS, e->ece, (double)temperature);
+    for (int d = 0; d < 10; d++) printf("  %d  %6.2f%%\n", d, 100 * e->per_class[d]);
     printf("\nconfusion (rows: true digit, columns: predicted)\n     ");
     for (int p = 0; p < 10; p++) printf("%6d", p);
     printf("\n");
     for (int t = 0; t < 10; t++) {
         printf("  %d  ", t);
-        for (int p = 0; p < 10; p++) printf("%6d", conf[t][p]);
+        for (int p = 0; p < 10; p++) printf("%6d", e->confusion[t][p]);
         printf("\n");
     }
 }
 
-static void print_json(const char *model, int n, double acc, const double per_class[10], int conf[10][10],
-                       double ece, float temperature)
+static void print_json(const char *model, const dp_evaluation *e, float temperature)
 {
     printf("{\"model\": ");
     cli_print_json_string(model);
-    printf(", \"n\": %d, \"accuracy\": %.6f, \"ece\": %.6f, \"temperature\": %.4f, \"per_class\": [", n, acc, ece,
-           (double)temperature);
-    for (int d = 0; d < 10; d++) printf("%s%.6f", d ? ", " : "", per_class[d]);
+    printf(", \"n\": %d, \"accuracy\": %.6f, \"ece\": %.6f, \"temperature\": %.4f, \"per_class\": [", e->n,
+           e->accuracy, e->ece, (double)temperature);
+    for (int d = 0; d < 10; d++) printf("%s%.6f", d ? ", " : "", e->per_class[d]);
     printf("], \"confusion\": [");
     for (int t = 0; t < 10; t++) {
         printf("%s[", t ? ", " : "");
-        for (int p = 0; p < 10; p++) printf("%s%d", p ? ", " : "", conf[t][p]);
+        for (int p = 0; p < 10; p++) printf("%s%d", p ? ", " : "", e->confusion[t][p]);
         printf("]");
     }
     printf("]}\n");
@@ -89,18 +88,15 @@ int cli_eval(int argc, char **argv)
         cli_error(cmd, "%s", dp_error());
         goto done;
     }
-    int conf[10][10];
-    double ece;
-    double acc = dp_evaluate_ece(ex, net, &test, conf, &ece);
+    dp_evaluation e;
+    int ok = dp_evaluate(&e, ex, net, &test, DP_EVAL_SUMMARY) == 0;
     dp_exec_free(ex);
-    double per_class[10];
-    for (int t = 0; t < 10; t++) {
-        int total = 0;
-        for (int p = 0; p < 10; p++) total += conf[t][p];
-        per_class[t] = total ? (double)conf[t][t] / total : 0.0;
+    if (!ok) {
+        cli_error(cmd, "%s", dp_error());
+        goto done;
     }
-    if (json) print_json(model_path, test.n, acc, per_class, conf, ece, net->temperature);
-    else print_text(model_path, test.n, acc, per_class, conf, ece, net->temperature);
+    if (json) print_json(model_path, &e, net->temperature);
+    else print_text(model_path, &e, net->temperature);
     rc = 0;
 done:
     dp_dataset_free(&test);

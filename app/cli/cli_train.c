@@ -1,5 +1,6 @@
 /* digitpad train: trains a network on MNIST from the command line. */
 #include "cli.h"
+#include "evaluate.h"
 #include "common.h"
 #include "kernels.h"
 #include "calibrate.h"
@@ -277,7 +278,7 @@ static int run_training(train_opts *o, int argc, char **argv)
     cli_catch_ctrl_c(0);
     if (result == 0 && o->holdout) calibrate(net, tr, &held_out, o->quiet);
     if (result >= 0 && mine_test.n) {
-        double acc = dp_evaluate(dp_trainer_exec(tr), net, &mine_test, NULL);
+        double acc = dp_accuracy(dp_trainer_exec(tr), net, &mine_test);
         printf("your test digits (%s): %ld of %d right, %.1f%%\n", o->extra, lround(acc * mine_test.n), mine_test.n,
                100 * acc);
     }

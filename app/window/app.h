@@ -13,7 +13,7 @@
 #include "pace.h"
 #include "preprocess.h"
 #include "text.h"
-#include "trainer.h"
+#include "jobs.h"
 #include "ui.h"
 #include "views.h"
 
@@ -80,8 +80,8 @@ typedef struct {
     SDL_Texture *preview_tex;
 
     /* Training and evaluation in the background. */
-    trainer *tr;
-    trainer_status st;
+    jobs *jobs;
+    jobs_status st;
     train_curves curves;
     unsigned weights_seen, eval_seen;
     dp_train_cfg train_cfg;

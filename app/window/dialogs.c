@@ -306,15 +306,15 @@ static void log_matrix(const app *a, int x, int y, int cell)
     float d = a->density;
     for (int t = 0; t < 10; t++)
         for (int p = 0; p < 10; p++)
-            if (a->eval.confusion[t][p])
+            if (a->eval.e.confusion[t][p])
                 printf("matrix\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", t, p, (int)((x + p * cell) / d), (int)((y + t * cell) / d),
-                       (int)((cell - 1) / d), (int)((cell - 1) / d), a->eval.confusion[t][p]);
+                       (int)((cell - 1) / d), (int)((cell - 1) / d), a->eval.e.confusion[t][p]);
     fflush(stdout);
 }
 
 static void draw_confusion(app *a, int x, int y, int cell)
 {
-    const int (*m)[10] = a->eval.confusion;
+    const int (*m)[10] = a->eval.e.confusion;
     int clicked_t = -1, clicked_p = -1;
     for (int t = 0; t < 10; t++) {
         char lab[4];
@@ -330,7 +330,7 @@ static void draw_confusion(app *a, int x, int y, int cell)
                                    : color_mix(THEME_BG, THEME_BAD, n ? 0.25f + 0.75f * fminf(1.0f, sqrtf(share * 20)) : 0);
             ui_rect r = {x + p * cell, y + t * cell, cell - 1, cell - 1};
             draw_fill(a->ren, r, col);
-            if (n && a->eval.n) {
+            if (n && a->eval.e.n) {
                 if (ui_hover(&a->ui, r)) draw_frame(a->ren, rect_inset(r, -1), THEME_TEXT);
                 if (ui_click_area(&a->ui, ID_MATRIX + t * 10 + p, r, 1)) clicked_t = t, clicked_p = p;
             }
@@ -351,18 +351,16 @@ static void draw_eval(app *a)
     float s = a->lay.scale;
     ui_rect c = dialog_card(a, (int)(860 * s), (int)(560 * s), "Evaluation on the MNIST test set");
     int x = c.x + 2 * a->lay.pad, y = c.y + (int)(56 * s);
-    text_drawf(a->text, FONT_LARGE, x, y, THEME_ACCENT, TEXT_LEFT, "%.2f %% correct", 100 * a->eval.accuracy);
+    text_drawf(a->text, FONT_LARGE, x, y, THEME_ACCENT, TEXT_LEFT, "%.2f %% correct", 100 * a->eval.e.accuracy);
     char images[24];
-    chart_format_count(a->eval.n, images, sizeof images);
+    chart_format_count(a->eval.e.n, images, sizeof images);
     text_drawf(a->text, FONT_SMALL, x, y + (int)(32 * s), THEME_TEXT_DIM, TEXT_LEFT, "%s · %s images · %.2f s",
                a->model_name, images, a->eval.seconds);
     /* Per-class accuracy bars on the left, the confusion matrix on the right. */
     int by = y + (int)(86 * s), row = (int)(30 * s), bw = (int)(260 * s);
     text_draw(a->text, FONT_NORMAL, "per digit", x, by - (int)(6 * s), THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);
     for (int d = 0; d < 10; d++) {
-        int total = 0;
-        for (int p = 0; p < 10; p++) total += a->eval.confusion[d][p];
-        float acc = total ? (float)a->eval.confusion[d][d] / (float)total : 0;
+        float acc = (float)a->eval.e.per_class[d];
         int ry = by + d * row;
         text_drawf(a->text, FONT_NORMAL, x, ry + row / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE, "%d", d);
         ui_rect track = {x + (int)(24 * s), ry + row / 5, bw, row * 3 / 5};
@@ -438,7 +436,7 @@ void dialogs_draw(app *a)
     case MODAL_MESSAGE: draw_message(a); break;
     case MODAL_DIGITS: gallery_draw(a); break;
     case MODAL_FINETUNE: if (a->mine.backup) finetune_result_draw(a); else close_dialog(a); break;
-    case MODAL_EVAL_CELL: if (a->have_eval && a->eval.n) eval_cell_draw(a); else close_dialog(a); break;
+    case MODAL_EVAL_CELL: if (a->have_eval && a->eval.e.n) eval_cell_draw(a); else close_dialog(a); break;
     case MODAL_NONE: break;
     }
 }

@@ -4,31 +4,30 @@
 #include "inspect.h"
 #include "mnist.h"
 #include "train.h"
+#include "worker.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct embedder {
-    SDL_Thread *thread;
-    SDL_mutex *lock;
-    SDL_cond *wake;
-    Uint32 wake_event;
-    int quit;
+    worker *w;
 
-    /* The request, under lock. */
-    dp_net *pending;             /* NULL: none */
-    unsigned pending_version;
-    char mnist_dir[4096];
-    int working;                 /* a computation runs */
-    unsigned working_version;
-
-    /* The result, under lock: handed over by embedder_take. */
-    embedding done;
+    /* Under the worker's lock. */
+    unsigned posted_version;     /* of the last request handed to the worker */
+    embedding done;              /* the newest result, until embedder_take */
     int have_done;
 
     /* The worker's own. */
     dp_dataset subset;           /* the first EMBED_IMAGES training images */
 };
+
+/* One request: a copy of the network and where MNIST is. */
+typedef struct {
+    embedder *owner;
+    dp_net *net;
+    unsigned version;
+    char mnist_dir[4096];
+} request;
 
 void embedding_free(embedding *e)
 {
@@ -62,13 +61,7 @@ static int ensure_images(embedder *e, const char *dir)
 
 /* Whether the computation running is no longer wanted: the window is
  * closing, or a newer model is waiting. */
-static int superseded(embedder *e)
-{
-    SDL_LockMutex(e->lock);
-    int stop = e->quit || e->pending;
-    SDL_UnlockMutex(e->lock);
-    return stop;
-}
+static int superseded(embedder *e) { return worker_should_stop(e->w); }
 
 /* 0 when done (or failed, with out->error set), -1 when abandoned for
  * superseded(): closing the window must not wait for 10,000 images. */
@@ -100,58 +93,44 @@ static int compute(embedder *e, dp_net *net, embedding *out)
     return rc;
 }
 
-static int worker_main(void *arg)
+static void run_request(worker *w, void *p)
 {
-    embedder *e = arg;
-    dp_thread_yield_to_others();
-    SDL_LockMutex(e->lock);
-    for (;;) {
-        while (!e->pending && !e->quit) SDL_CondWait(e->wake, e->lock);
-        if (e->quit) break;
-        dp_net *net = e->pending;
-        unsigned version = e->pending_version;
-        char dir[sizeof e->mnist_dir];
-        memcpy(dir, e->mnist_dir, sizeof dir);
-        e->pending = NULL;
-        e->working = 1, e->working_version = version;
-        SDL_UnlockMutex(e->lock);
-        embedding r = {.weights_version = version};
-        int abandoned = 0;
-        if (ensure_images(e, dir) != 0) {
-            snprintf(r.error, sizeof r.error, "%s", dp_error());
-            r.net = net;
-        } else {
-            abandoned = compute(e, net, &r) != 0;
-        }
-        SDL_LockMutex(e->lock);
-        if (abandoned) {   /* nobody wants it: the loop takes the newer request, or quits */
-            embedding_free(&r);
-            e->working = 0;
-            continue;
-        }
-        if (e->have_done) embedding_free(&e->done);
-        e->done = r;
-        e->have_done = 1;
-        e->working = 0;
-        SDL_Event ev;
-        SDL_zero(ev);
-        ev.type = e->wake_event;
-        SDL_PushEvent(&ev);
+    (void)w;
+    request *rq = p;
+    embedder *e = rq->owner;
+    embedding r = {.weights_version = rq->version};
+    int abandoned = 0;
+    if (ensure_images(e, rq->mnist_dir) != 0) {
+        snprintf(r.error, sizeof r.error, "%s", dp_error());
+        r.net = rq->net;
+    } else {
+        abandoned = compute(e, rq->net, &r) != 0;
     }
-    SDL_UnlockMutex(e->lock);
-    return 0;
+    rq->net = NULL;   /* r owns it now */
+    if (abandoned) {  /* nobody wants it: the worker takes the newer request, or quits */
+        embedding_free(&r);
+        return;
+    }
+    worker_lock(e->w);
+    if (e->have_done) embedding_free(&e->done);
+    e->done = r;
+    e->have_done = 1;
+    worker_unlock(e->w);   /* the worker wakes the window when the job returns */
+}
+
+static void free_request(void *p)
+{
+    request *rq = p;
+    dp_net_free(rq->net);
+    free(rq);
 }
 
 embedder *embedder_create(Uint32 wake_event)
 {
     embedder *e = calloc(1, sizeof *e);
     if (!e) return NULL;
-    e->wake_event = wake_event;
-    e->lock = SDL_CreateMutex();
-    e->wake = SDL_CreateCond();
-    if (e->lock && e->wake) e->thread = SDL_CreateThread(worker_main, "embedder", e);
-    if (!e->thread) {
-        embedder_free(e);
+    if (!(e->w = worker_create("embedder", wake_event))) {
+        free(e);
         return NULL;
     }
     return e;
@@ -160,41 +139,36 @@ embedder *embedder_create(Uint32 wake_event)
 void embedder_free(embedder *e)
 {
     if (!e) return;
-    if (e->thread) {
-        SDL_LockMutex(e->lock);
-        e->quit = 1;
-        SDL_CondSignal(e->wake);
-        SDL_UnlockMutex(e->lock);
-        SDL_WaitThread(e->thread, NULL);
-    }
-    dp_net_free(e->pending);
+    worker_free(e->w);
     if (e->have_done) embedding_free(&e->done);
     dp_dataset_free(&e->subset);
-    if (e->wake) SDL_DestroyCond(e->wake);
-    if (e->lock) SDL_DestroyMutex(e->lock);
     free(e);
 }
 
 void embedder_request(embedder *e, const dp_net *net, unsigned weights_version, const char *mnist_dir)
 {
-    SDL_LockMutex(e->lock);
-    int same = (e->working && e->working_version == weights_version) ||
-               (e->pending && e->pending_version == weights_version);
-    dp_net *copy = same ? NULL : dp_net_create(&net->arch);
-    if (copy) {
-        dp_net_copy_params(copy, net);
-        dp_net_free(e->pending);
-        e->pending = copy;
-        e->pending_version = weights_version;
-        snprintf(e->mnist_dir, sizeof e->mnist_dir, "%s", mnist_dir);
-        SDL_CondSignal(e->wake);
+    worker_lock(e->w);
+    int same = worker_busy_locked(e->w) && e->posted_version == weights_version;
+    worker_unlock(e->w);
+    if (same) return;
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq || !(rq->net = dp_net_create(&net->arch))) {
+        free(rq);
+        return;
     }
-    SDL_UnlockMutex(e->lock);
+    dp_net_copy_params(rq->net, net);
+    rq->owner = e;
+    rq->version = weights_version;
+    snprintf(rq->mnist_dir, sizeof rq->mnist_dir, "%s", mnist_dir);
+    worker_lock(e->w);
+    e->posted_version = weights_version;
+    worker_unlock(e->w);
+    worker_post(e->w, run_request, free_request, rq, WORKER_REPLACE);   /* a newer model wins */
 }
 
 int embedder_take(embedder *e, embedding *out)
 {
-    SDL_LockMutex(e->lock);
+    worker_lock(e->w);
     int got = e->have_done;
     if (got) {
         embedding_free(out);
@@ -202,17 +176,11 @@ int embedder_take(embedder *e, embedding *out)
         memset(&e->done, 0, sizeof e->done);
         e->have_done = 0;
     }
-    SDL_UnlockMutex(e->lock);
+    worker_unlock(e->w);
     return got;
 }
 
-int embedder_busy(embedder *e)
-{
-    SDL_LockMutex(e->lock);
-    int busy = e->working || e->pending;
-    SDL_UnlockMutex(e->lock);
-    return busy;
-}
+int embedder_busy(embedder *e) { return worker_busy(e->w); }
 
 int embedding_nearest(const embedding *e, const float *input, int k, int *idx, float *similarity)
 {

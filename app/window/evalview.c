@@ -58,14 +58,14 @@ int app_layer_input(app *a, float *out)
 
 static const eval_result *result(const app *a) { return &a->eval; }
 
-static float prob(const app *a, int i, int digit) { return result(a)->probs[(long)i * DP_CLASSES + digit]; }
+static float prob(const app *a, int i, int digit) { return result(a)->e.probs[(long)i * DP_CLASSES + digit]; }
 
 void eval_open_cell(app *a, int truth, int predicted)
 {
     const eval_result *r = result(a);
     free(a->eval_list);
-    a->eval_list = malloc(sizeof(int) * (size_t)(r->n ? r->n : 1));
-    a->eval_list_n = a->eval_list ? eval_cell_list(r->labels, r->predicted, r->probs, r->n, truth, predicted, a->eval_list) : 0;
+    a->eval_list = malloc(sizeof(int) * (size_t)(r->e.n ? r->e.n : 1));
+    a->eval_list_n = a->eval_list ? eval_cell_list(r->labels, r->e.answers, r->e.probs, r->e.n, truth, predicted, a->eval_list) : 0;
     a->eval_t = truth, a->eval_p = predicted, a->eval_scroll = 0;
     dialogs_open(a, MODAL_EVAL_CELL);
 }
@@ -74,10 +74,10 @@ void eval_open_digit(app *a, int i)
 {
     const eval_result *r = result(a);
     char what[96];
-    snprintf(what, sizeof what, "test digit #%d (a %d, read as %d at %.1f %%)", i, r->labels[i], r->predicted[i],
-             100.0 * prob(a, i, r->predicted[i]));
+    snprintf(what, sizeof what, "test digit #%d (a %d, read as %d at %.1f %%)", i, r->labels[i], r->e.answers[i],
+             100.0 * prob(a, i, r->e.answers[i]));
     if (a->opt.verbose) {
-        printf("opened\t%d\t%d\t%d\t%.6f\n", i, r->labels[i], r->predicted[i], (double)prob(a, i, r->predicted[i]));
+        printf("opened\t%d\t%d\t%d\t%.6f\n", i, r->labels[i], r->e.answers[i], (double)prob(a, i, r->e.answers[i]));
         fflush(stdout);
     }
     app_put_layer(a, r->images + (long)i * 784, what);
@@ -114,9 +114,9 @@ static void log_cells(app *a, int first, int count, const ui_rect *cells)
     const eval_result *r = result(a);
     for (int k = 0; k < count; k++) {
         int i = a->eval_list[first + k];
-        printf("testcell\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.6f\n", i, r->labels[i], r->predicted[i],
+        printf("testcell\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.6f\n", i, r->labels[i], r->e.answers[i],
                (int)(cells[k].x / a->density), (int)(cells[k].y / a->density), (int)(cells[k].w / a->density),
-               (int)(cells[k].h / a->density), (double)prob(a, i, r->predicted[i]));
+               (int)(cells[k].h / a->density), (double)prob(a, i, r->e.answers[i]));
     }
     printf("testcells\t%d\t%d\n", count, a->eval_list_n);
     fflush(stdout);
@@ -133,7 +133,7 @@ void eval_cell_draw(app *a)
     int x = c.x + 2 * a->lay.pad, w = c.w - 4 * a->lay.pad, y = c.y + (int)(56 * s);
     char shown[24], total[24];
     chart_format_count(a->eval_list_n, shown, sizeof shown);
-    chart_format_count(r->n, total, sizeof total);
+    chart_format_count(r->e.n, total, sizeof total);
     text_drawf(a->text, FONT_SMALL, c.x + c.w - 2 * a->lay.pad, c.y + 2 * a->lay.pad + (int)(6 * s), THEME_TEXT_DIM,
                TEXT_RIGHT | TEXT_TOP, "%s of %s test images · most confident first · click one to put it on the canvas",
                shown, total);

@@ -37,7 +37,7 @@ int app_adopt_net(app *a, dp_net *net, const char *name)
 
 int app_load_model(app *a, const char *path)
 {
-    if (trainer_busy(a->tr)) {
+    if (jobs_busy(a->jobs)) {
         app_set_status(a, 1, "cannot load a model while training or evaluating; stop it first");
         return -1;
     }
@@ -53,7 +53,7 @@ int app_load_model(app *a, const char *path)
 
 int app_plot_csv(app *a, const char *path)
 {
-    if (trainer_busy(a->tr)) {
+    if (jobs_busy(a->jobs)) {
         app_set_status(a, 1, "cannot plot %s while training or evaluating; stop it first", path);
         return -1;
     }

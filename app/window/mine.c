@@ -235,7 +235,7 @@ void mine_refresh_readings(app *a)
 {
     mine_state *m = &a->mine;
     int stale = m->read_as_n != m->set.n || m->read_as_change != m->changes ||
-                (m->read_as_weights != a->weights_version && !trainer_busy(a->tr));
+                (m->read_as_weights != a->weights_version && !jobs_busy(a->jobs));
     if (!stale && m->read_as_weights != a->weights_version && dp_now() - m->read_as_time >= 1.0) stale = 1;
     if (!stale) return;
     signed char *r = realloc(m->read_as, (size_t)(m->set.n ? m->set.n : 1));
@@ -258,7 +258,7 @@ void mine_refresh_readings(app *a)
 const char *mine_finetune_blocker(const app *a)
 {
     if (!a->mine.ok) return "your digits cannot be kept here (see the status line when the window opened)";
-    if (trainer_busy(a->tr)) return "wait for the running job to finish, or Stop it";
+    if (jobs_busy(a->jobs)) return "wait for the running job to finish, or Stop it";
     if (dp_userset_count(&a->mine.set, -1, DP_SPLIT_TRAIN) == 0)
         return "keep some of your digits first: draw one and press its key (0-9)";
     return NULL;
@@ -278,7 +278,7 @@ void app_action_finetune(app *a)
     int rc = backup && fresh && dp_userset_dataset(&a->mine.set, DP_SPLIT_TRAIN, &mine) == 0 ? 0 : -1;
     if (rc == 0 && dp_userset_dataset(&a->mine.set, DP_SPLIT_TEST, &mine_test) != 0) rc = -1, dp_dataset_free(&mine);
     if (rc == 0) {
-        rc = trainer_start_finetune(a->tr, a->net, &cfg, a->mnist_dir, &mine, &mine_test);
+        rc = jobs_start_finetune(a->jobs, a->net, &cfg, a->mnist_dir, &mine, &mine_test);
         dp_dataset_free(&mine);
         dp_dataset_free(&mine_test);
     }

@@ -38,7 +38,7 @@ static void draw_toolbar(app *a)
 {
     ui_layout *l = &a->lay;
     ui_ctx *ui = &a->ui;
-    int busy = trainer_busy(a->tr), training = busy && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE);
+    int busy = jobs_busy(a->jobs), training = busy && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE);
     draw_fill(a->ren, l->toolbar, THEME_PANEL);
     draw_fill(a->ren, (ui_rect){0, l->toolbar.h - 1, l->w, 1}, THEME_PANEL_EDGE);
     const ui_rect *b = l->buttons;
@@ -441,7 +441,7 @@ static void draw_progress(app *a)
 {
     ui_rect p = a->lay.progress;
     const dp_train_progress *g = &a->st.progress;
-    if (p.w <= 0 || !trainer_busy(a->tr)) {
+    if (p.w <= 0 || !jobs_busy(a->jobs)) {
         char line[300];
         snprintf(line, sizeof line, "model: %s%s", a->model_name, a->model_unsaved ? " (unsaved)" : "");
         text_draw(a->text, FONT_SMALL, line, p.x + p.w, p.y + p.h / 2, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);

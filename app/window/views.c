@@ -319,7 +319,7 @@ void views_poll(app *a)
             fflush(stdout);
         }
     }
-    int wanted = v->view == VIEW_NEAREST && !trainer_busy(a->tr) &&
+    int wanted = v->view == VIEW_NEAREST && !jobs_busy(a->jobs) &&
                  (v->current.weights_version != a->weights_version || !v->current.net);
     if (wanted && !(v->requested && v->requested_version == a->weights_version)) {
         app_mnist_dir(NULL, a->mnist_dir, sizeof a->mnist_dir);

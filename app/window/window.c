@@ -56,7 +56,7 @@ int app_find_mnist_or_explain(app *a)
 
 void app_action_train(app *a)
 {
-    if (trainer_busy(a->tr) || app_find_mnist_or_explain(a) != 0) return;
+    if (jobs_busy(a->jobs) || app_find_mnist_or_explain(a) != 0) return;
     dp_arch arch;
     if (a->train_from_current) arch = a->net->arch;
     else dp_arch_parse(&arch, "seed");
@@ -69,7 +69,7 @@ void app_action_train(app *a)
     if (a->train_from_current) dp_net_copy_params(fresh, a->net);
     else dp_net_init(fresh, a->train_cfg.seed);
     const dp_net *from = a->train_from_current ? a->net : NULL;
-    if (trainer_start_train(a->tr, &arch, from, &a->train_cfg, a->mnist_dir) != 0) {
+    if (jobs_start_train(a->jobs, &arch, from, &a->train_cfg, a->mnist_dir) != 0) {
         dp_net_free(fresh);
         app_set_status(a, 1, "could not start training");
         return;
@@ -85,15 +85,15 @@ void app_action_train(app *a)
 
 void app_action_stop(app *a)
 {
-    if (!trainer_busy(a->tr)) return;
-    trainer_request_stop(a->tr);
+    if (!jobs_busy(a->jobs)) return;
+    jobs_stop(a->jobs);
     app_set_status(a, 0, "stopping…");
 }
 
 void app_action_eval(app *a)
 {
-    if (trainer_busy(a->tr) || app_find_mnist_or_explain(a) != 0) return;
-    if (trainer_start_eval(a->tr, a->net, a->mnist_dir) == 0)
+    if (jobs_busy(a->jobs) || app_find_mnist_or_explain(a) != 0) return;
+    if (jobs_start_eval(a->jobs, a->net, a->mnist_dir) == 0)
         app_set_status(a, 0, "evaluating %s on the 10,000 MNIST test images…", a->model_name);
 }
 
@@ -117,7 +117,7 @@ static void follow_drawing(app *a, int drawing_changed)
     chart_series *c = a->curves.drawing;
     if (drawing_changed)
         for (int d = 0; d < DP_CLASSES; d++) chart_series_clear(&c[d]);
-    int training = trainer_busy(a->tr) && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) &&
+    int training = jobs_busy(a->jobs) && (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) &&
                    a->st.phase == PHASE_RUNNING;
     if (!training || !a->has_digit) return;
     float step = (float)a->st.progress.step;
@@ -187,11 +187,11 @@ static void job_finished(app *a)
         return;
     }
     if (a->st.kind == JOB_EVAL) {
-        if (trainer_take_eval(a->tr, &a->eval, &a->eval_seen)) {
+        if (jobs_take_eval(a->jobs, &a->eval, &a->eval_seen)) {
             a->have_eval = 1;
             dialogs_open(a, MODAL_EVAL);
             app_set_status(a, 0, "%s: %.2f%% on the MNIST test set (%.1f s)", a->model_name,
-                           100 * a->eval.accuracy, a->eval.seconds);
+                           100 * a->eval.e.accuracy, a->eval.seconds);
         }
         return;
     }
@@ -210,11 +210,11 @@ static void poll_trainer(app *a)
     /* One snapshot: a job that ends between two reads would otherwise be
      * finished with the phase it had before (an Eval failure dropped, a
      * Train failure reported as finished, a good fine-tune rolled back). */
-    trainer_get_status(a->tr, &a->st);
+    jobs_get_status(a->jobs, &a->st);
     int busy = a->st.busy;
     if (a->st.kind == JOB_TRAIN || a->st.kind == JOB_FINETUNE) {
-        if (trainer_sync_curves(a->tr, &a->curves) > 0) a->dirty = 1;
-        if (trainer_take_weights(a->tr, a->net, &a->weights_seen)) a->weights_version++, a->dirty = 1;
+        if (jobs_sync_curves(a->jobs, &a->curves) > 0) a->dirty = 1;
+        if (jobs_take_weights(a->jobs, a->net, &a->weights_seen)) a->weights_version++, a->dirty = 1;
         log_training(a);
     }
     if (a->was_busy && !busy) job_finished(a);
@@ -261,7 +261,7 @@ static int scripted_shot_ready(app *a)
     if (a->opt.evaluate) return scripted_eval_ready(a);
     if (a->opt.train_steps <= 0 || a->train_failed) return 1;
     if (a->st.kind != JOB_TRAIN) return 0;
-    return a->st.progress.step >= a->opt.train_steps || (!trainer_busy(a->tr) && a->st.phase >= PHASE_DONE);
+    return a->st.progress.step >= a->opt.train_steps || (!jobs_busy(a->jobs) && a->st.phase >= PHASE_DONE);
 }
 
 /* ---- layout and input ------------------------------------------------------ */
@@ -341,7 +341,7 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
 {
     if (a->modal != MODAL_NONE && dialogs_key(a, k)) return;
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    int busy = trainer_busy(a->tr), digit = app_digit_key(k);
+    int busy = jobs_busy(a->jobs), digit = app_digit_key(k);
     if (digit >= 0) {   /* "this drawing is a 7": label and keep it */
         mine_keep(a, digit);
         return;
@@ -517,7 +517,7 @@ static int wait_timeout_ms(app *a)
 {
     if (a->dirty) return (int)ceil(1000 * throttle_wait(&a->frame_pace, dp_now()));
     if (a->opt.screenshot_path) return 16;
-    if (trainer_busy(a->tr)) return 100;   /* the trainer wakes us when it has news */
+    if (jobs_busy(a->jobs)) return 100;   /* the trainer wakes us when it has news */
     double tip = ui_tooltip_due(&a->ui);
     if (tip >= 0) return (int)(tip * 1000) + 1;
     if (a->status[0] && dp_now() - a->status_time < 8.0) return 1000;
@@ -709,7 +709,7 @@ static int app_init(app *a, const app_options *opt)
     throttle_init(&a->frame_pace, 1.0 / 60);
     if (create_window(a) != 0 || open_fonts(a) != 0) return -1;
     a->wake_event = SDL_RegisterEvents(1);
-    if (a->wake_event == (Uint32)-1 || !(a->tr = trainer_create(a->wake_event))) {
+    if (a->wake_event == (Uint32)-1 || !(a->jobs = jobs_create(a->wake_event))) {
         fprintf(stderr, "digitpad: cannot start the training thread: %s\n", SDL_GetError());
         return -1;
     }
@@ -737,7 +737,7 @@ static int app_init(app *a, const app_options *opt)
         if (opt->finetune) app_action_finetune(a);
         else if (opt->evaluate) app_action_eval(a);
         else app_action_train(a);
-        if (!trainer_busy(a->tr)) a->train_failed = 1;   /* the message says why */
+        if (!jobs_busy(a->jobs)) a->train_failed = 1;   /* the message says why */
     }
     if (opt->my_digits) dialogs_open(a, MODAL_DIGITS);
     if (opt->view) views_set(a, (view_id)opt->view);
@@ -747,7 +747,7 @@ static int app_init(app *a, const app_options *opt)
 static void app_quit(app *a)
 {
     log_frame_times(a);
-    trainer_free(a->tr);   /* stops a running job and joins its thread */
+    jobs_free(a->jobs);   /* stops a running job and joins its thread */
     eval_result_free(&a->eval);
     free(a->eval_list);
     for (int i = 0; i < EVAL_THUMBS; i++) ui_image_free(&a->eval_thumbs[i]);

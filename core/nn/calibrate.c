@@ -1,4 +1,5 @@
 #include "calibrate.h"
+#include "evaluate.h"
 #include "common.h"
 #include "train.h"
 
@@ -119,7 +120,7 @@ int dp_calibrate_temperature(dp_net *net, dp_exec *ex, const dp_dataset *held_ou
         float temp = pass ? t : 1.0f;
         dp_softmax_rows(probs, logits, n, temp);
         if (nll) nll[pass] = dp_nll(logits, held_out->labels, n, temp);
-        if (ece) ece[pass] = dp_ece(probs, held_out->labels, n, 15);
+        if (ece) ece[pass] = dp_ece(probs, held_out->labels, n, DP_ECE_BINS);
     }
     net->temperature = t;
     free(x), free(logits), free(probs);

@@ -1,4 +1,5 @@
 #include "finetune.h"
+#include "evaluate.h"
 #include "common.h"
 #include "rng.h"
 
@@ -82,13 +83,13 @@ int dp_finetune_measure(dp_exec *ex, const dp_net *net, const dp_dataset *person
     out->personal = out->mnist = NAN;
     out->personal_right = out->personal_n = 0;
     if (personal && personal->n > 0) {
-        out->personal = dp_evaluate(ex, net, personal, NULL);
+        out->personal = dp_accuracy(ex, net, personal);
         if (isnan(out->personal)) return -1;
         out->personal_n = personal->n;
         out->personal_right = (int)lround(out->personal * personal->n);
     }
     if (mnist_test && mnist_test->n > 0) {
-        out->mnist = dp_evaluate(ex, net, mnist_test, NULL);
+        out->mnist = dp_accuracy(ex, net, mnist_test);
         if (isnan(out->mnist)) return -1;
     }
     return 0;

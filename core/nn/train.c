@@ -1,6 +1,7 @@
 #include "train.h"
 #include "calibrate.h"
 #include "common.h"
+#include "evaluate.h"
 #include "rng.h"
 #include "skeleton.h"
 #include "threadpool.h"
@@ -282,43 +283,9 @@ int dp_trainer_run(dp_trainer *tr, const atomic_int *stop, dp_train_cb cb, void 
         double per_step = (p.elapsed_s) / (double)(st->step - first_step);
         p.eta_s = per_step * (double)(total - st->step);
         if (epoch_done && st->cfg.eval_each_epoch && tr->test)
-            p.test_acc = dp_evaluate(tr->exec, tr->net, tr->test, NULL);
+            p.test_acc = dp_accuracy(tr->exec, tr->net, tr->test);
         since = 0, loss_sum = 0.0, correct_sum = 0, seen = 0;
         if (cb && cb(&p, tr->net, user)) return 1;
     }
     return 0;
-}
-
-double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10])
-{
-    return dp_evaluate_ece(ex, net, ds, confusion, NULL);
-}
-
-double dp_evaluate_ece(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10], double *ece)
-{
-    enum { CHUNK = 256 };
-    int size = ds->rows * ds->cols;
-    float *x = dp_alloc_floats((size_t)CHUNK * size), *probs = dp_alloc_floats((size_t)ds->n * DP_CLASSES);
-    int correct = 0;
-    if (!x || !probs) {
-        free(x);
-        free(probs);
-        return NAN;
-    }
-    if (confusion) memset(confusion, 0, sizeof(int) * 100);
-    for (int first = 0; first < ds->n; first += CHUNK) {
-        int n = ds->n - first < CHUNK ? ds->n - first : CHUNK;
-        float *p = probs + (long)first * DP_CLASSES;
-        dp_dataset_floats(x, ds, first, n);
-        dp_net_predict(ex, net, x, n, p);
-        for (int i = 0; i < n; i++) {
-            int pred = dp_argmax(p + i * DP_CLASSES, DP_CLASSES), truth = ds->labels[first + i];
-            correct += pred == truth;
-            if (confusion) confusion[truth][pred]++;
-        }
-    }
-    if (ece) *ece = dp_ece(probs, ds->labels, ds->n, 15);
-    free(x);
-    free(probs);
-    return ds->n ? (double)correct / ds->n : 0.0;
 }

@@ -76,11 +76,6 @@ dp_exec *dp_trainer_exec(dp_trainer *tr);
 /* The state to save in a checkpoint; valid until the trainer is freed. */
 const dp_train_state *dp_trainer_state(const dp_trainer *tr);
 
-/* Accuracy on a dataset; fills confusion[true][predicted] if not NULL. */
-double dp_evaluate(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10]);
-/* The same, also giving the expected calibration error (15 bins). */
-double dp_evaluate_ece(dp_exec *ex, const dp_net *net, const dp_dataset *ds, int confusion[10][10], double *ece);
-
 /* Converts images [first, first+n) of ds to floats in [0,1]. */
 void dp_dataset_floats(float *dst, const dp_dataset *ds, int first, int n);
 
