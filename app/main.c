@@ -1,7 +1,7 @@
 /* digitpad: draw a digit, watch a neural network read it, train it yourself.
  * Without a subcommand it opens the window; the subcommands are the headless
  * side of the same code. */
-#include "app.h"
+#include "window.h"
 #include "cli.h"
 #include "common.h"
 #include "kernels.h"
@@ -57,7 +57,7 @@ static int parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
-static int parse_cell(const char *s, app_options *o)
+static int parse_cell(const char *s, window_options *o)
 {
     int t, p, k = -1, n = 0;
     char tail;
@@ -89,7 +89,7 @@ static int run_window(int argc, char **argv)
         {"my-digits", no_argument, 0, 'g'}, {"view", required_argument, 0, 'w'}, {"evaluate", no_argument, 0, 'E'},
         {"cell", required_argument, 0, 'C'}, {0, 0, 0, 0},
     };
-    app_options o = {.width = 1100, .height = 780, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
+    window_options o = {.width = 1100, .height = 780, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
     int c;
     opterr = 0;
     optind = 1;
@@ -130,7 +130,7 @@ static int run_window(int argc, char **argv)
         cli_error(NULL, "--train-steps, --finetune and --evaluate: one job at a time");
         return 2;
     }
-    return app_run(&o);
+    return window_run(&o);
 }
 
 /* DIGITPAD_ISA=portable forces the portable kernels, for comparing them

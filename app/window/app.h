@@ -16,21 +16,8 @@
 #include "jobs.h"
 #include "ui.h"
 #include "views.h"
+#include "window.h"
 
-typedef struct {
-    const char *model_path;       /* --model */
-    const char *strokes_path;     /* --strokes */
-    const char *screenshot_path;  /* --screenshot: render, save, exit */
-    long train_steps;             /* --train-steps: press Train, wait this many steps */
-    int finetune;                 /* --finetune: press Fine-tune, shoot the before/after dialog */
-    int my_digits;                /* --my-digits: open My digits */
-    int view;                     /* --view: what shows under the canvas (view_id) */
-    int evaluate;                 /* --evaluate / --cell: press Evaluate and shoot the result */
-    int cell_t, cell_p, cell_k;   /* --cell T,P[,K]: open that cell's digits (and put the K-th on the canvas) */
-    int verbose;                  /* --verbose: log predictions, training, canvas */
-    int width, height;            /* --size */
-    double start_time;            /* dp_now() when main() began, for the start-up time */
-} app_options;
 
 typedef enum {
     MODAL_NONE, MODAL_SETTINGS, MODAL_SAVE, MODAL_LOAD, MODAL_EVAL, MODAL_HELP, MODAL_MESSAGE, MODAL_DIGITS,
@@ -40,7 +27,7 @@ typedef enum {
 #define EVAL_THUMBS 512   /* thumbnails one page of a confusion cell's digits can show */
 
 typedef struct {
-    app_options opt;
+    window_options opt;
     SDL_Window *win;
     SDL_Renderer *ren;
     ui_text *text;
@@ -193,6 +180,5 @@ void dialogs_message(app *a, const char *title, const char *body);
 ui_rect dialog_card(app *a, int w, int h, const char *title);   /* dims the window, draws a titled card */
 ui_rect dialog_button_at(app *a, ui_rect card, int index_from_right, int width);   /* bottom-right buttons */
 
-int app_run(const app_options *opt);
 
 #endif

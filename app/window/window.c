@@ -696,7 +696,7 @@ static int open_fonts(app *a)
     return 0;
 }
 
-static int app_init(app *a, const app_options *opt)
+static int app_init(app *a, const window_options *opt)
 {
     memset(a, 0, sizeof *a);
     a->opt = *opt;
@@ -767,7 +767,7 @@ static void app_quit(app *a)
     SDL_Quit();
 }
 
-int app_run(const app_options *opt)
+int window_run(const window_options *opt)
 {
     static app a;   /* large (the 280² canvas): not on the stack */
     int rc = 1;
