@@ -1,0 +1,185 @@
+/* What spans the window's modules (see actions.h). */
+#include "actions.h"
+#include "common.h"
+#include "paths.h"
+#include "platform.h"
+#include "train_csv.h"
+#include "training.h"
+#include "verbose.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void actions_read_drawing(app *a)
+{
+    int drawing_changed;
+    if (!reading_update(&a->reading, &a->model, &a->canvas.draw, a->canvas.brush, &drawing_changed)) return;
+    a->dirty = 1;
+    verbose_probs("predict", a->reading.has_digit, a->reading.probs);
+    training_follow_drawing(a, drawing_changed);
+}
+
+/* ---- the canvas --------------------------------------------------------------------- */
+
+void actions_clear(app *a) { drawing_clear(&a->canvas.draw); }
+
+void actions_undo(app *a)
+{
+    if (!kept_undo(&a->kept, &a->canvas.draw, 0, &a->status)) drawing_undo(&a->canvas.draw);
+}
+
+void actions_keep(app *a, int digit) { kept_keep(&a->kept, &a->canvas.draw, digit, &a->status); }
+
+/* An image on the canvas to draw over (the network reads both). */
+static void put_image(app *a, const uint8_t *img28, const char *what)
+{
+    float image[DRAWING_LAYER_PIXELS];
+    for (int i = 0; i < DRAWING_LAYER_PIXELS; i++) image[i] = (float)img28[i] * (1.0f / 255.0f);
+    if (drawing_put_layer(&a->canvas.draw, image) != 0) {
+        status_set(&a->status, 1, "could not put %s on the canvas: out of memory", what);
+        return;
+    }
+    status_set(&a->status, 0, "%s is on the canvas: draw over it to see what changes (C clears it, Ctrl+Z takes it back)",
+               what);
+}
+
+static void open_test_digit(app *a, int i)
+{
+    if (!a->eval.have || i < 0 || i >= a->eval.result.e.n) return;
+    char what[96];
+    const uint8_t *img = evalview_test_digit(&a->eval, i, what, sizeof what);
+    const eval_result *r = &a->eval.result;
+    verbose_line("opened", "%d\t%d\t%d\t%.6f", i, r->labels[i], r->e.answers[i],
+                 (double)r->e.probs[(long)i * DP_CLASSES + r->e.answers[i]]);
+    put_image(a, img, what);
+    dialog_open(&a->dialog, DIALOG_NONE);
+}
+
+static void open_nearest(app *a, int index)
+{
+    char what[64];
+    const uint8_t *img = views_nearest_image(&a->views, index, what, sizeof what);
+    if (!img) return;
+    verbose_line("opened_nearest", "%d\t%d", index, a->views.current.labels[index]);
+    put_image(a, img, what);
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+/* The metrics of `digitpad train --csv`, in the Training view. */
+static int plot_csv(app *a, const char *path)
+{
+    unsigned char *data;
+    size_t len;
+    char err[512];
+    if (dp_read_file(path, 64UL << 20, &data, &len) != 0) {
+        status_set(&a->status, 1, "could not plot: %s", dp_error());
+        return -1;
+    }
+    /* Into new curves: a file that cannot be read leaves the charts as they were. */
+    train_curves plot;
+    train_curves_init(&plot);
+    int rows = train_csv_parse((const char *)data, len, path, &plot.loss, &plot.loss_smooth, &plot.test, err, sizeof err);
+    free(data);
+    if (rows < 0) {
+        train_curves_free(&plot);
+        status_set(&a->status, 1, "could not plot: %s", err);
+        return -1;
+    }
+    train_curves_free(&a->train.curves);
+    a->train.curves = plot;
+    const chart_series *t = &plot.test;
+    if (t->n) status_set(&a->status, 0, "plotted %s: %d steps, last test accuracy %.2f%%", path, rows, 100.0 * t->y[t->n - 1]);
+    else status_set(&a->status, 0, "plotted %s: %d steps", path, rows);
+    verbose_line("plotted", "%d\t%d", rows, t->n);
+    views_set(&a->views, VIEW_TRAINING);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), m = strlen(end);
+    return n > m && strcmp(s + n - m, end) == 0;
+}
+
+static int open_strokes(app *a, const char *path)
+{
+    dp_strokes s;
+    dp_strokes_init(&s);
+    int rc = dp_strokes_load(&s, path) == 0 && drawing_replace(&a->canvas.draw, &s) == 0 ? 0 : -1;
+    if (rc == 0) status_set(&a->status, 0, "opened drawing %s", path);
+    else status_set(&a->status, 1, "could not open %s: %s", path, dp_error());
+    dp_strokes_free(&s);
+    return rc;
+}
+
+int actions_open_file(app *a, const char *path, int strokes_too)
+{
+    int csv = ends_with(path, ".csv"), model = !csv && (!strokes_too || ends_with(path, ".model"));
+    if (!csv && !model) return open_strokes(a, path);
+    if (jobs_busy(a->train.jobs)) {
+        if (csv) status_set(&a->status, 1, "cannot plot %s while training or evaluating; stop it first", path);
+        else status_set(&a->status, 1, "cannot load a model while training or evaluating; stop it first");
+        return -1;
+    }
+    return csv ? plot_csv(a, path) : model_load(&a->model, path, &a->status);
+}
+
+int actions_save_model(app *a, const char *path) { return model_save(&a->model, path, &a->status); }
+
+void actions_picture(app *a, const char *what, ui_rect part)
+{
+    a->picture.pending = 1;   /* taken once this frame is drawn */
+    a->picture.rect = part;
+    app_copy_text(a->picture.name, sizeof a->picture.name, what);
+}
+
+/* The system's file chooser, for Load; what it picks is loaded (or plotted). */
+static void browse(app *a)
+{
+    char path[PATH_MAX];
+    int rc = dp_choose_file("Load a model or a train --csv file", path, sizeof path);
+    if (rc < 0) status_set(&a->status, 1, "%s", dp_error());
+    if (rc == 1 && actions_open_file(a, path, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+}
+
+/* ---- the commands of a frame ---------------------------------------------------------- */
+
+static void run_one(app *a, const command *c)
+{
+    switch (c->kind) {
+    case CMD_TRAIN: training_start(a); break;
+    case CMD_STOP: training_stop(a); break;
+    case CMD_EVALUATE: training_evaluate(a); break;
+    case CMD_FINETUNE: training_finetune(a); break;
+    case CMD_FINETUNE_CHOICE: training_finetune_choice(a, c->arg); break;
+    case CMD_DIALOG: dialog_open(&a->dialog, (dialog_kind)c->arg); break;
+    case CMD_UNDO: actions_undo(a); break;
+    case CMD_REDO: drawing_redo(&a->canvas.draw); break;
+    case CMD_CLEAR: actions_clear(a); break;
+    case CMD_KEEP: actions_keep(a, c->arg); break;
+    case CMD_COLLECT: kept_set_collect(&a->kept, c->arg, &a->status); break;
+    case CMD_VIEW: views_set(&a->views, (view_id)c->arg); break;
+    case CMD_SAVE_PICTURE: actions_picture(a, c->text, c->rect); break;
+    case CMD_SAVE_MODEL:
+        if (actions_save_model(a, c->text) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+        break;
+    case CMD_OPEN_FILE:
+        if (actions_open_file(a, c->text, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+        break;
+    case CMD_BROWSE: browse(a); break;
+    case CMD_OPEN_TEST_DIGIT: open_test_digit(a, c->arg); break;
+    case CMD_OPEN_NEAREST: open_nearest(a, c->arg); break;
+    }
+}
+
+void actions_run(app *a)
+{
+    for (int i = 0; i < a->cmds.n; i++) {
+        run_one(a, &a->cmds.items[i]);
+        a->dirty = 1;
+    }
+    a->cmds.n = 0;
+}

@@ -1,0 +1,40 @@
+/* Dialogs over the window: which one is open, the text being typed into
+ * Save and Load, a message's title and body, and the pieces every dialog
+ * is drawn with (the dimmed window, the card, wrapped text, a text field).
+ * The dialogs themselves are drawn by the modules that own what they show
+ * (dialogs.c, evalview.c, kept_dialogs.c). */
+#ifndef DP_DIALOG_H
+#define DP_DIALOG_H
+
+#include "dialog_layout.h"
+#include "frame.h"
+
+typedef enum {
+    DIALOG_NONE, DIALOG_SETTINGS, DIALOG_SAVE, DIALOG_LOAD, DIALOG_EVAL, DIALOG_HELP, DIALOG_MESSAGE, DIALOG_DIGITS,
+    DIALOG_FINETUNE, DIALOG_EVAL_CELL
+} dialog_kind;
+
+typedef struct {
+    dialog_kind open;
+    char path[4096];                    /* Save and Load: what is typed */
+    int chooser;                        /* Load: the system has a file chooser */
+    char title[128], body[1024];        /* a message */
+} dialog_state;
+
+/* Opens a dialog (DIALOG_NONE closes the one open). Save starts with a
+ * new file name in the models folder; Save and Load take typed text. */
+void dialog_open(dialog_state *d, dialog_kind kind);
+void dialog_message(dialog_state *d, const char *title, const char *body);
+/* Typed text and Backspace, for Save and Load; Ctrl+V pastes one line. */
+void dialog_type(dialog_state *d, const char *utf8);
+void dialog_backspace(dialog_state *d);
+void dialog_paste(dialog_state *d);
+
+/* Dims the window and draws the card with its title. */
+void dialog_draw_card(frame *f, const dialog_box *b, const char *title);
+/* Word-wrapped text; returns the height used. */
+int dialog_draw_wrapped(frame *f, const char *s, int x, int y, int width, SDL_Color c);
+/* A one-line text field showing the end of text, with a blinking caret. */
+void dialog_draw_field(frame *f, ui_rect field, const char *text);
+
+#endif

@@ -1,0 +1,179 @@
+/* Input (see events.h). */
+#include "events.h"
+#include "actions.h"
+#include "kept_dialogs.h"
+#include "platform.h"
+#include "training.h"
+#include "verbose.h"
+
+#include <string.h>
+
+void events_relayout(app *a)
+{
+    int ww, wh, ow, oh;
+    SDL_GetWindowSize(a->win, &ww, &wh);
+    SDL_GetRendererOutputSize(a->ren, &ow, &oh);
+    a->density = ww > 0 ? (float)ow / (float)ww : 1.0f;
+    layout_compute(&a->lay, ow, oh, a->density);
+    float old_scale = a->ui.scale;
+    a->ui.scale = a->lay.scale;
+    text_set_scale(a->text, a->lay.scale);
+    if (a->ui.scale != old_scale) dp_memory_release_free();   /* fonts and textures of the old scale */
+    a->dirty = 1;
+    verbose_layout(&a->lay, a->density);
+}
+
+/* ---- keys ----------------------------------------------------------------------- */
+
+static gallery_env gallery_of(app *a)
+{
+    return (gallery_env){&a->dialog, &a->canvas.draw, &a->model, jobs_busy(a->train.jobs), &a->status};
+}
+
+/* A key while a dialog is open goes to it first; 1 if it used it. */
+static int dialog_key(app *a, const SDL_KeyboardEvent *k)
+{
+    SDL_Keycode key = k->keysym.sym;
+    switch (a->dialog.open) {
+    case DIALOG_NONE: return 0;
+    case DIALOG_DIGITS: {
+        gallery_env env = gallery_of(a);
+        return gallery_key(&a->kept, &env, k, &a->cmds);
+    }
+    case DIALOG_EVAL_CELL: return evalview_key(&a->eval, &a->dialog, k, &a->cmds);
+    case DIALOG_FINETUNE:   /* Enter keeps the fine-tuned model, Esc goes back */
+        if (key == SDLK_RETURN || key == SDLK_KP_ENTER) training_finetune_choice(a, 1);
+        else if (key == SDLK_ESCAPE) training_finetune_choice(a, 0);
+        return key != SDLK_F12;
+    default: return dialogs_key(&a->dialog, k, &a->cmds);
+    }
+}
+
+static void toggle_raw(app *a)
+{
+    a->reading.with_raw = !a->reading.with_raw;
+    reading_invalidate(&a->reading);   /* read the unprepared canvas too */
+}
+
+/* Esc stops training, else ends collecting. */
+static void escape(app *a, int busy)
+{
+    if (busy) training_stop(a);
+    else if (a->kept.collect) kept_set_collect(&a->kept, 0, &a->status);
+}
+
+/* The keys of the window itself; 0 if the key means nothing here. */
+static int window_key(app *a, const SDL_KeyboardEvent *k)
+{
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    int busy = jobs_busy(a->train.jobs);
+    drawing *d = &a->canvas.draw;
+    switch (k->keysym.sym) {
+    case SDLK_c: if (!ctrl) actions_clear(a); break;
+    case SDLK_BACKSPACE:
+    case SDLK_DELETE: actions_clear(a); break;
+    case SDLK_z: if (ctrl && shift) drawing_redo(d); else if (ctrl) actions_undo(a); break;
+    case SDLK_y: if (ctrl) drawing_redo(d); break;
+    case SDLK_t: if (!busy) training_start(a); break;
+    case SDLK_ESCAPE: escape(a, busy); break;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: if (a->kept.collect) actions_keep(a, a->kept.prompt); break;
+    case SDLK_m: dialog_open(&a->dialog, DIALOG_DIGITS); break;
+    case SDLK_p: kept_set_collect(&a->kept, !a->kept.collect, &a->status); break;
+    case SDLK_f: if (!busy) training_finetune(a); break;
+    case SDLK_v: views_set(&a->views, (view_id)((a->views.view + (shift ? VIEW_COUNT - 1 : 1)) % VIEW_COUNT)); break;
+    case SDLK_e: if (!busy) training_evaluate(a); break;
+    case SDLK_s: if (ctrl) dialog_open(&a->dialog, DIALOG_SAVE); break;
+    case SDLK_o: if (ctrl) dialog_open(&a->dialog, DIALOG_LOAD); break;
+    case SDLK_b: a->canvas.show_box = !a->canvas.show_box; break;
+    case SDLK_r: toggle_raw(a); break;
+    case SDLK_LEFTBRACKET: canvas_set_brush(&a->canvas, a->canvas.brush - 2); break;
+    case SDLK_RIGHTBRACKET: canvas_set_brush(&a->canvas, a->canvas.brush + 2); break;
+    case SDLK_F1:
+    case SDLK_QUESTION: dialog_open(&a->dialog, DIALOG_HELP); break;
+    case SDLK_SLASH: if (shift) dialog_open(&a->dialog, DIALOG_HELP); break;
+    case SDLK_F12: a->screenshot_pending = 1; break;
+    default: return 0;
+    }
+    return 1;
+}
+
+static void handle_key(app *a, const SDL_KeyboardEvent *k)
+{
+    if (dialog_key(a, k)) {
+        a->dirty = 1;
+        return;
+    }
+    int digit = key_digit(k);
+    if (digit >= 0) actions_keep(a, digit);   /* "this drawing is a 7": label and keep it */
+    if (digit >= 0 || window_key(a, k)) a->dirty = 1;
+}
+
+/* ---- the mouse and files --------------------------------------------------------- */
+
+static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
+{
+    int px = (int)((float)b->x * a->density), py = (int)((float)b->y * a->density);
+    a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
+    a->dirty = 1;
+    if (b->button != SDL_BUTTON_LEFT) return;
+    a->ui.down = down;
+    if (down) a->ui.clicked = 1;
+    else a->ui.released = 1;
+    if (down && a->dialog.open == DIALOG_NONE && rect_contains(a->lay.canvas, px, py)) {
+        SDL_CaptureMouse(SDL_TRUE);   /* keep the stroke when the pen leaves the window */
+        canvas_pen_down(&a->canvas, &a->lay, px, py);
+    } else if (!down && a->canvas.pen_down) {
+        SDL_CaptureMouse(SDL_FALSE);
+        canvas_pen_up(&a->canvas);
+    }
+}
+
+static void handle_motion(app *a, const SDL_MouseMotionEvent *m)
+{
+    int px = (int)((float)m->x * a->density), py = (int)((float)m->y * a->density);
+    a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
+    canvas_pen_move(&a->canvas, &a->lay, px, py);
+    a->dirty = 1;
+}
+
+static void handle_wheel(app *a, int dy)
+{
+    if (a->dialog.open == DIALOG_DIGITS) gallery_wheel(&a->kept, dy);
+    else if (a->dialog.open == DIALOG_EVAL_CELL) evalview_wheel(&a->eval, dy);
+    else if (ui_hover(&a->ui, a->lay.canvas)) canvas_set_brush(&a->canvas, a->canvas.brush + 2.0f * (float)dy);
+    a->dirty = 1;
+}
+
+static void handle_window(app *a, const SDL_WindowEvent *w)
+{
+    if (w->event == SDL_WINDOWEVENT_SIZE_CHANGED) events_relayout(a);
+    else if (w->event == SDL_WINDOWEVENT_LEAVE) a->ui.mouse_in = 0;
+    a->dirty = 1;
+}
+
+void events_handle(app *a, const SDL_Event *e)
+{
+    if (e->type == a->wake_event) {
+        a->dirty = 1;
+        return;
+    }
+    switch (e->type) {
+    case SDL_QUIT: a->quit = 1; break;
+    case SDL_WINDOWEVENT: handle_window(a, &e->window); break;
+    case SDL_MOUSEMOTION: handle_motion(a, &e->motion); break;
+    case SDL_MOUSEBUTTONDOWN: handle_mouse_button(a, &e->button, 1); break;
+    case SDL_MOUSEBUTTONUP: handle_mouse_button(a, &e->button, 0); break;
+    case SDL_MOUSEWHEEL: handle_wheel(a, e->wheel.y); break;
+    case SDL_KEYDOWN: handle_key(a, &e->key); break;
+    case SDL_TEXTINPUT:
+        if (a->dialog.open != DIALOG_NONE) dialog_type(&a->dialog, e->text.text), a->dirty = 1;
+        break;
+    case SDL_DROPFILE:
+        actions_open_file(a, e->drop.file, 1);
+        SDL_free(e->drop.file);
+        a->dirty = 1;
+        break;
+    default: break;
+    }
+}

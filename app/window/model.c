@@ -1,0 +1,137 @@
+#include "model.h"
+#include "common.h"
+#include "model_io.h"
+#include "paths.h"
+#include "platform.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int model_adopt(model_state *m, dp_net *net, const char *name)
+{
+    dp_exec *ex = dp_exec_create(net, 1, 1, 0);
+    if (!ex) {
+        dp_net_free(net);
+        return -1;
+    }
+    dp_exec_free(m->exec);
+    dp_net_free(m->net);
+    m->net = net;
+    m->exec = ex;
+    m->weights_version++;
+    app_copy_text(m->name, sizeof m->name, name);
+    return 0;
+}
+
+void model_touched(model_state *m) { m->weights_version++; }
+
+void model_free(model_state *m)
+{
+    dp_exec_free(m->exec);
+    dp_net_free(m->net);
+    dp_net_free(m->before);
+    m->exec = NULL;
+    m->net = m->before = NULL;
+}
+
+int model_load(model_state *m, const char *path, status_line *st)
+{
+    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
+    if (!net || model_adopt(m, net, app_base_name(path)) != 0) {
+        status_set(st, 1, "could not load model: %s", dp_error());
+        return -1;
+    }
+    m->unsaved = 0;
+    status_set(st, 0, "loaded %s (%ld parameters)", path, m->net->n_params);
+    return 0;
+}
+
+/* The folder that will hold path, made if missing (best effort: the save
+ * that follows reports what went wrong). */
+static void make_parent_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf) return;
+    *slash = 0;
+    dp_make_dirs(buf);
+}
+
+int model_save(model_state *m, const char *path, status_line *st)
+{
+    make_parent_dirs(path);
+    char meta[512];
+    snprintf(meta, sizeof meta, "saved-by: digitpad %s window\nfrom: %s\n", DP_VERSION, m->name);
+    if (dp_model_save(path, m->net, meta, NULL) != 0) {
+        status_set(st, 1, "%s", dp_error());
+        return -1;
+    }
+    app_copy_text(m->name, sizeof m->name, app_base_name(path));
+    m->unsaved = 0;
+    status_set(st, 0, "saved %s", path);
+    return 0;
+}
+
+static int start_untrained(model_state *m, const char *why, status_line *st)
+{
+    status_set(st, 1, "%s; using an untrained network (press Train)", why);
+    dp_arch arch;
+    dp_arch_parse(&arch, "seed");
+    dp_net *net = dp_net_create(&arch);
+    if (!net) return -1;
+    dp_net_init(net, 1);
+    return model_adopt(m, net, "untrained");
+}
+
+int model_start(model_state *m, const char *path, status_line *st)
+{
+    char shipped[PATH_MAX], msg[PATH_MAX * 4] = "", failed[PATH_MAX * 2] = "";
+    const char *tries[2];
+    int n = 0;
+    if (path) tries[n++] = path;
+    if (app_find_shipped_model(shipped, sizeof shipped, msg, sizeof msg) == 0 && !(n && strcmp(tries[0], shipped) == 0))
+        tries[n++] = shipped;
+    for (int i = 0; i < n; i++) {
+        dp_net *net = dp_model_load(tries[i], NULL, NULL, NULL);
+        if (net && model_adopt(m, net, app_base_name(tries[i])) == 0) {
+            if (failed[0]) status_set(st, 1, "could not load model: %s; using the shipped model instead", failed);
+            return 0;
+        }
+        if (!failed[0]) app_copy_text(failed, sizeof failed, dp_error());
+    }
+    if (failed[0]) snprintf(msg, sizeof msg, "could not load model: %s", failed);
+    return start_untrained(m, msg, st);
+}
+
+int model_keep_before(model_state *m)
+{
+    dp_net *copy = dp_net_create(&m->net->arch);
+    if (!copy) return -1;
+    dp_net_copy_params(copy, m->net);
+    dp_net_free(m->before);
+    m->before = copy;
+    app_copy_text(m->before_name, sizeof m->before_name, m->name);
+    m->before_unsaved = m->unsaved;
+    return 0;
+}
+
+void model_choose(model_state *m, int keep_new, status_line *st)
+{
+    if (!m->before) return;
+    if (keep_new) {
+        char name[300];
+        snprintf(name, sizeof name, "%s + your digits", m->before_name);
+        app_copy_text(m->name, sizeof m->name, name);
+        dp_net_free(m->before);
+        m->unsaved = 1;
+        status_set(st, 0, "using the fine-tuned model (Save… keeps it in a file)");
+    } else {
+        model_adopt(m, m->before, m->before_name);
+        m->unsaved = m->before_unsaved;
+        status_set(st, 0, "back to %s as it was before fine-tuning", m->before_name);
+    }
+    m->before = NULL;
+}

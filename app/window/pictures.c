@@ -1,0 +1,54 @@
+#include "pictures.h"
+#include "common.h"
+#include "paths.h"
+#include "platform.h"
+
+#include <SDL_image.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Encodes the PNG in memory, then saves it atomically like every other file:
+ * a crash never leaves a torn picture (the README's are made this way). The
+ * buffer fits the worst case, stored zlib blocks plus chunk headers. */
+static int save_png_atomic(SDL_Surface *s, const char *path, status_line *st)
+{
+    size_t raw = (size_t)s->h * ((size_t)s->w * 4 + 1), cap = raw + raw / 16 + 65536;
+    void *buf = cap <= INT_MAX ? malloc(cap) : NULL;
+    SDL_RWops *rw = buf ? SDL_RWFromMem(buf, (int)cap) : NULL;
+    int rc = rw && IMG_SavePNG_RW(s, rw, 0) == 0 ? 0 : -1;
+    if (rc) status_set(st, 1, "could not save screenshot %s: %s", path, rw ? SDL_GetError() : "out of memory");
+    else if ((rc = dp_write_file_atomic(path, buf, (size_t)SDL_RWtell(rw))) != 0)
+        status_set(st, 1, "could not save screenshot: %s", dp_error());
+    if (rw) SDL_RWclose(rw);
+    free(buf);
+    return rc;
+}
+
+int picture_save(SDL_Renderer *ren, const char *path, const ui_rect *part, status_line *st, int tell)
+{
+    int w, h;
+    SDL_GetRendererOutputSize(ren, &w, &h);
+    SDL_Rect r = part ? to_sdl(*part) : (SDL_Rect){0, 0, w, h}, all = {0, 0, w, h};
+    if (!SDL_IntersectRect(&r, &all, &r)) r = all;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    int rc = -1;
+    if (!s || SDL_RenderReadPixels(ren, &r, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+        status_set(st, 1, "could not save %s: %s", path, SDL_GetError());
+    else rc = save_png_atomic(s, path, st);
+    if (!rc && tell) status_set(st, 0, "saved %s %s", part ? "picture" : "screenshot", path);
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+void picture_save_to_user_dir(SDL_Renderer *ren, const char *what, const ui_rect *part, status_line *st)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 128], stamp[32];
+    app_user_data_dir(dir, sizeof dir);
+    dp_timestamp(stamp, sizeof stamp);
+    snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/screenshots");
+    snprintf(path, sizeof path, "%s/digitpad-%s%s%s.png", dir, what ? what : "", what ? "-" : "", stamp);
+    dp_make_dirs(dir);   /* a failure shows as the save's */
+    picture_save(ren, path, part, st, 1);
+}

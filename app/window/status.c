@@ -1,0 +1,70 @@
+#include "status.h"
+#include "platform.h"
+#include "theme.h"
+#include "verbose.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+void status_set(status_line *s, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->text, sizeof s->text, fmt, ap);
+    va_end(ap);
+    s->error = error;
+    s->time = dp_now();
+    s->changed = 1;
+    if (error) fprintf(stderr, "digitpad: %s\n", s->text);
+    verbose_line("status", "%s\t%s", error ? "error" : "ok", s->text);
+}
+
+static void format_eta(double s, char *buf, size_t n)
+{
+    long t = isfinite(s) && s > 0 ? (long)(s + 0.5) : 0;
+    snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void draw_progress(frame *f, const jobs_status *job, const char *model_name, int unsaved)
+{
+    ui_rect p = f->lay->progress;
+    const dp_train_progress *g = &job->progress;
+    if (p.w <= 0 || !job->busy) {
+        char line[300];
+        snprintf(line, sizeof line, "model: %s%s", model_name, unsaved ? " (unsaved)" : "");
+        text_draw(f->text, FONT_SMALL, line, p.x + p.w, p.y + p.h / 2, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_MIDDLE);
+        return;
+    }
+    char line[200], eta[32];
+    if (job->kind == JOB_EVAL || job->phase == PHASE_LOADING || !g->total_steps) {
+        snprintf(line, sizeof line, "%s…", job->phase == PHASE_LOADING ? "loading MNIST" : "evaluating");
+        text_draw(f->text, FONT_SMALL, line, p.x + p.w, p.y + p.h / 2, THEME_TEXT, TEXT_RIGHT | TEXT_MIDDLE);
+        return;
+    }
+    float frac = (float)g->step / (float)g->total_steps;
+    draw_round(f->ren, p, p.h / 2, THEME_BUTTON);
+    draw_round(f->ren, (ui_rect){p.x, p.y, (int)((float)p.w * frac), p.h}, p.h / 2,
+               color_mix(THEME_BUTTON, THEME_ACCENT, 0.7f));
+    format_eta(g->eta_s, eta, sizeof eta);
+    snprintf(line, sizeof line, "epoch %d/%d   %.0f %%   step %ld   %.0f img/s   ETA %s", g->epoch, g->epochs,
+             100.0 * frac, g->step, g->img_per_s, eta);
+    text_draw(f->text, FONT_SMALL, line, p.x + p.w / 2, p.y + p.h / 2, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+}
+
+void status_draw(frame *f, const status_line *st, const jobs_status *job, const char *model_name, int unsaved)
+{
+    const ui_layout *l = f->lay;
+    ui_rect s = l->status;
+    draw_fill(f->ren, s, THEME_PANEL);
+    draw_fill(f->ren, (ui_rect){0, s.y, s.w, 1}, THEME_PANEL_EDGE);
+    SDL_Rect clip = {s.x, s.y, l->progress.x - l->pad, s.h};
+    SDL_RenderSetClipRect(f->ren, &clip);
+    /* A message longer than its room ends in "…" rather than mid-word. */
+    char fitted[sizeof st->text + 8];
+    const char *shown = text_fit_head(f->text, FONT_SMALL, st->text, clip.w - 2 * l->pad, fitted, sizeof fitted);
+    text_draw(f->text, FONT_SMALL, shown, l->pad, s.y + s.h / 2, st->error ? THEME_BAD : THEME_TEXT,
+              TEXT_LEFT | TEXT_MIDDLE);
+    SDL_RenderSetClipRect(f->ren, NULL);
+    draw_progress(f, job, model_name, unsaved);
+}

@@ -1,0 +1,28 @@
+/* Train, Evaluate and Fine-tune as the window does them: starting a job
+ * with the model in use, following it (charts, weights, the drawing's
+ * probabilities as it learns) and what its end means for the model, the
+ * status line and the dialogs. Spans the modules, so it takes the app. */
+#ifndef DP_TRAINING_H
+#define DP_TRAINING_H
+
+#include "app.h"
+
+/* Finds MNIST; if it is not there, says where it looked and how to get it
+ * (a message and the status line) and returns -1. */
+int training_need_mnist(app *a);
+
+void training_start(app *a);
+void training_stop(app *a);
+void training_evaluate(app *a);
+void training_finetune(app *a);
+/* After a fine-tune: keep the new model (1) or go back (0). */
+void training_finetune_choice(app *a, int keep_new);
+
+/* Takes the jobs' news: chart points, weights, a job's end. */
+void training_poll(app *a);
+/* The drawing was read again: while training runs, its probabilities are
+ * followed step by step ("watch your digit learn"); a changed drawing
+ * starts the curves again. */
+void training_follow_drawing(app *a, int drawing_changed);
+
+#endif
