@@ -2,6 +2,7 @@
  * undo/redo stack and its memory budget, the built-in font, throttling and
  * frame statistics. */
 #include "check.h"
+#include "dialog_layout.h"
 #include "drawing.h"
 #include "font_builtin.h"
 #include "layout.h"
@@ -386,9 +387,70 @@ static void test_wrap(void)
     check_wrap(word, 3, "narrower than a character");   /* one character a line, never zero */
 }
 
+/* Every dialog's parts, at one window size: inside the card, the card
+ * inside the window, buttons side by side. */
+static void check_dialogs(int w, int h, float density)
+{
+    ui_layout l;
+    layout_compute(&l, w, h, density);
+    ui_rect win = {0, 0, w, h};
+    char where[64];
+    snprintf(where, sizeof where, "%dx%d@%g", w, h, (double)density);
+    settings_layout st;
+    file_layout fs, fl;
+    eval_layout ev;
+    help_layout hp;
+    message_layout ms;
+    grid_layout gd, gc;
+    tune_layout tn;
+    settings_layout_compute(&st, &l);
+    save_layout_compute(&fs, &l);
+    load_layout_compute(&fl, &l, 8, 1);
+    eval_layout_compute(&ev, &l);
+    help_layout_compute(&hp, &l, 15);
+    message_layout_compute(&ms, &l);
+    digits_layout_compute(&gd, &l);
+    cell_layout_compute(&gc, &l);
+    tune_layout_compute(&tn, &l);
+    const dialog_box *boxes[] = {&st.box, &fs.box, &fl.box, &ev.box, &hp.box, &ms.box, &gd.box, &gc.box, &tn.box};
+    for (size_t i = 0; i < sizeof boxes / sizeof boxes[0]; i++) {
+        const dialog_box *b = boxes[i];
+        CHECK(rect_inside(b->card, win), "%s: dialog %zu's card leaves the window", where, i);
+        CHECK(b->x >= b->card.x && b->x + b->w <= b->card.x + b->card.w, "%s: dialog %zu's column leaves its card", where, i);
+        for (int k = 0; k < DIALOG_BUTTONS && b->button[k].w > 0; k++) {
+            CHECK(b->button[k].y + b->button[k].h <= b->card.y + b->card.h, "%s: dialog %zu button %d below its card",
+                  where, i, k);
+            CHECK(k == 0 || b->button[k].x + b->button[k].w <= b->button[k - 1].x, "%s: dialog %zu buttons %d and %d "
+                  "overlap", where, i, k, k - 1);
+        }
+    }
+    if (w >= 1100 && h >= 780) {   /* a window of the size the dialogs are made for holds them whole */
+        for (int k = 0; k < 3; k++)
+            CHECK(rect_inside(st.minus[k], st.box.card) && rect_inside(st.plus[k], st.box.card) &&
+                  st.minus[k].x + st.minus[k].w <= st.value_x[k] && st.value_x[k] <= st.plus[k].x,
+                  "%s: settings row %d", where, k);
+        CHECK(rect_inside(fl.field, fl.box.card) && fl.listed[7].y + fl.listed[7].h <= fl.field.y, "%s: load", where);
+        CHECK(rect_inside(gd.area, gd.box.card) && rect_inside(grid_cell(&gd, gd.cols * gd.rows - 1), gd.area),
+              "%s: My digits' grid", where);
+        CHECK(rect_inside(grid_cell(&gc, gc.cols * gc.rows - 1), gc.area), "%s: a cell's digits", where);
+        CHECK(ev.matrix_x + 10 * ev.cell <= ev.box.card.x + ev.box.card.w && ev.cell > 4, "%s: the confusion matrix", where);
+        CHECK(gd.open.x + gd.open.w <= gd.box.button[2].x, "%s: Open on canvas overlaps Delete", where);
+    }
+}
+
+static void test_dialog_layouts(void)
+{
+    static const int sizes[][2] = {{1100, 780}, {480, 360}, {800, 600}, {1920, 1080}, {3840, 2160}, {1280, 720}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        check_dialogs(sizes[i][0], sizes[i][1], 1.0f);
+        check_dialogs(sizes[i][0] * 2, sizes[i][1] * 2, 2.0f);
+    }
+}
+
 int main(void)
 {
     test_wrap();
+    test_dialog_layouts();
     test_layout();
     test_train_csv();
     test_eval_cells();

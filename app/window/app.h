@@ -22,7 +22,7 @@
 #include "side.h"
 #include "status.h"
 #include "views.h"
-#include "window.h"
+#include "window_options.h"
 
 /* What the window has of the background jobs. */
 typedef struct {

@@ -1,23 +1,8 @@
-/* The window: what it is started with, and its run. */
+/* The window: its run, until it is closed. */
 #ifndef DP_WINDOW_H
 #define DP_WINDOW_H
 
-#include "layout.h"
-
-typedef struct {
-    const char *model_path;       /* --model */
-    const char *strokes_path;     /* --strokes */
-    const char *screenshot_path;  /* --screenshot: render, save, exit */
-    long train_steps;             /* --train-steps: press Train, wait this many steps */
-    int finetune;                 /* --finetune: press Fine-tune, shoot the before/after dialog */
-    int my_digits;                /* --my-digits: open My digits */
-    view_id view;                 /* --view: what shows under the canvas */
-    int evaluate;                 /* --evaluate / --cell: press Evaluate and shoot the result */
-    int cell_t, cell_p, cell_k;   /* --cell T,P[,K]: open that cell's digits (and put the K-th on the canvas) */
-    int verbose;                  /* --verbose: log predictions, training, canvas */
-    int width, height;            /* --size */
-    double start_time;            /* dp_now() when main() began, for the start-up time */
-} window_options;
+#include "window_options.h"
 
 /* Opens the window and runs it until it is closed; the process's exit
  * status (0, or 1 when it could not open or a scripted run failed). */
