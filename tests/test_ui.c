@@ -384,7 +384,8 @@ static void test_wrap(void)
     static char utf8[3001];
     for (int i = 0; i < 1000; i++) memcpy(utf8 + 3 * i, "→", 3);
     CHECK(check_wrap(utf8, 95, "three-byte characters") == 112, "1,000 arrows in lines of 9");
-    check_wrap(word, 3, "narrower than a character");   /* one character a line, never zero */
+    word[600] = 0;   /* (a shorter one: each of its 600 lines measures what is left) */
+    CHECK(check_wrap(word, 3, "narrower than a character") == 600, "one character a line, never zero");
 }
 
 /* Every dialog's parts, at one window size: inside the card, the card
