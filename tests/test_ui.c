@@ -144,48 +144,48 @@ static void test_undo(void)
 
 /* An image put on the canvas to draw over comes and goes with undo and redo,
  * exactly as it was put. */
-static int layer_is(const drawing *d, float first)
+static int image_is(const drawing *d, float first)
 {
-    const float *l = drawing_layer(d);
+    const float *l = drawing_image(d);
     if (!l) return 0;
-    for (int i = 0; i < DRAWING_LAYER_PIXELS; i++)
-        if (l[i] != first + (float)i / DRAWING_LAYER_PIXELS) return 0;
+    for (int i = 0; i < DRAWING_IMAGE_PIXELS; i++)
+        if (l[i] != first + (float)i / DRAWING_IMAGE_PIXELS) return 0;
     return 1;
 }
 
-static void test_layer(void)
+static void test_image(void)
 {
-    float a[DRAWING_LAYER_PIXELS], b[DRAWING_LAYER_PIXELS];
-    for (int i = 0; i < DRAWING_LAYER_PIXELS; i++) a[i] = 0.0f + (float)i / DRAWING_LAYER_PIXELS, b[i] = 0.5f + (float)i / DRAWING_LAYER_PIXELS;
+    float a[DRAWING_IMAGE_PIXELS], b[DRAWING_IMAGE_PIXELS];
+    for (int i = 0; i < DRAWING_IMAGE_PIXELS; i++) a[i] = 0.0f + (float)i / DRAWING_IMAGE_PIXELS, b[i] = 0.5f + (float)i / DRAWING_IMAGE_PIXELS;
     drawing d;
     drawing_init(&d);
-    CHECK(drawing_layer(&d) == NULL && drawing_clear(&d) == 0, "a new drawing has no layer, nothing to clear");
+    CHECK(drawing_image(&d) == NULL && drawing_clear(&d) == 0, "a new drawing has no layer, nothing to clear");
     draw_line(&d, 10, 10, 100, 10);
-    CHECK(drawing_put_layer(&d, a) == 0 && layer_is(&d, 0) && drawing_is_empty(&d), "the layer replaces the strokes");
-    CHECK(drawing_undo(&d) == 1 && !drawing_layer(&d) && d.current.n_strokes == 1, "undo: the strokes, no layer");
-    CHECK(drawing_redo(&d) == 1 && layer_is(&d, 0) && drawing_is_empty(&d), "redo: the layer again");
+    CHECK(drawing_put_image(&d, a) == 0 && image_is(&d, 0) && drawing_is_empty(&d), "the layer replaces the strokes");
+    CHECK(drawing_undo(&d) == 1 && !drawing_image(&d) && d.current.n_strokes == 1, "undo: the strokes, no layer");
+    CHECK(drawing_redo(&d) == 1 && image_is(&d, 0) && drawing_is_empty(&d), "redo: the layer again");
     draw_line(&d, 20, 20, 200, 200);
-    CHECK(layer_is(&d, 0) && d.current.n_strokes == 1, "strokes over the layer");
-    CHECK(drawing_undo(&d) == 1 && layer_is(&d, 0) && drawing_is_empty(&d), "undoing a stroke keeps the layer");
-    CHECK(drawing_redo(&d) == 1 && drawing_put_layer(&d, b) == 0 && layer_is(&d, 0.5f), "a second layer");
-    CHECK(drawing_undo(&d) == 1 && layer_is(&d, 0) && d.current.n_strokes == 1, "undo: the first layer and its stroke");
-    CHECK(drawing_clear(&d) == 1 && !drawing_layer(&d) && drawing_is_empty(&d), "clear removes the layer");
+    CHECK(image_is(&d, 0) && d.current.n_strokes == 1, "strokes over the layer");
+    CHECK(drawing_undo(&d) == 1 && image_is(&d, 0) && drawing_is_empty(&d), "undoing a stroke keeps the layer");
+    CHECK(drawing_redo(&d) == 1 && drawing_put_image(&d, b) == 0 && image_is(&d, 0.5f), "a second layer");
+    CHECK(drawing_undo(&d) == 1 && image_is(&d, 0) && d.current.n_strokes == 1, "undo: the first layer and its stroke");
+    CHECK(drawing_clear(&d) == 1 && !drawing_image(&d) && drawing_is_empty(&d), "clear removes the layer");
     CHECK(drawing_clear(&d) == 0, "nothing left to clear");
-    CHECK(drawing_undo(&d) == 1 && layer_is(&d, 0), "clearing the layer is undoable");
+    CHECK(drawing_undo(&d) == 1 && image_is(&d, 0), "clearing the layer is undoable");
     dp_strokes s;
     dp_strokes_init(&s);
-    CHECK(drawing_replace(&d, &s) == 0 && !drawing_layer(&d), "opening a drawing removes the layer");
-    CHECK(drawing_undo(&d) == 1 && layer_is(&d, 0), "and undo brings it back");
+    CHECK(drawing_replace(&d, &s) == 0 && !drawing_image(&d), "opening a drawing removes the layer");
+    CHECK(drawing_undo(&d) == 1 && image_is(&d, 0), "and undo brings it back");
     dp_strokes_free(&s);
     /* More steps than the history holds, each holding a copy of the layer. */
     for (int i = 0; i < DRAWING_HISTORY + 40; i++) {
-        if (i % 50 == 0) drawing_put_layer(&d, i % 100 ? b : a);
+        if (i % 50 == 0) drawing_put_image(&d, i % 100 ? b : a);
         draw_line(&d, (float)i, 0, (float)i, 100);
     }
     int undone = 0;
     while (drawing_undo(&d)) undone++;
     CHECK(undone == DRAWING_HISTORY, "undo steps kept: %d", undone);
-    CHECK(drawing_history_bytes(&d) >= (size_t)DRAWING_HISTORY * DRAWING_LAYER_PIXELS * sizeof(float),
+    CHECK(drawing_history_bytes(&d) >= (size_t)DRAWING_HISTORY * DRAWING_IMAGE_PIXELS * sizeof(float),
           "the history counts the layers it holds: %zu bytes", drawing_history_bytes(&d));
     drawing_free(&d);
 }
@@ -457,7 +457,7 @@ int main(void)
     test_eval_cells();
     test_undo();
     test_history_budget();
-    test_layer();
+    test_image();
     test_builtin_font();
     test_throttle();
     test_frame_stats();

@@ -16,27 +16,27 @@ void drawing_init(drawing *d)
 void drawing_free(drawing *d)
 {
     dp_strokes_free(&d->current);
-    free(d->layer);
+    free(d->image);
     for (int i = 0; i < DRAWING_HISTORY; i++) {
         dp_strokes_free(&d->undo[i]);
         dp_strokes_free(&d->redo[i]);
-        free(d->undo_layer[i]);
-        free(d->redo_layer[i]);
+        free(d->undo_image[i]);
+        free(d->redo_image[i]);
     }
 }
 
 /* Puts p in *slot, freeing what was there. */
-static void set_layer(float **slot, float *p)
+static void set_image(float **slot, float *p)
 {
     free(*slot);
     *slot = p;
 }
 
-static float *copy_layer(const float *layer)
+static float *copy_image(const float *img)
 {
-    if (!layer) return NULL;
-    float *p = malloc(sizeof(float) * DRAWING_LAYER_PIXELS);
-    if (p) memcpy(p, layer, sizeof(float) * DRAWING_LAYER_PIXELS);
+    if (!img) return NULL;
+    float *p = malloc(sizeof(float) * DRAWING_IMAGE_PIXELS);
+    if (p) memcpy(p, img, sizeof(float) * DRAWING_IMAGE_PIXELS);
     return p;
 }
 
@@ -48,18 +48,18 @@ static size_t strokes_bytes(const dp_strokes *s)
 
 size_t drawing_history_bytes(const drawing *d)
 {
-    size_t n = 0, layer = sizeof(float) * DRAWING_LAYER_PIXELS;
+    size_t n = 0, img = sizeof(float) * DRAWING_IMAGE_PIXELS;
     for (int i = 0; i < DRAWING_HISTORY; i++)
-        n += strokes_bytes(&d->undo[i]) + strokes_bytes(&d->redo[i]) + (d->undo_layer[i] ? layer : 0) +
-             (d->redo_layer[i] ? layer : 0);
+        n += strokes_bytes(&d->undo[i]) + strokes_bytes(&d->redo[i]) + (d->undo_image[i] ? img : 0) +
+             (d->redo_image[i] ? img : 0);
     return n;
 }
 
-static void release(dp_strokes *s, float **layer)
+static void release(dp_strokes *s, float **img)
 {
     dp_strokes_free(s);
     dp_strokes_init(s);
-    set_layer(layer, NULL);
+    set_image(img, NULL);
 }
 
 static int undo_slot_used(const drawing *d, int i)
@@ -75,38 +75,38 @@ static void fit_history(drawing *d)
 {
     if (drawing_history_bytes(d) <= DRAWING_HISTORY_BYTES) return;
     for (int i = 0; i < DRAWING_HISTORY; i++) {
-        if (!undo_slot_used(d, i)) release(&d->undo[i], &d->undo_layer[i]);
-        if (i >= d->redo_count) release(&d->redo[i], &d->redo_layer[i]);
+        if (!undo_slot_used(d, i)) release(&d->undo[i], &d->undo_image[i]);
+        if (i >= d->redo_count) release(&d->redo[i], &d->redo_image[i]);
     }
     while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->undo_count > 1) {
-        release(&d->undo[d->undo_first], &d->undo_layer[d->undo_first]);
+        release(&d->undo[d->undo_first], &d->undo_image[d->undo_first]);
         d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
         d->undo_count--;
     }
     while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->redo_count > 1) {
-        release(&d->redo[0], &d->redo_layer[0]);   /* the bottom of the stack: the last step a redo would reach */
+        release(&d->redo[0], &d->redo_image[0]);   /* the bottom of the stack: the last step a redo would reach */
         memmove(&d->redo[0], &d->redo[1], (size_t)(d->redo_count - 1) * sizeof d->redo[0]);
-        memmove(&d->redo_layer[0], &d->redo_layer[1], (size_t)(d->redo_count - 1) * sizeof d->redo_layer[0]);
+        memmove(&d->redo_image[0], &d->redo_image[1], (size_t)(d->redo_count - 1) * sizeof d->redo_image[0]);
         d->redo_count--;
         dp_strokes_init(&d->redo[d->redo_count]);   /* its buffers moved down, not freed */
-        d->redo_layer[d->redo_count] = NULL;
+        d->redo_image[d->redo_count] = NULL;
     }
 }
 
 /* Remembers the current state before a change; the oldest falls off. */
 static int push_undo(drawing *d)
 {
-    float *layer = copy_layer(d->layer);
-    if (d->layer && !layer) return -1;
+    float *img = copy_image(d->image);
+    if (d->image && !img) return -1;
     int full = d->undo_count == DRAWING_HISTORY;
     int slot = full ? d->undo_first : (d->undo_first + d->undo_count) % DRAWING_HISTORY;
     if (dp_strokes_copy(&d->undo[slot], &d->current) != 0) {
-        free(layer);
+        free(img);
         return -1;
     }
     if (full) d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
     else d->undo_count++;
-    set_layer(&d->undo_layer[slot], layer);
+    set_image(&d->undo_image[slot], img);
     fit_history(d);
     return 0;
 }
@@ -143,15 +143,15 @@ int drawing_undo(drawing *d)
     if (!d->undo_count) return 0;
     int slot = (d->undo_first + --d->undo_count) % DRAWING_HISTORY;
     if (d->redo_count < DRAWING_HISTORY && dp_strokes_copy(&d->redo[d->redo_count], &d->current) == 0) {
-        set_layer(&d->redo_layer[d->redo_count++], d->layer);   /* the layer moves, it is not copied */
+        set_image(&d->redo_image[d->redo_count++], d->image);   /* the image moves, it is not copied */
     } else {
-        free(d->layer);   /* the redo stack is full: this state is dropped */
+        free(d->image);   /* the redo stack is full: this state is dropped */
     }
     /* Swap instead of copy: the slot's old buffers become free space. */
     dp_strokes tmp = d->current;
     d->current = d->undo[slot];
     d->undo[slot] = tmp;
-    d->layer = d->undo_layer[slot], d->undo_layer[slot] = NULL;
+    d->image = d->undo_image[slot], d->undo_image[slot] = NULL;
     fit_history(d);
     changed(d);
     return 1;
@@ -165,8 +165,8 @@ int drawing_redo(drawing *d)
     dp_strokes tmp = d->current;
     d->current = d->redo[--d->redo_count];
     d->redo[d->redo_count] = tmp;
-    set_layer(&d->layer, d->redo_layer[d->redo_count]);
-    d->redo_layer[d->redo_count] = NULL;
+    set_image(&d->image, d->redo_image[d->redo_count]);
+    d->redo_image[d->redo_count] = NULL;
     changed(d);
     return 1;
 }
@@ -182,10 +182,10 @@ static int begin_change(drawing *d)
 
 int drawing_clear(drawing *d)
 {
-    if (drawing_is_empty(d) && !d->layer) return 0;
+    if (drawing_is_empty(d) && !d->image) return 0;
     if (begin_change(d) != 0) return 0;
     dp_strokes_clear(&d->current);
-    set_layer(&d->layer, NULL);
+    set_image(&d->image, NULL);
     changed(d);
     return 1;
 }
@@ -193,26 +193,26 @@ int drawing_clear(drawing *d)
 int drawing_replace(drawing *d, const dp_strokes *s)
 {
     if (begin_change(d) != 0) return -1;
-    set_layer(&d->layer, NULL);
+    set_image(&d->image, NULL);
     if (dp_strokes_copy(&d->current, s) != 0) return -1;
     changed(d);
     return 0;
 }
 
-int drawing_put_layer(drawing *d, const float *image)
+int drawing_put_image(drawing *d, const float *image)
 {
-    float *layer = copy_layer(image);
-    if (!layer || begin_change(d) != 0) {
-        free(layer);
+    float *img = copy_image(image);
+    if (!img || begin_change(d) != 0) {
+        free(img);
         return -1;
     }
     dp_strokes_clear(&d->current);
-    set_layer(&d->layer, layer);
+    set_image(&d->image, img);
     changed(d);
     return 0;
 }
 
-const float *drawing_layer(const drawing *d) { return d->layer; }
+const float *drawing_image(const drawing *d) { return d->image; }
 
 int drawing_can_undo(const drawing *d) { return d->undo_count > 0; }
 int drawing_can_redo(const drawing *d) { return d->redo_count > 0; }

@@ -1,5 +1,5 @@
 /* The drawing being made on the canvas: strokes in canvas coordinates with
- * per-stroke undo/redo, over an optional image layer (an MNIST image put on
+ * per-stroke undo/redo, over an optional image (an MNIST image put on
  * the canvas to draw over), which undo and redo bring back with the strokes.
  * Pure C over core/strokes.h, so it is unit-tested without a display. */
 #ifndef DP_DRAWING_H
@@ -12,8 +12,8 @@
  * step holds the whole drawing, so a long scribble made the history grow
  * with the square of its length (256 copies of 200,000 points: 400 MB). */
 #define DRAWING_HISTORY_BYTES (16L << 20)
-#define DRAWING_LAYER_SIDE 28          /* the image layer: 28×28, 0..1 */
-#define DRAWING_LAYER_PIXELS (DRAWING_LAYER_SIDE * DRAWING_LAYER_SIDE)
+#define DRAWING_IMAGE_SIDE 28          /* the image: 28×28, 0..1 */
+#define DRAWING_IMAGE_PIXELS (DRAWING_IMAGE_SIDE * DRAWING_IMAGE_SIDE)
 
 typedef struct {
     dp_strokes current;
@@ -21,8 +21,8 @@ typedef struct {
     int undo_first, undo_count;
     dp_strokes redo[DRAWING_HISTORY];   /* stack of undone states */
     int redo_count;
-    float *layer;                       /* the current image layer, NULL for none */
-    float *undo_layer[DRAWING_HISTORY], *redo_layer[DRAWING_HISTORY];   /* each state's */
+    float *image;                       /* the image under the strokes, NULL for none */
+    float *undo_image[DRAWING_HISTORY], *redo_image[DRAWING_HISTORY];   /* each state's */
     int in_stroke;                      /* a stroke is being drawn */
     unsigned version;                   /* bumps on every change */
 } drawing;
@@ -39,20 +39,20 @@ void drawing_end_stroke(drawing *d);
 /* Each returns 1 if something changed, 0 if there was nothing to do. */
 int drawing_undo(drawing *d);
 int drawing_redo(drawing *d);
-/* Removes the strokes and the image layer. */
+/* Removes the strokes and the image. */
 int drawing_clear(drawing *d);
-/* Replaces the drawing (undoable), e.g. from a stroke file, without a layer. -1 on error. */
+/* Replaces the drawing (undoable), e.g. from a stroke file, without an image. -1 on error. */
 int drawing_replace(drawing *d, const dp_strokes *s);
-/* Puts an image (DRAWING_LAYER_PIXELS values, 0..1) on an empty canvas (undoable). -1 on error. */
-int drawing_put_layer(drawing *d, const float *image);
-/* The image layer, or NULL. */
-const float *drawing_layer(const drawing *d);
+/* Puts an image (DRAWING_IMAGE_PIXELS values, 0..1) on an empty canvas (undoable). -1 on error. */
+int drawing_put_image(drawing *d, const float *image);
+/* The image, or NULL. */
+const float *drawing_image(const drawing *d);
 
 /* Bytes the undo and redo states hold (allocated, not just used). */
 size_t drawing_history_bytes(const drawing *d);
 
 int drawing_can_undo(const drawing *d);
 int drawing_can_redo(const drawing *d);
-int drawing_is_empty(const drawing *d);   /* no strokes (there may be a layer) */
+int drawing_is_empty(const drawing *d);   /* no strokes (there may be an image) */
 
 #endif

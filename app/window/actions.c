@@ -35,9 +35,9 @@ void actions_keep(app *a, int digit) { kept_keep(&a->kept, &a->canvas.draw, digi
 /* An image on the canvas to draw over (the network reads both). */
 static void put_image(app *a, const uint8_t *img28, const char *what)
 {
-    float image[DRAWING_LAYER_PIXELS];
-    for (int i = 0; i < DRAWING_LAYER_PIXELS; i++) image[i] = (float)img28[i] * (1.0f / 255.0f);
-    if (drawing_put_layer(&a->canvas.draw, image) != 0) {
+    float image[DRAWING_IMAGE_PIXELS];
+    for (int i = 0; i < DRAWING_IMAGE_PIXELS; i++) image[i] = (float)img28[i] * (1.0f / 255.0f);
+    if (drawing_put_image(&a->canvas.draw, image) != 0) {
         status_set(&a->status, 1, "could not put %s on the canvas: out of memory", what);
         return;
     }

@@ -106,14 +106,14 @@ static void upload(canvas_view *c)
     int pitch, size = c->tex_size;
     if (SDL_LockTexture(c->tex, NULL, &pixels, &pitch) != 0) return;
     const SDL_Color bg = THEME_CANVAS, ink = THEME_INK;
-    const float *image = drawing_layer(&c->draw);
+    const float *image = drawing_image(&c->draw);
     for (int y = 0; y < size; y++) {
         Uint32 *row = (Uint32 *)((char *)pixels + (long)y * pitch);
         const float *src = c->px + (long)y * size;
-        const float *layer = image ? image + (long)(y * DP_INPUT / size) * DP_INPUT : NULL;   /* under the strokes */
+        const float *under = image ? image + (long)(y * DP_INPUT / size) * DP_INPUT : NULL;   /* under the strokes */
         for (int x = 0; x < size; x++) {
             float t = src[x];
-            if (layer && layer[x * DP_INPUT / size] > t) t = layer[x * DP_INPUT / size];
+            if (under && under[x * DP_INPUT / size] > t) t = under[x * DP_INPUT / size];
             Uint32 r = (Uint32)(bg.r + (ink.r - bg.r) * t), g = (Uint32)(bg.g + (ink.g - bg.g) * t),
                    b = (Uint32)(bg.b + (ink.b - bg.b) * t);
             row[x] = 0xff000000u | r << 16 | g << 8 | b;
@@ -144,7 +144,7 @@ static void draw_box(frame *f, const reading *r)
 static void draw_hint(frame *f, const canvas_view *cv, canvas_prompt prompt)
 {
     ui_rect c = f->lay->canvas;
-    int empty = drawing_is_empty(&cv->draw) && !drawing_layer(&cv->draw);
+    int empty = drawing_is_empty(&cv->draw) && !drawing_image(&cv->draw);
     if (!prompt.collecting) {
         if (empty)
             text_draw(f->text, FONT_LARGE, "draw a digit 0–9", c.x + c.w / 2, c.y + c.h / 2, THEME_TEXT_DIM,

@@ -112,7 +112,7 @@ int kept_keep(kept_state *k, drawing *d, int label, status_line *st)
 {
     if (!usable(k, st)) return -1;
     if (d->in_stroke) drawing_end_stroke(d);
-    if (drawing_layer(d)) {
+    if (drawing_image(d)) {
         status_set(st, 1, "an MNIST image is on the canvas: clear it (C) and draw your own digit to keep it");
         return -1;
     }

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-_Static_assert(DRAWING_LAYER_PIXELS == DP_INPUT * DP_INPUT, "the image layer is what the network reads");
+_Static_assert(DRAWING_IMAGE_PIXELS == DP_INPUT * DP_INPUT, "the image on the canvas is what the network reads");
 
 void reading_init(reading *r)
 {
@@ -22,14 +22,14 @@ int reading_current(const reading *r, const drawing *d, const model_state *m)
  * strokes drawn on top at the canvas's own scale and brush (no MNIST
  * preparation: the image is prepared already, and the strokes land where
  * they are seen). 1 if there is ink enough for a digit. */
-static int layer_input(reading *r, const drawing *d, float brush)
+static int image_input(reading *r, const drawing *d, float brush)
 {
-    const float *layer = drawing_layer(d);
+    const float *image = drawing_image(d);
     float strokes[DP_INPUT * DP_INPUT];
     dp_rasterize_into(strokes, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &d->current, brush);
     float ink = 0;
     for (int i = 0; i < DP_INPUT * DP_INPUT; i++) {
-        r->input[i] = strokes[i] > layer[i] ? strokes[i] : layer[i];
+        r->input[i] = strokes[i] > image[i] ? strokes[i] : image[i];
         ink += r->input[i];
     }
     memset(&r->prep, 0, sizeof r->prep);
@@ -40,12 +40,12 @@ static int layer_input(reading *r, const drawing *d, float brush)
 int reading_update(reading *r, const model_state *m, const drawing *d, float brush, int *drawing_changed)
 {
     if (reading_current(r, d, m)) return 0;
-    int rc = drawing_layer(d) ? layer_input(r, d, brush)
+    int rc = drawing_image(d) ? image_input(r, d, brush)
                               : dp_strokes_to_input(r->input, r->canvas, &d->current, DP_BRUSH_AUTO, &r->prep);
     r->has_digit = rc == 1;
     if (r->has_digit) dp_net_predict(m->exec, m->net, r->input, 1, r->probs);
     else memset(r->probs, 0, sizeof r->probs);
-    if (r->with_raw && r->has_digit && !drawing_layer(d)) {   /* the canvas merely shrunk, for comparison */
+    if (r->with_raw && r->has_digit && !drawing_image(d)) {   /* the canvas merely shrunk, for comparison */
         float raw[DP_INPUT * DP_INPUT];
         dp_rasterize_into(raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &d->current, brush);
         dp_net_predict(m->exec, m->net, raw, 1, r->raw_probs);

@@ -25,7 +25,7 @@ static void draw_side(app *a, frame *f)
     int busy = a->train.job.busy;
     side_inputs in = {
         .reading = &a->reading, .model = &a->model, .kept = &a->kept, .drawing_empty = drawing_is_empty(d),
-        .raw_shown = a->reading.with_raw && !drawing_layer(d), .finetune_blocker = kept_finetune_blocker(&a->kept, busy),
+        .raw_shown = a->reading.with_raw && !drawing_image(d), .finetune_blocker = kept_finetune_blocker(&a->kept, busy),
     };
     side_draw(f, &a->side, &in);
 }

@@ -39,7 +39,7 @@ static int eval_ready(app *a)
         actions_run(a);
         return 0;   /* read it first */
     }
-    return drawing_layer(&a->canvas.draw) && a->dialog.open == DIALOG_NONE;
+    return drawing_image(&a->canvas.draw) && a->dialog.open == DIALOG_NONE;
 }
 
 /* Is the picture the user asked for ready? With --train-steps it is taken

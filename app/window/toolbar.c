@@ -43,7 +43,7 @@ void toolbar_draw(frame *f, canvas_view *c, const jobs_status *job)
     button(f, BTN_UNDO, "Undo", "Undo the last stroke, or the digit just kept (Ctrl+Z)", drawing_can_undo(d), 0, CMD_UNDO,
            0);
     button(f, BTN_REDO, "Redo", "Redo (Ctrl+Y)", drawing_can_redo(d), 0, CMD_REDO, 0);
-    button(f, BTN_CLEAR, "Clear", "Clear the canvas (C, Backspace)", !drawing_is_empty(d) || drawing_layer(d), 0,
+    button(f, BTN_CLEAR, "Clear", "Clear the canvas (C, Backspace)", !drawing_is_empty(d) || drawing_image(d), 0,
            CMD_CLEAR, 0);
     button(f, BTN_HELP, "?", "Keys and help (F1)", 1, 0, CMD_DIALOG, DIALOG_HELP);
     draw_brush(f, c);

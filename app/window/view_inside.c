@@ -161,7 +161,7 @@ void view_inside_draw(frame *f, view_state *v, const view_inputs *in, ui_rect ar
     ui_rect box = {area.x + pad, area.y + pad + fh + (int)(4 * s), (area.w - 2 * pad) / 5,
                    area.h - 2 * pad - 2 * fh - (int)(6 * s)};
     box.x = draw_filters(f, v, net, area, box);
-    if (!in->reading->has_digit && !drawing_layer(in->draw)) {
+    if (!in->reading->has_digit && !drawing_image(in->draw)) {
         ui_rect rest = {box.x, area.y, area.x + area.w - box.x, area.h};
         view_empty_note(f, rest, "draw a digit: what each filter finds in it shows here");
         return;

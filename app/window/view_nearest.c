@@ -38,7 +38,7 @@ static const char *not_yet(const view_state *v, const view_inputs *in, char *buf
         return buf;
     }
     if (!e->n) return "reading the training images and their features…";
-    if (!in->reading->has_digit && !drawing_layer(in->draw))
+    if (!in->reading->has_digit && !drawing_image(in->draw))
         return "draw a digit: the training images the network finds most like it show here";
     return NULL;
 }

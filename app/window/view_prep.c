@@ -67,8 +67,8 @@ void view_prep_draw(frame *f, view_state *v, const view_inputs *in, ui_rect area
 {
     const reading *r = in->reading;
     draw_fill(f->ren, area, THEME_PANEL);
-    if (!r->has_digit || drawing_layer(in->draw)) {
-        view_empty_note(f, area, drawing_layer(in->draw) ? "an MNIST image is on the canvas: it is already prepared"
+    if (!r->has_digit || drawing_image(in->draw)) {
+        view_empty_note(f, area, drawing_image(in->draw) ? "an MNIST image is on the canvas: it is already prepared"
                                                          : "draw a digit to see how it is prepared for the network");
         return;
     }
