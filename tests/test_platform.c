@@ -1,0 +1,234 @@
+/* The platform layer's POSIX implementation, on this system: folders and
+ * their listing, what a path is, the user's and the system's folders from
+ * the environment, the display check, the file chooser (with stand-ins for
+ * zenity on PATH), interrupts, aligned memory, time, the CPU, priority. */
+#include "check.h"
+#include "platform.h"
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmp[PATH_MAX];
+
+static const char *at(const char *name)
+{
+    static char buf[4][PATH_MAX + 64];
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, sizeof buf[0], "%s/%s", tmp, name);
+    return p;
+}
+
+static void write_text(const char *path, const char *text, int mode)
+{
+    FILE *f = fopen(path, "w");
+    if (f) fputs(text, f), fclose(f);
+    chmod(path, (mode_t)mode);
+}
+
+static int count_entry(void *ctx, const char *name)
+{
+    int *n = ctx;
+    (*n)++;
+    return strcmp(name, "stop-here") == 0 ? 7 : 0;
+}
+
+static void test_files(void)
+{
+    CHECK(dp_make_dirs(at("a/b/c")) == 0 && dp_path_kind_of(at("a/b/c")) == DP_PATH_FOLDER, "nested folders: %s",
+          dp_error());
+    write_text(at("a/file"), "x", 0644);
+    CHECK(dp_path_kind_of(at("a/file")) == DP_PATH_FILE, "a file is a file");
+    CHECK(dp_path_kind_of(at("nothing")) == DP_PATH_MISSING, "a missing path is missing");
+    CHECK(mkfifo(at("a/fifo"), 0600) == 0 && dp_path_kind_of(at("a/fifo")) == DP_PATH_OTHER, "a FIFO is something else");
+    CHECK(dp_make_dirs(at("a/file/sub")) != 0 && strstr(dp_error(), "file"), "no folder under a file: %s", dp_error());
+    int n = 0;
+    CHECK(dp_list_dir(at("a"), count_entry, &n) == 0 && n == 3, "a folder of three entries lists three: %d", n);
+    write_text(at("a/stop-here"), "", 0644);
+    n = 0;
+    int rc = dp_list_dir(at("a"), count_entry, &n);
+    CHECK(rc == 7 && n >= 1 && n <= 4, "the listing stops where the callback says: %d after %d", rc, n);
+    CHECK(dp_list_dir(at("nothing"), count_entry, &n) == -1 && strstr(dp_error(), "nothing"), "a missing folder: %s",
+          dp_error());
+    long long size = -1;
+    int fd = dp_open_regular(at("a/file"), &size);
+    CHECK(fd >= 0 && size == 1, "a regular file opens with its size: %lld", size);
+    if (fd >= 0) close(fd);
+    CHECK(dp_open_regular(at("a/fifo"), &size) == -1 && strstr(dp_error(), "not a regular file"),
+          "a FIFO is refused without waiting for a writer: %s", dp_error());
+    CHECK(dp_open_regular(at("a"), &size) == -1 && strstr(dp_error(), "directory"), "a folder is refused: %s",
+          dp_error());
+}
+
+static void expect_folder(dp_folder which, const char *want, const char *what)
+{
+    char out[PATH_MAX];
+    dp_user_folder(which, out, sizeof out);
+    CHECK(strcmp(out, want) == 0, "%s: %s, not %s", what, out, want);
+}
+
+static void test_user_folders(void)
+{
+    setenv("HOME", "/home/someone", 1);
+    setenv("XDG_DATA_HOME", "/data", 1);
+    expect_folder(DP_FOLDER_DATA, "/data/digitpad", "XDG_DATA_HOME");
+    setenv("XDG_DATA_HOME", "relative/data", 1);   /* the spec says to ignore it */
+    expect_folder(DP_FOLDER_DATA, "/home/someone/.local/share/digitpad", "a relative XDG_DATA_HOME");
+    unsetenv("XDG_CONFIG_HOME");
+    unsetenv("XDG_CACHE_HOME");
+    expect_folder(DP_FOLDER_CONFIG, "/home/someone/.config/digitpad", "config");
+    expect_folder(DP_FOLDER_CACHE, "/home/someone/.cache/digitpad", "cache");
+    unsetenv("HOME");
+    unsetenv("XDG_DATA_HOME");
+    expect_folder(DP_FOLDER_DATA, "./.local/share/digitpad", "no HOME at all");
+    char dir[PATH_MAX];
+    setenv("XDG_DATA_DIRS", "/one::relative:/two", 1);
+    CHECK(dp_system_data_dir(0, dir, sizeof dir) == 0 && strcmp(dir, "/one") == 0, "first data folder: %s", dir);
+    CHECK(dp_system_data_dir(1, dir, sizeof dir) == 0 && strcmp(dir, "/two") == 0, "empty and relative skipped: %s", dir);
+    CHECK(dp_system_data_dir(2, dir, sizeof dir) == -1, "no third one");
+    unsetenv("XDG_DATA_DIRS");
+    CHECK(dp_system_data_dir(1, dir, sizeof dir) == 0 && strcmp(dir, "/usr/share") == 0, "the default: %s", dir);
+}
+
+static void test_display(void)
+{
+    const char *driver;
+    char where[256];
+    unsetenv("WAYLAND_DISPLAY");
+    unsetenv("DISPLAY");
+    CHECK(dp_display_check(&driver, where, sizeof where) == -1 && strstr(where, "DISPLAY"), "no display: %s", where);
+    setenv("DISPLAY", ":5", 1);
+    CHECK(dp_display_check(&driver, where, sizeof where) == 0 && driver && strcmp(driver, "x11") == 0 &&
+          strstr(where, "\":5\""), "X11 only: %s", where);
+    setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+    CHECK(dp_display_check(&driver, where, sizeof where) == 0 && !driver, "Wayland: SDL chooses (%s)", where);
+    unsetenv("WAYLAND_DISPLAY");
+}
+
+/* A stand-in for zenity that prints out (or nothing) and exits with status. */
+static void fake_zenity(const char *out, int status)
+{
+    char script[512];
+    snprintf(script, sizeof script, "#!/bin/sh\n%s%s%sexit %d\n", out ? "echo '" : "", out ? out : "",
+             out ? "'\n" : "", status);
+    write_text(at("bin/zenity"), script, 0755);
+}
+
+static void test_chooser(void)
+{
+    char path[PATH_MAX], old_path[4096];
+    snprintf(old_path, sizeof old_path, "%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    dp_make_dirs(at("bin"));
+    char bin_path[PATH_MAX + 4200];
+    snprintf(bin_path, sizeof bin_path, "%s:%s", at("bin"), old_path);
+    setenv("PATH", bin_path, 1);
+    setenv("DISPLAY", ":5", 1);
+    fake_zenity("/some/where/my.model", 0);
+    CHECK(dp_file_chooser_available(), "a zenity on PATH is a chooser");
+    CHECK(dp_choose_file("Load", path, sizeof path) == 1 && strcmp(path, "/some/where/my.model") == 0, "chosen: %s",
+          path);
+    fake_zenity(NULL, 1);
+    CHECK(dp_choose_file("Load", path, sizeof path) == 0 && !path[0], "cancelled");
+    fake_zenity(NULL, 5);
+    CHECK(dp_choose_file("Load", path, sizeof path) == -1 && strstr(dp_error(), "zenity"), "failed: %s", dp_error());
+    unsetenv("DISPLAY");
+    CHECK(!dp_file_chooser_available(), "no chooser without a display");
+    setenv("DISPLAY", ":5", 1);
+    unlink(at("bin/zenity"));
+    setenv("PATH", at("bin"), 1);
+    CHECK(!dp_file_chooser_available() && dp_choose_file("Load", path, sizeof path) == -1, "none on PATH");
+    setenv("PATH", old_path, 1);
+}
+
+static void test_interrupt(void)
+{
+    atomic_int flag = 1;
+    dp_catch_interrupt(&flag);
+    CHECK(atomic_load(&flag) == 0, "catching starts with the flag down");
+    raise(SIGINT);
+    CHECK(atomic_load(&flag) == 1, "an interrupt sets the flag instead of ending the program");
+    dp_release_interrupt();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        raise(SIGINT);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT, "released, an interrupt ends the program again");
+}
+
+static void *yield_thread(void *arg)
+{
+    int *policy = arg;
+    policy[0] = dp_thread_yield_to_others();
+#ifdef SCHED_IDLE
+    policy[1] = sched_getscheduler(0) == SCHED_IDLE;
+#else
+    policy[1] = 1;
+#endif
+    return NULL;
+}
+
+static void test_cpu_memory_time(void)
+{
+    CHECK(dp_cpu_count() >= 1, "CPUs: %d", dp_cpu_count());
+    for (size_t bytes = 1; bytes < 5000; bytes = bytes * 3 + 1) {
+        void *p = dp_alloc_aligned64(bytes);
+        CHECK(p && ((uintptr_t)p & 63) == 0, "%zu bytes aligned to 64: %p", bytes, p);
+        free(p);
+    }
+    CHECK(dp_peak_memory_kb() > 0, "peak memory: %ld kB", dp_peak_memory_kb());
+    double t0 = dp_now();
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    CHECK(dp_now() - t0 >= 0.019, "the clock moves: %g s", dp_now() - t0);
+    char stamp[32];
+    dp_timestamp(stamp, sizeof stamp);
+    CHECK(strlen(stamp) == 15 && stamp[8] == '-', "timestamp: %s", stamp);
+    int policy[2] = {-1, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, yield_thread, policy);
+    pthread_join(t, NULL);
+    CHECK(policy[0] == 0 && policy[1], "a background thread yields to all others: %d, %d", policy[0], policy[1]);
+}
+
+static void test_exe_dir(const char *argv0)
+{
+    char dir[PATH_MAX], want[PATH_MAX];
+    CHECK(dp_exe_dir(dir, sizeof dir) == 0, "the program's folder: %s", dp_error());
+    if (realpath(argv0, want)) {
+        *strrchr(want, '/') = 0;
+        CHECK(strcmp(dir, want) == 0, "the program's folder: %s, not %s", dir, want);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    snprintf(tmp, sizeof tmp, "%s/dp_platform_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_exe_dir(argv[0]);
+    test_files();
+    test_display();
+    test_chooser();
+    test_interrupt();
+    test_cpu_memory_time();
+    test_user_folders();
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+    return check_report("platform");
+}
