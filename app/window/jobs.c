@@ -47,35 +47,16 @@ typedef struct {
 
 /* ---- chart points ----------------------------------------------------------------- */
 
-void train_curves_init(train_curves *c)
+static void each_series(train_curves *c, void (*fn)(chart_series *))
 {
-    chart_series_init(&c->loss);
-    chart_series_init(&c->loss_smooth);
-    chart_series_init(&c->heldout);
-    chart_series_init(&c->test);
-    chart_series_init(&c->personal);
-    for (int d = 0; d < 10; d++) chart_series_init(&c->drawing[d]);
+    chart_series *all[] = {&c->loss, &c->loss_smooth, &c->heldout, &c->test, &c->personal};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) fn(all[i]);
+    for (int d = 0; d < 10; d++) fn(&c->drawing[d]);
 }
 
-void train_curves_clear(train_curves *c)
-{
-    chart_series_clear(&c->loss);
-    chart_series_clear(&c->loss_smooth);
-    chart_series_clear(&c->heldout);
-    chart_series_clear(&c->test);
-    chart_series_clear(&c->personal);
-    for (int d = 0; d < 10; d++) chart_series_clear(&c->drawing[d]);
-}
-
-void train_curves_free(train_curves *c)
-{
-    chart_series_free(&c->loss);
-    chart_series_free(&c->loss_smooth);
-    chart_series_free(&c->heldout);
-    chart_series_free(&c->test);
-    chart_series_free(&c->personal);
-    for (int d = 0; d < 10; d++) chart_series_free(&c->drawing[d]);
-}
+void train_curves_init(train_curves *c) { each_series(c, chart_series_init); }
+void train_curves_clear(train_curves *c) { each_series(c, chart_series_clear); }
+void train_curves_free(train_curves *c) { each_series(c, chart_series_free); }
 
 void eval_result_free(eval_result *r)
 {
