@@ -29,7 +29,7 @@ static idx_images read_images(const uint8_t *data, size_t size)
 static void use_first_image(const idx_images *r)
 {
     size_t px = (size_t)r->rows * (size_t)r->cols;
-    float *img = malloc(px * sizeof *img), out[DP_INPUT * DP_INPUT];
+    float *img = malloc(px * sizeof *img), out[DP_PIXELS];
     FUZZ_ASSERT(img != NULL);
     for (size_t i = 0; i < px; i++) img[i] = (float)r->pixels[i] * (1.0f / 255.0f);
     int rc = dp_preprocess(out, img, r->cols, r->rows, NULL);

@@ -50,16 +50,16 @@ static int affordable(const dp_net *net, int batch)
 /* A 28×28 input with some ink: a bar across the middle. */
 static void drawing(float *x)
 {
-    for (int i = 0; i < DP_INPUT * DP_INPUT; i++) x[i] = (i / DP_INPUT == 14) ? 1.0f : 0.0f;
+    for (int i = 0; i < DP_PIXELS; i++) x[i] = (i / DP_INPUT == 14) ? 1.0f : 0.0f;
 }
 
 static void classify(const dp_net *net)
 {
-    FUZZ_ASSERT(net->layer[0].in_size == DP_INPUT * DP_INPUT);   /* what every caller passes */
+    FUZZ_ASSERT(net->layer[0].in_size == DP_PIXELS);   /* what every caller passes */
     if (!affordable(net, 1)) return;
     dp_exec *ex = dp_exec_create(net, 1, 1, 0);
     if (!ex) return;   /* out of memory is allowed to fail, not to crash */
-    float x[DP_INPUT * DP_INPUT], probs[DP_CLASSES];
+    float x[DP_PIXELS], probs[DP_CLASSES];
     drawing(x);
     dp_net_predict(ex, net, x, 1, probs);
     int best = dp_argmax(probs, DP_CLASSES);
@@ -80,7 +80,7 @@ static void two_digits(uint8_t *images)
         for (int x = 0; x < 28; x++) {
             int r2 = (x - 14) * (x - 14) + (y - 14) * (y - 14);
             images[y * 28 + x] = r2 >= 36 && r2 <= 64 ? 255 : 0;
-            images[784 + y * 28 + x] = x >= 13 && x <= 15 && y >= 5 && y <= 23 ? 255 : 0;
+            images[DP_PIXELS + y * 28 + x] = x >= 13 && x <= 15 && y >= 5 && y <= 23 ? 255 : 0;
         }
 }
 

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_ASSERT(px != NULL && w >= 1 && h >= 1 && w <= 4096 && h <= 4096);
     for (long i = 0; i < (long)w * h; i++) FUZZ_ASSERT(px[i] >= 0.0f && px[i] <= 1.0f);
-    float input[DP_INPUT * DP_INPUT];
+    float input[DP_PIXELS];
     int rc = dp_image_to_input(input, px, w, h);
     FUZZ_ASSERT(rc == 0 || rc == 1);
     free(px);

@@ -68,11 +68,11 @@ static void check_against_reference(const dp_strokes *s)
 
 static void use_drawing(const dp_strokes *s)
 {
-    float input[DP_INPUT * DP_INPUT];
+    float input[DP_PIXELS];
     dp_prep_info info;
     int rc = dp_strokes_to_input(input, canvas, s, DP_BRUSH_AUTO, &info);
     FUZZ_ASSERT(rc == 0 || rc == 1);
-    for (int i = 0; i < DP_INPUT * DP_INPUT; i++) FUZZ_ASSERT(input[i] >= 0.0f && input[i] <= 1.0f);
+    for (int i = 0; i < DP_PIXELS; i++) FUZZ_ASSERT(input[i] >= 0.0f && input[i] <= 1.0f);
     check_live_drawing(s, dp_normalized_brush(s));
     check_against_reference(s);
 }

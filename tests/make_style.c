@@ -6,6 +6,7 @@
  * seed gives other drawings of the same shapes), and OUT_DIR/labels.tsv. */
 #include "common.h"
 #include "mnist.h"
+#include "preprocess.h"
 #include "style.h"
 
 #include <stdio.h>
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
     int have[10] = {0}, done = 0, rc = tsv ? 0 : 1;
     for (int i = train.n - 1; i >= 0 && done < 10 * per_digit && !rc; i--) {
         int label = train.labels[i];
-        if (have[label] == per_digit || style_digit(&s, train.images + (size_t)i * 784, label, &r) != 0) continue;
+        if (have[label] == per_digit || style_digit(&s, train.images + (size_t)i * DP_PIXELS, label, &r) != 0) continue;
         snprintf(path, sizeof path, "%s/style-%d-%03d.txt", argv[2], label, have[label]);
         if (dp_strokes_save(&s, path) != 0) {
             fprintf(stderr, "make_style: %s\n", dp_error());

@@ -16,17 +16,17 @@ static float scratch[DP_AUG_SCRATCH];
 /* A synthetic "1": a vertical bar, as MNIST would centre it. */
 static void make_one(uint8_t *img)
 {
-    memset(img, 0, 784);
+    memset(img, 0, DP_PIXELS);
     for (int y = 4; y < 24; y++)
         for (int x = 13; x < 16; x++) img[y * 28 + x] = x == 14 ? 255 : 160;
 }
 
 static void test_synthetic(void)
 {
-    uint8_t one[784];
+    uint8_t one[DP_PIXELS];
     make_one(one);
     dp_augment_cfg cfg = dp_augment_defaults();
-    float a[784], b[784];
+    float a[DP_PIXELS], b[DP_PIXELS];
     dp_rng r1, r2;
     dp_rng_seed(&r1, 9), dp_rng_seed(&r2, 9);
     dp_augment_image(a, one, 1, &r1, &cfg, scratch);
@@ -43,12 +43,12 @@ static void test_synthetic(void)
         dp_center_of_mass(a, 28, 28, &cx, &cy);
         worst_com = fmax(worst_com, fmax(fabs(cx - 14), fabs(cy - 14)));
         int y0 = 28, y1 = -1;
-        for (int p = 0; p < 784; p++)
+        for (int p = 0; p < DP_PIXELS; p++)
             if (a[p] > 0.05f) y0 = p / 28 < y0 ? p / 28 : y0, y1 = p / 28 > y1 ? p / 28 : y1;
         CHECK(y1 - y0 + 1 >= 18 && y1 - y0 + 1 <= 22, "draw %d: height %d, not the MNIST 20 px", i, y1 - y0 + 1);
-        for (int p = 0; p < 784; p++) CHECK(a[p] >= 0 && a[p] <= 1, "value %g out of range", (double)a[p]);
+        for (int p = 0; p < DP_PIXELS; p++) CHECK(a[p] >= 0 && a[p] <= 1, "value %g out of range", (double)a[p]);
         double d = 0;
-        for (int p = 0; p < 784; p++) d += fabs(a[p] - b[p]);
+        for (int p = 0; p < DP_PIXELS; p++) d += fabs(a[p] - b[p]);
         differ += d > 5.0;
         memcpy(b, a, sizeof a);
     }
@@ -106,11 +106,12 @@ static void test_still_readable(const dp_dataset *test)
     dp_exec *ex = dp_exec_create(net, 256, 2, 0);
     dp_augment_cfg cfg = dp_augment_defaults();
     enum { N = 2000 };
-    static float x[N * 784], probs[N * 10];
+    static float x[N * DP_PIXELS], probs[N * 10];
     dp_rng r;
     dp_rng_seed(&r, 4);
     double t0 = dp_now();
-    for (int i = 0; i < N; i++) dp_augment_image(x + i * 784, test->images + (long)i * 784, test->labels[i], &r, &cfg, scratch);
+    for (int i = 0; i < N; i++)
+        dp_augment_image(x + i * DP_PIXELS, test->images + (long)i * DP_PIXELS, test->labels[i], &r, &cfg, scratch);
     double us = 1e6 * (dp_now() - t0) / N;
     dp_net_predict(ex, net, x, N, probs);
     int right = 0;
@@ -131,7 +132,7 @@ static void test_redraw(const dp_dataset *test)
     CHECK(net != NULL, "model %s: %s", path ? path : "(DIGITPAD_MODEL unset)", dp_error());
     if (!net) return;
     enum { N = 600 };
-    static float x[N * 784], again[784], probs[N * 10];
+    static float x[N * DP_PIXELS], again[DP_PIXELS], probs[N * 10];
     static float canvas[DP_CANVAS * DP_CANVAS];
     static uint8_t labels[N];
     dp_strokes traced, work;
@@ -139,10 +140,10 @@ static void test_redraw(const dp_dataset *test)
     int n = 0, same = 1, differ = 0;
     double worst_com = 0;
     for (int i = 0; i < N; i++) {
-        if (dp_digit_strokes(&traced, test->images + (long)i * 784) != 0 || traced.n_points == 0) continue;
+        if (dp_digit_strokes(&traced, test->images + (long)i * DP_PIXELS) != 0 || traced.n_points == 0) continue;
         dp_rng r1, r2;
         dp_rng_seed(&r1, 100 + (uint64_t)i), dp_rng_seed(&r2, 100 + (uint64_t)i);
-        float *out = x + (long)n * 784;
+        float *out = x + (long)n * DP_PIXELS;
         if (dp_redraw(out, &traced, &r1, &work, canvas) != 0) continue;
         CHECK(dp_redraw(again, &traced, &r2, &work, canvas) == 0, "redraw %d failed the second time", i);
         same &= memcmp(out, again, sizeof again) == 0;

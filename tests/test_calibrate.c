@@ -1,7 +1,7 @@
 /* Calibration: temperature fitting recovers a known temperature, ECE tells
  * calibrated from overconfident, thresholds are picked as documented, and
  * model files keep both. */
-#include "check.h"
+#include "harness.h"
 #include "calibrate.h"
 #include "common.h"
 #include "model_io.h"
@@ -74,8 +74,8 @@ int main(void)
     dp_net *net = dp_net_create(&a);
     net->temperature = 1.37f;
     net->unsure_below = 0.66f;
-    char path[] = "/tmp/dp_calib_XXXXXX";
-    close(mkstemp(path));
+    char path[512];
+    check_temp_file(path, sizeof path, "dp_calib");
     CHECK(dp_model_save(path, net, NULL, NULL) == 0, "save: %s", dp_error());
     dp_net *back = dp_model_load(path, NULL, NULL, NULL);
     unlink(path);

@@ -1,5 +1,7 @@
 /* The pure half of the charts: nice and log ticks, tick labels, series,
- * smoothing, data ranges and the pixel mapping. No display needed. */
+ * smoothing, data ranges, the pixel mapping, and chart_plan's layout with a
+ * made-up font. No display needed. */
+#include "chart_plan.h"
 #include "chart_scale.h"
 #include "check.h"
 
@@ -158,38 +160,22 @@ static void check_fmt(double v, double step, const char *want)
 
 static void test_format(void)
 {
-    check_fmt(0, 0.5, "0");
-    check_fmt(0.5, 0.5, "0.5");
-    check_fmt(1, 0.5, "1");
-    check_fmt(2.5, 0.5, "2.5");
-    check_fmt(0.25, 0.25, "0.25");
-    check_fmt(0.30000000000000004, 0.1, "0.3");
-    check_fmt(1000, 500, "1k");
-    check_fmt(1500, 500, "1.5k");
-    check_fmt(20000, 5000, "20k");
-    check_fmt(1250, 250, "1.25k");
-    check_fmt(2500000, 500000, "2.5M");
-    check_fmt(3e9, 1e9, "3G");
-    check_fmt(0.001, 0.001, "0.001");
-    check_fmt(0.0015, 0.0005, "0.0015");
-    check_fmt(1e-4, 1e-4, "1e-4");
-    check_fmt(2.5e-5, 5e-6, "2.5e-5");
-    check_fmt(1e15, 1e15, "1e15");
-    check_fmt(-0.0, 1, "0");
-    check_fmt(-1e-17, 0.1, "0");   /* rounding noise at zero */
-    check_fmt(-0.04, 0.1, "0");    /* rounds to zero: no "-0" */
-    check_fmt(-2, 1, "-2");
-    check_fmt(-1500, 500, "-1.5k");
-    check_fmt(0.92, 0.02, "0.92");
-    check_fmt(0.94, 0.02, "0.94");
-    check_fmt(100, 20, "100");
-    check_fmt(999, 1, "999");
-    check_fmt(0.01, 0.01, "0.01");   /* log ticks pass the value as step */
-    check_fmt(0.2, 0.2, "0.2");
-    check_fmt(50, 50, "50");
-    check_fmt(3.14159, 0, "3.14");   /* no step: three significant digits */
-    check_fmt(NAN, 1, "nan");
-    check_fmt(INFINITY, 1, "inf");
+    /* Value, step, label: the step sets the decimals, log ticks pass the
+     * value as step, no step means three significant digits, and rounding
+     * noise at zero or a value that rounds to zero is never "-0". */
+    static const struct {
+        double v, step;
+        const char *want;
+    } fmts[] = {
+        {0, 0.5, "0"}, {0.5, 0.5, "0.5"}, {1, 0.5, "1"}, {2.5, 0.5, "2.5"}, {0.25, 0.25, "0.25"},
+        {0.30000000000000004, 0.1, "0.3"}, {1000, 500, "1k"}, {1500, 500, "1.5k"}, {20000, 5000, "20k"},
+        {1250, 250, "1.25k"}, {2500000, 500000, "2.5M"}, {3e9, 1e9, "3G"}, {0.001, 0.001, "0.001"},
+        {0.0015, 0.0005, "0.0015"}, {1e-4, 1e-4, "1e-4"}, {2.5e-5, 5e-6, "2.5e-5"}, {1e15, 1e15, "1e15"},
+        {-0.0, 1, "0"}, {-1e-17, 0.1, "0"}, {-0.04, 0.1, "0"}, {-2, 1, "-2"}, {-1500, 500, "-1.5k"},
+        {0.92, 0.02, "0.92"}, {0.94, 0.02, "0.94"}, {100, 20, "100"}, {999, 1, "999"}, {0.01, 0.01, "0.01"},
+        {0.2, 0.2, "0.2"}, {50, 50, "50"}, {3.14159, 0, "3.14"}, {NAN, 1, "nan"}, {INFINITY, 1, "inf"},
+    };
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) check_fmt(fmts[i].v, fmts[i].step, fmts[i].want);
 
     /* Truncation is safe and terminated. */
     char small[3] = {'x', 'x', 'x'};
@@ -363,20 +349,14 @@ static void test_mapping(void)
 static void test_data_range(void)
 {
     chart_series a, b, empty;
-    chart_series_init(&a);
-    chart_series_init(&b);
-    chart_series_init(&empty);
+    chart_series_init(&a), chart_series_init(&b), chart_series_init(&empty);
     double xl = 0, xh = 0, yl = 0, yh = 0;
     const chart_series *none[] = {&empty, NULL};
     CHECK(chart_data_range(none, 2, 0, &xl, &xh, &yl, &yh) == 0, "no points");
     CHECK(chart_data_range(NULL, 3, 0, &xl, &xh, &yl, &yh) == 0, "NULL list");
 
-    chart_series_add(&a, 1, 0.5f);
-    chart_series_add(&a, 2, NAN);
-    chart_series_add(&a, 3, INFINITY);
-    chart_series_add(&a, 4, 0.0f);
-    chart_series_add(&a, 5, -2.0f);
-    chart_series_add(&a, 6, 2.0f);
+    const float ay[] = {0.5f, NAN, INFINITY, 0.0f, -2.0f, 2.0f};
+    for (int i = 0; i < 6; i++) chart_series_add(&a, (float)(i + 1), ay[i]);
     chart_series_add(&b, 10, 0.25f);
     chart_series_add(&b, NAN, 100.0f);
     const chart_series *both[] = {&a, &b, &empty};
@@ -388,14 +368,217 @@ static void test_data_range(void)
 
     chart_series c;
     chart_series_init(&c);
-    chart_series_add(&c, 1, -1);
-    chart_series_add(&c, 2, 0);
+    chart_series_add(&c, 1, -1), chart_series_add(&c, 2, 0);
     const chart_series *neg[] = {&c};
     CHECK(chart_data_range(neg, 1, 1, &xl, &xh, &yl, &yh) == 0, "no positive value on a log axis");
     CHECK(chart_data_range(neg, 1, 0, &xl, &xh, &yl, &yh) == 1, "but a linear one");
-    chart_series_free(&a);
-    chart_series_free(&b);
-    chart_series_free(&c);
+    chart_series_free(&a), chart_series_free(&b), chart_series_free(&c);
+}
+
+
+/* ---- chart_plan, with a font whose characters are all *ctx px wide ------------ */
+
+static chart_plan plan;   /* several kB: one, not one per test's stack frame */
+
+static int fake_width(void *ctx, const char *s) { return *(const int *)ctx * (int)strlen(s); }
+
+static int plan_with(chart_rect r, const chart_plan_spec *spec, int char_w, int height, float scale)
+{
+    chart_font font = {height, fake_width, &char_w};
+    chart_plan_make(r, spec, &font, scale, &plan);
+    return plan.visible;
+}
+
+static int rect_is(chart_rect r, int x, int y, int w, int h) { return r.x == x && r.y == y && r.w == w && r.h == h; }
+static int rect_in(chart_rect a, chart_rect b)
+{
+    return a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
+}
+#define RECT(r) (r).x, (r).y, (r).w, (r).h
+
+/* An accuracy chart 400×200 at 10,20 with 6 px characters 12 px high: every
+ * position worked out by hand from the margins (8), gaps (4) and swatches (14). */
+static void test_plan_layout(void)
+{
+    chart_series rise, one;
+    chart_series_init(&rise), chart_series_init(&one);
+    for (int i = 1; i <= 12; i++) chart_series_add(&rise, (float)(i * 100), (float)(1 - 0.5 * exp(-i / 3.0)));
+    chart_series_add(&one, 938, 0.97f);
+    chart_plan_line lines[] = {{&rise, "a", 1}, {&one, "bb", 0}};
+    chart_plan_spec spec = {.title = "acc", .x_label = "step", .y_max = 1, .x_max_hint = 4690, .lines = lines,
+                            .n_lines = 2};
+    plan_with((chart_rect){10, 20, 400, 200}, &spec, 6, 12, 1);
+    const chart_plan_entry *e = plan.entries;
+    /* The legend (25 + 14 + 31 px) ends at the right margin, centred on the title row. */
+    CHECK(plan.has_plot && plan.title_shown && plan.title_x == 18 && plan.title_y == 28 &&
+              plan.legend == CHART_LEGEND_TITLE && plan.n_entries == 2,
+          "title at %d,%d, legend %d", plan.title_x, plan.title_y, plan.legend);
+    CHECK(rect_is(e[0].swatch, 332, 33, 14, 3) && e[0].tx == 351 && e[0].ty == 34 &&
+              rect_is(e[1].swatch, 371, 33, 14, 2) && e[1].tx == 390, "entries at %d, %d", e[0].swatch.x, e[1].tx);
+    /* Below the title row; left of it the widest y label (0.2: 18 px), a gap and 2 px. */
+    CHECK(rect_is(plan.plot, 42, 44, 360, 152) && plan.n_y_ticks == 6 && plan.n_x_ticks == 5,
+          "plot %d,%d %dx%d, %d and %d ticks", RECT(plan.plot), plan.n_y_ticks, plan.n_x_ticks);
+    static const char *ys[] = {"0", "0.2", "0.4", "0.6", "0.8", "1"}, *xs[] = {"0", "1k", "2k", "3k", "4k"};
+    static const int y_at[] = {195, 165, 135, 104, 74, 44}, x_at[] = {42, 119, 195, 272, 348};
+    for (int i = 0; i < 6 && i < plan.n_y_ticks; i++) {
+        const chart_plan_tick *t = &plan.y_ticks[i];
+        CHECK(!strcmp(t->label, ys[i]) && t->pos == y_at[i] && t->grid && t->shown && t->lx == 36 && t->ly == t->pos,
+              "y tick %s at %d, label at %d", t->label, t->pos, t->lx);
+    }
+    for (int i = 0; i < 5 && i < plan.n_x_ticks; i++) {   /* the first one's grid line is the axis */
+        const chart_plan_tick *t = &plan.x_ticks[i];
+        CHECK(!strcmp(t->label, xs[i]) && t->pos == x_at[i] && t->grid == (i > 0) && t->shown &&
+                  t->lx == t->pos - 3 * (int)strlen(xs[i]) && t->ly == 200,
+              "x tick %s at %d, label at %d,%d", t->label, t->pos, t->lx, t->ly);
+    }
+    CHECK(plan.x_name_shown && plan.x_name_x == 402 && plan.x_name_y == 200 &&
+              rect_is(plan.line_clip, 38, 40, 368, 156) && plan.thin_w == 1 && plan.thick_w == 2 && !plan.n_minor,
+          "x name at %d,%d, lines clipped to %d,%d %dx%d", plan.x_name_x, plan.x_name_y, RECT(plan.line_clip));
+    CHECK(fabs(chart_px_y(&plan.map, 1) - 44) < 1e-4 && fabs(chart_px_x(&plan.map, 4690) - 401) < 1e-4 && !plan.n_ends,
+          "map, end labels");
+    /* A title too long for the legend beside it: a box in the quiet corner
+     * (the accuracy rises along the top left: bottom right). */
+    spec.title = "accuracy over the whole of training, and more words still";
+    plan_with((chart_rect){10, 20, 400, 200}, &spec, 6, 12, 1);
+    CHECK(plan.legend == CHART_LEGEND_BOX && rect_is(plan.legend_box, 356, 157, 41, 34) &&
+              rect_is(e[0].swatch, 361, 167, 14, 3) && e[0].ty == 168 && rect_is(e[1].swatch, 361, 179, 14, 2) &&
+              e[1].tx == 380 && e[1].ty == 180,
+          "legend %d, box %d,%d %dx%d, entries at %d,%d", plan.legend, RECT(plan.legend_box), e[0].swatch.y, e[1].ty);
+    chart_series_free(&rise), chart_series_free(&one);
+}
+
+/* A falling loss on a log axis: ticks inside the range, labelled with their
+ * values; faint 2..9 lines inside the plot when decades are far apart. */
+static void test_plan_log(void)
+{
+    chart_series loss;
+    chart_series_init(&loss);
+    for (int i = 0; i <= 300; i++) chart_series_add(&loss, (float)(i * 10), (float)(2.3 * exp(-i / 40.0) + 0.02));
+    chart_plan_line lines[] = {{&loss, "loss", 0}};
+    chart_plan_spec spec = {.title = "loss", .log_y = 1, .lines = lines, .n_lines = 1};
+    for (int h = 100; h <= 600; h += 500) {
+        plan_with((chart_rect){0, 0, 500, h}, &spec, 7, 14, 1);
+        const chart_map *m = &plan.map;
+        CHECK(m->log_y && m->y_lo < 0.02 && m->y_hi > 2.3 && plan.n_y_ticks >= 2 && (plan.n_minor > 0) == (h == 600),
+              "h %d: %g..%g, %d ticks, %d faint lines", h, m->y_lo, m->y_hi, plan.n_y_ticks, plan.n_minor);
+        for (int i = 0; i < plan.n_y_ticks; i++) {
+            const chart_plan_tick *t = &plan.y_ticks[i];
+            CHECK(t->value >= m->y_lo && t->value <= m->y_hi && fabs(strtod(t->label, NULL) / t->value - 1) < 1e-9 &&
+                      (i == 0 || t->pos < t[-1].pos), "h %d: tick %g \"%s\" at %d", h, t->value, t->label, t->pos);
+        }
+        for (int i = 0; i < plan.n_minor; i++)
+            CHECK(plan.minor_y[i] >= plan.plot.y && plan.minor_y[i] < plan.plot.y + plan.plot.h, "faint line at %d",
+                  plan.minor_y[i]);
+    }
+    chart_series_free(&loss);
+}
+
+/* Ten lines labelled at their ends, highest first; one too close to a higher one, one unlabelled and one
+ * ending in NaN are left out. Right of the plot: room for the widest label (6 px) and two gaps. */
+static void test_plan_end_labels(void)
+{
+    static const char *names[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    static const int want[] = {8, 7, 6, 4, 3, 1, 0};
+    chart_series s[10];
+    chart_plan_line lines[10];
+    for (int i = 0; i < 10; i++) {
+        chart_series_init(&s[i]);
+        chart_series_add(&s[i], 0, 0.5f);
+        chart_series_add(&s[i], 100, i == 9 ? 0.79f : i == 5 ? NAN : i / 10.0f);
+        lines[i] = (chart_plan_line){&s[i], i == 2 ? NULL : names[i], 0};
+    }
+    chart_plan_spec spec = {.title = "p", .y_max = 1, .lines = lines, .n_lines = 10, .end_labels = 1};
+    plan_with((chart_rect){0, 0, 300, 200}, &spec, 6, 12, 1);
+    CHECK(plan.legend == CHART_LEGEND_NONE && plan.n_ends == 7 && plan.plot.x + plan.plot.w == 300 - 8 - 14,
+          "legend %d, %d end labels, plot ends at %d", plan.legend, plan.n_ends, plan.plot.x + plan.plot.w);
+    for (int i = 0; i < plan.n_ends && i < 7; i++) {
+        const chart_plan_end *e = &plan.ends[i];
+        CHECK(e->line == want[i] && e->x == plan.plot.x + plan.plot.w - 1 + 4 &&
+                  e->y == (int)lroundf(chart_px_y(&plan.map, s[want[i]].y[1])),
+              "end label %d: line %d at %d,%d", i, e->line, e->x, e->y);
+    }
+    for (int i = 0; i < 10; i++) chart_series_free(&s[i]);
+}
+
+static void test_plan_edges(void)
+{
+    chart_series none = {NULL, NULL, 0, 0};
+    chart_plan_line lines[20];
+    for (int i = 0; i < 20; i++) lines[i] = (chart_plan_line){&none, "x", 0};
+    chart_plan_spec spec = {.title = "t", .lines = lines, .n_lines = 2, .empty_text = "nothing yet"};
+    chart_rect r = {0, 0, 300, 100};
+    plan_with(r, &spec, 6, 12, 1);   /* the empty text centred below the title row (24..92) */
+    CHECK(plan.visible && !plan.has_data && !plan.has_plot && plan.empty_shown && plan.empty_x == 150 &&
+              plan.empty_y == 58, "empty text at %d,%d", plan.empty_x, plan.empty_y);
+    spec.empty_text = NULL;
+    CHECK(plan_with(r, &spec, 6, 12, 1) && !plan.empty_shown, "no empty text");
+    chart_plan_spec no_lines = {.n_lines = 2};
+    CHECK(!plan_with((chart_rect){0, 0, 0, 100}, &spec, 6, 12, 1) && !plan_with(r, NULL, 6, 12, 1) &&
+              !plan_with(r, &no_lines, 6, 12, 1), "no room, no spec or lines missing: nothing at all");
+    /* Twenty lines: the first sixteen get legend entries. */
+    chart_series_add(&none, 1, 1);
+    spec.n_lines = 20;
+    plan_with((chart_rect){0, 0, 1400, 300}, &spec, 6, 12, 1);
+    CHECK(plan.legend == CHART_LEGEND_TITLE && plan.n_entries == CHART_MAX_LINES, "%d entries", plan.n_entries);
+    /* No font: no title row, no labels, still a plot; a NaN scale is 1, a huge one 8. */
+    float scales[] = {1, NAN, 100};
+    for (int i = 0; i < 3; i++) {
+        chart_plan_make((chart_rect){0, 0, 300, 200}, &spec, NULL, scales[i], &plan);
+        int pad = i == 2 ? 64 : 8;   /* 8 px at scale 1 */
+        CHECK(!plan.title_shown && plan.n_x_ticks == 0 && plan.n_entries == 0 && plan.thick_w == (i == 2 ? 16 : 2) &&
+                  rect_is(plan.plot, pad, pad, 300 - 2 * pad, 200 - 2 * pad),
+              "scale %g: plot %d,%d %dx%d", scales[i], RECT(plan.plot));
+    }
+    chart_series_free(&none);
+}
+
+/* Any size, font and scale: the plot inside the margins, the lines' clip inside the frame, a legend box
+ * inside the plot, labels inside the margins and apart (x labels also clear of the axis name "step", if any). */
+static void check_plan_inside(chart_rect r, int cw, int fh, int pad)
+{
+    chart_rect frame = {r.x + 1, r.y + 1, r.w - 2, r.h - 2};
+    chart_rect margins = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+    CHECK(plan.line_clip.w == 0 || rect_in(plan.line_clip, frame), "%dx%d: lines' clip outside the frame", r.w, r.h);
+    CHECK(plan.plot.w <= 0 || rect_in(plan.plot, margins), "%dx%d: plot outside the margins", r.w, r.h);
+    CHECK(plan.legend != CHART_LEGEND_BOX || rect_in(plan.legend_box, plan.plot), "%dx%d: legend box out", r.w, r.h);
+    int right = -(1 << 30), above = 1 << 30;
+    int limit = plan.x_name_shown ? plan.x_name_x - 4 * cw - fh : plan.plot.x + plan.plot.w;
+    for (int i = 0; i < plan.n_x_ticks; i++) {
+        const chart_plan_tick *t = &plan.x_ticks[i];
+        int w = cw * (int)strlen(t->label);
+        CHECK(!t->shown || (t->lx >= right + fh && t->lx >= r.x + pad && t->lx + w <= limit),
+              "%dx%d: x label %s at %d", r.w, r.h, t->label, t->lx);
+        if (t->shown) right = t->lx + w;
+    }
+    for (int i = 0; i < plan.n_y_ticks; i++) {
+        const chart_plan_tick *t = &plan.y_ticks[i];
+        CHECK(!t->shown || (t->lx - cw * (int)strlen(t->label) >= r.x + pad && t->ly + fh / 2 <= above),
+              "%dx%d: y label %s at %d,%d", r.w, r.h, t->label, t->lx, t->ly);
+        if (t->shown) above = t->ly - fh / 2 - fh / 4;
+    }
+}
+
+static void test_plan_sizes(void)
+{
+    chart_series a, b;
+    chart_series_init(&a), chart_series_init(&b);
+    for (int i = 1; i <= 300; i++) {
+        chart_series_add(&a, (float)(i * 10), (float)(2.3 * exp(-i / 50.0) * (1 + 0.3 * sin(i)) + 0.02));
+        chart_series_add(&b, (float)(i * 10), (float)(0.9 - 0.8 * exp(-i / 30.0)));
+    }
+    chart_plan_line lines[] = {{&a, "loss", 0}, {&b, "accuracy", 1}};
+    chart_plan_spec specs[] = {
+        {.title = "loss", .x_label = "step", .log_y = 1, .x_max_hint = 4690, .lines = lines, .n_lines = 2},
+        {.title = "both", .y_max = 1, .lines = lines, .n_lines = 2, .end_labels = 1}};
+    for (int w = 1; w <= 600; w += 17)
+        for (int h = 1; h <= 330; h += 13)
+            for (int k = 0; k < 8; k++) {   /* both specs, 5×10 and 9×16 px fonts, scales 1 and 2 */
+                chart_rect r = {3, 5, w, h};
+                int cw = k & 2 ? 9 : 5, fh = k & 2 ? 16 : 10;
+                plan_with(r, &specs[k & 1], cw, fh, k & 4 ? 2.0f : 1.0f);
+                check_plan_inside(r, cw, fh, k & 4 ? 16 : 8);
+            }
+    chart_series_free(&a), chart_series_free(&b);
 }
 
 int main(void)
@@ -408,5 +591,10 @@ int main(void)
     test_mapping();
     test_quiet_corner();
     test_data_range();
+    test_plan_layout();
+    test_plan_log();
+    test_plan_end_labels();
+    test_plan_edges();
+    test_plan_sizes();
     return check_report("chart");
 }

@@ -5,7 +5,7 @@
  * and `digitpad finetune` do), and accuracy on that style's held-out
  * drawings must rise clearly while MNIST test accuracy stays within a small
  * margin. Needs MNIST and the shipped model. */
-#include "check.h"
+#include "harness.h"
 #include "evaluate.h"
 #include "common.h"
 #include "finetune.h"
@@ -32,7 +32,7 @@ static int keep_styled(dp_userset *u, const dp_dataset *train)
     for (int i = train->n - 1; i >= 0 && u->n < 10 * KEPT_PER_DIGIT; i--) {
         int label = train->labels[i];
         if (have[label] == KEPT_PER_DIGIT) continue;
-        if (style_digit(&s, train->images + (size_t)i * 784, label, &r) != 0) continue;
+        if (style_digit(&s, train->images + (size_t)i * DP_PIXELS, label, &r) != 0) continue;
         if (dp_userset_add(u, &s, label, DP_SPLIT_AUTO) < 0) failed++;
         else have[label]++;
     }
@@ -44,19 +44,20 @@ static int keep_styled(dp_userset *u, const dp_dataset *train)
 static int styled_set(dp_dataset *out, const dp_dataset *test)
 {
     out->rows = out->cols = 28;
-    out->images = calloc(FRESH, 784);
+    out->images = calloc(FRESH, DP_PIXELS);
     out->labels = calloc(FRESH, 1);
-    float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[784];
+    float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[DP_PIXELS];
     dp_strokes s;
     dp_strokes_init(&s);
     dp_rng r;
     dp_rng_seed(&r, 99);
     out->n = 0;
     for (int i = 0; i < test->n && out->n < FRESH && out->images && canvas; i++) {
-        if (style_digit(&s, test->images + (size_t)i * 784, test->labels[i], &r) != 0 ||
+        if (style_digit(&s, test->images + (size_t)i * DP_PIXELS, test->labels[i], &r) != 0 ||
             dp_strokes_to_input(input, canvas, &s, DP_BRUSH_AUTO, NULL) != 1)
             continue;
-        for (int k = 0; k < 784; k++) out->images[(size_t)out->n * 784 + k] = (uint8_t)(input[k] * 255.0f + 0.5f);
+        for (int k = 0; k < DP_PIXELS; k++)
+            out->images[(size_t)out->n * DP_PIXELS + k] = (uint8_t)(input[k] * 255.0f + 0.5f);
         out->labels[out->n++] = test->labels[i];
     }
     dp_strokes_free(&s);
@@ -84,8 +85,8 @@ int main(void)
     CHECK(dp_mnist_load(&train, mnist, "train") == 0 && dp_mnist_load(&test, mnist, "t10k") == 0, "MNIST: %s", dp_error());
     dp_net *net = dp_model_load(model, NULL, NULL, NULL);
     CHECK(net != NULL, "model: %s", dp_error());
-    char dir[] = "/tmp/digitpad-finetune-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL, "temp folder");
+    char dir[512];
+    check_temp_dir(dir, sizeof dir, "digitpad-finetune");
     dp_userset u;
     CHECK(dp_userset_open(&u, dir) == 0, "open: %s", dp_error());
     if (check_failures || !net) return check_report("finetune");
@@ -129,8 +130,6 @@ int main(void)
     dp_dataset_free(&fresh);
     dp_dataset_free(&mine);
     dp_dataset_free(&mine_test);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    check_remove_tree(dir);
     return check_report("finetune");
 }

@@ -24,7 +24,7 @@ static int make_inputs(float *x)
     for (int i = 0; i < N_INPUTS; i++) {
         dp_strokes_clear(&s);
         dp_test_digit(&s, i % 10, 120.0f + 6.0f * (float)i, 20.0f + (float)(i % 5) * 9, 15.0f + (float)(i % 3) * 7);
-        n += dp_strokes_to_input(x + (long)n * 784, canvas, &s, DP_BRUSH_AUTO, NULL) == 1;
+        n += dp_strokes_to_input(x + (long)n * DP_PIXELS, canvas, &s, DP_BRUSH_AUTO, NULL) == 1;
     }
     dp_strokes_free(&s);
     return n;
@@ -32,7 +32,7 @@ static int make_inputs(float *x)
 
 static void check_net(const dp_net *net, const char *what)
 {
-    float x[N_INPUTS * 784], logits[N_INPUTS * 10];
+    float x[N_INPUTS * DP_PIXELS], logits[N_INPUTS * 10];
     int n = make_inputs(x);
     CHECK(n == N_INPUTS, "%s: %d inputs", what, n);
     dp_exec *ex = dp_exec_create(net, 7, 2, 0);   /* batches of 7 on 2 threads: chunking and slicing */
@@ -46,7 +46,7 @@ static void check_net(const dp_net *net, const char *what)
     while (net->layer[last_dense].spec.type != DP_LAYER_DENSE) last_dense--;
     for (int i = 0; i < n; i++) {
         dp_trace t;
-        CHECK(dp_net_trace(&t, net, x + (long)i * 784) == 0 && t.n_layers == net->n_layers, "%s: trace", what);
+        CHECK(dp_net_trace(&t, net, x + (long)i * DP_PIXELS) == 0 && t.n_layers == net->n_layers, "%s: trace", what);
         const float *z = t.out[t.n_layers - 1];
         for (int c = 0; c < 10; c++) worst = fmax(worst, fabs(z[c] - logits[i * 10 + c]));
         const float *f = t.out[last_dense - 1];

@@ -16,7 +16,7 @@
  * The random delays are scaled to the measured duration of one save, so kills
  * land before, inside and after the write; the summary says how many found a
  * temporary file, i.e. landed between its creation and the rename. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
@@ -26,10 +26,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -180,18 +178,19 @@ static uint64_t next_random(void)
     return rng_state;
 }
 
-static void sleep_us(long us)
-{
-    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
+/* What a saving child does: saves first, 1-first, first, ... */
+typedef struct {
+    const writer *w;
+    int first;
+} saver;
 
-/* Child: saves first, 1-first, first, ... and reports each finished save with
- * one byte on the pipe, until it is killed. */
-static void child_main(const writer *w, int first, int fd)
+/* Child: saves until it is killed, reporting each finished save with one
+ * byte on fd. */
+static void child_main(void *arg, int fd)
 {
-    for (int k = first;; k ^= 1) {
-        if (w->save(k) != 0) {
+    const saver *s = arg;
+    for (int k = s->first;; k ^= 1) {
+        if (s->w->save(k) != 0) {
             fprintf(stderr, "child: save failed: %s\n", dp_error());
             _exit(3);
         }
@@ -199,45 +198,19 @@ static void child_main(const writer *w, int first, int fd)
     }
 }
 
-/* Starts a child saving first, 1-first, ...; *fd reads its progress. */
-static pid_t start_child(const writer *w, int first, int *fd)
+/* Starts a child saving first, 1-first, ... */
+static void start_child(check_worker *c, const writer *w, int first)
 {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        child_main(w, first, fds[1]);
-    }
-    close(fds[1]);
-    if (pid < 0) close(fds[0]);
-    *fd = fds[0];
-    return pid;
+    check_worker_start(c, child_main, &(saver){w, first});
 }
 
-/* SIGKILLs the child; returns the saves it finished, or -1 if it had died
- * of something else than the kill. */
-static long kill_child(pid_t pid, int fd)
-{
-    if (pid < 0) return -1;
-    kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    long saves = 0;
-    char buf[256];
-    ssize_t r;
-    while ((r = read(fd, buf, sizeof buf)) > 0) saves += r;
-    close(fd);
-    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? saves : -1;
-}
-
+/* The saves a child finished before the kill, or -1 if it died on its own. */
 static long run_and_kill(const writer *w, int first, long delay_us)
 {
-    int fd;
-    pid_t pid = start_child(w, first, &fd);
-    if (pid > 0) sleep_us(delay_us);
-    return kill_child(pid, fd);
+    check_worker c;
+    start_child(&c, w, first);
+    if (c.pid > 0) check_sleep_us(delay_us);
+    return check_worker_kill(&c);
 }
 
 typedef struct {
@@ -410,12 +383,12 @@ static void test_concurrent(int n)
     const writer w = {"concurrent", save_model, identify_model};
     long save_us = learn_contents(&w);
     if (save_us < 0) return;
-    pid_t pid[2];
-    int fd[2], torn = 0, strays = 0, kills = 0, died = 0;
+    check_worker child[2];
+    int torn = 0, strays = 0, kills = 0, died = 0;
     long saves = 0;
-    for (int c = 0; c < 2; c++) pid[c] = start_child(&w, c, &fd[c]);
+    for (int c = 0; c < 2; c++) start_child(&child[c], &w, c);
     for (int i = 0; i < n; i++) {
-        sleep_us((long)(next_random() % (uint64_t)(save_us + 1)));
+        check_sleep_us((long)(next_random() % (uint64_t)(save_us + 1)));
         size_t len;
         unsigned char *data = NULL;
         int ok = dp_read_file(target, 64u << 20, &data, &len) == 0 &&
@@ -428,13 +401,13 @@ static void test_concurrent(int n)
         strays += d.strays > 0;
         if (next_random() % 8 == 0) {   /* kill one saver, start a new one */
             int c = (int)(next_random() % 2);
-            long done = kill_child(pid[c], fd[c]);
+            long done = check_worker_kill(&child[c]);
             died += done < 0, saves += done > 0 ? done : 0, kills++;
-            pid[c] = start_child(&w, c, &fd[c]);
+            start_child(&child[c], &w, c);
         }
     }
     for (int c = 0; c < 2; c++) {
-        long done = kill_child(pid[c], fd[c]);
+        long done = check_worker_kill(&child[c]);
         died += done < 0, saves += done > 0 ? done : 0;
     }
     printf("concurrent: %d looks while two processes saved %ld times in all, %d kills: %d torn, %d with stray "
@@ -453,9 +426,10 @@ int main(int argc, char **argv)
     if (!rng_state) rng_state = 1;
     printf("%s: seed %llu (DP_KILL_SEED=%llu repeats the delays)\n", mode, (unsigned long long)rng_state,
            (unsigned long long)rng_state);
-    snprintf(work_dir, sizeof work_dir, "%s/dp_kill_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (n < 1 || !mkdtemp(work_dir) || make_contents() != 0) {
-        fprintf(stderr, "set-up failed: %s\n", n < 1 ? "bad count" : errno ? strerror(errno) : dp_error());
+    check_temp_dir(work_dir, sizeof work_dir, "dp_kill");
+    if (n < 1 || make_contents() != 0) {
+        fprintf(stderr, "set-up failed: %s\n", n < 1 ? "bad count" : dp_error());
+        check_remove_tree(work_dir);
         return 1;
     }
     snprintf(target, sizeof target, "%s/%s", work_dir, strcmp(mode, "strokes") ? "a.model" : "a.txt");
@@ -465,8 +439,7 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "selfcheck")) test_self_check(n);
     else if (!strcmp(mode, "concurrent")) test_concurrent(n);
     else CHECK(0, "unknown mode '%s' (model, strokes, selfcheck or concurrent)", mode);
-    remove_work_files();
-    rmdir(work_dir);
+    check_remove_tree(work_dir);
     for (int k = 0; k < 2; k++) {
         dp_net_free(nets[k]);
         dp_strokes_free(&drawings[k]);

@@ -4,6 +4,7 @@
 #include "common.h"
 #include "layers.h"
 #include "net.h"
+#include "preprocess.h"
 #include "rng.h"
 
 static dp_rng rng;
@@ -355,8 +356,8 @@ static void check_whole_network(const char *spec)
         for (long i = 0; i < net->layer[l].b_count; i++)
             net->params[net->layer[l].b_off + i] = 0.05f * dp_rng_normal(&rng);
     int B = 3;
-    float *x = rand_floats(B * 784, 0.5f);
-    for (int i = 0; i < B * 784; i++) x[i] += 0.5f;
+    float *x = rand_floats(B * DP_PIXELS, 0.5f);
+    for (int i = 0; i < B * DP_PIXELS; i++) x[i] += 0.5f;
     uint8_t y[3] = {1, 7, 4};
     dp_exec *ex = dp_exec_create(net, 8, 2, 1);
     float *g = dp_alloc_floats(net->n_params), *scratch = dp_alloc_floats(net->n_params);

@@ -1,7 +1,7 @@
 /* MNIST IDX reader: synthetic raw and gzip files, good and broken, then (if
  * DIGITPAD_MNIST is available) the real data set. The real-data part runs
  * last because check_mnist_dir() exits 77 when the data is missing. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "mnist.h"
 #include "platform.h"
@@ -9,28 +9,13 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
-static char tmpdir[] = "/tmp/dp-test-mnist-XXXXXX";
-static char path_buf[4096];
+static char tmpdir[512];
 
-/* Returns TMPDIR/NAME in a static buffer (valid until the next call). */
-static const char *tmp_path(const char *name)
-{
-    snprintf(path_buf, sizeof path_buf, "%s/%s", tmpdir, name);
-    return path_buf;
-}
-
-static void write_raw(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    CHECK(f != NULL, "cannot create %s", path);
-    if (!f) return;
-    CHECK(fwrite(data, 1, len, f) == len, "short write to %s", path);
-    CHECK(fclose(f) == 0, "close %s", path);
-}
+/* The test's folder/NAME, valid until the next call. */
+static const char *tmp_path(const char *name) { return check_path(tmpdir, name); }
 
 static void write_gz(const char *path, const void *data, size_t len)
 {
@@ -45,7 +30,7 @@ static void write_gz(const char *path, const void *data, size_t len)
 static void write_both(const char *name, const void *data, size_t len)
 {
     char gzname[256];
-    write_raw(tmp_path(name), data, len);
+    check_write_file(tmp_path(name), data, len);
     snprintf(gzname, sizeof gzname, "%s.gz", name);
     write_gz(tmp_path(gzname), data, len);
 }
@@ -139,7 +124,7 @@ static void test_good_files(void)
 static void test_large_gz(void)
 {
     uint32_t n = 3000;   /* 3000 * 28 * 28 = 2.35 MB of pixels */
-    size_t cap = 16 + (size_t)n * 784;
+    size_t cap = 16 + (size_t)n * 28 * 28;
     uint8_t *img = malloc(cap);
     CHECK(img != NULL, "malloc");
     if (!img) return;
@@ -272,24 +257,22 @@ static void run_huge_headers(void)
     printf("huge headers rejected in %.3f s\n", dp_now() - t0);
 }
 
+/* In a child, whose data limit catches an eager allocation. */
+static int huge_headers_child(void *ctx)
+{
+    (void)ctx;
+#ifndef __SANITIZE_ADDRESS__
+    struct rlimit lim = { 256u << 20, 256u << 20 };
+    if (setrlimit(RLIMIT_DATA, &lim) != 0) perror("setrlimit");
+#endif
+    run_huge_headers();
+    return check_failures ? 1 : 0;
+}
+
 static void test_huge_headers(void)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0, "fork failed");
-    if (pid == 0) {
-#ifndef __SANITIZE_ADDRESS__
-        struct rlimit lim = { 256u << 20, 256u << 20 };
-        if (setrlimit(RLIMIT_DATA, &lim) != 0) perror("setrlimit");
-#endif
-        run_huge_headers();
-        fflush(NULL);
-        _exit(check_failures ? 1 : 0);
-    }
-    int status = 0;
-    CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "huge-header child failed (status 0x%x)", status);
+    int rc = check_in_child(huge_headers_child, NULL);
+    CHECK(rc == 0, "huge-header child failed (exit status %d; -1: killed or not started)", rc);
 }
 
 /* Damaged gzip streams: flipped bytes in the middle and a cut-off file. */
@@ -309,16 +292,16 @@ static void test_corrupt_gzip(void)
     fclose(f);
     CHECK(gzlen > 100, "gz too small (%zu)", gzlen);
 
-    write_raw(tmp_path("cut-images.gz"), gz, gzlen / 2);
+    check_write_file(tmp_path("cut-images.gz"), gz, gzlen / 2);
     expect_images_fail(tmp_path("cut-images.gz"), "truncated");
-    write_raw(tmp_path("no-trailer-images.gz"), gz, gzlen - 4);   /* CRC ok, length field cut */
+    check_write_file(tmp_path("no-trailer-images.gz"), gz, gzlen - 4);   /* CRC ok, length field cut */
     expect_images_fail(tmp_path("no-trailer-images.gz"), "gzip");
     for (size_t i = gzlen / 2; i < gzlen / 2 + 8; i++) gz[i] ^= 0x5a;
-    write_raw(path, gz, gzlen);
+    check_write_file(path, gz, gzlen);
     expect_images_fail(path, NULL);
     for (size_t i = gzlen / 2; i < gzlen / 2 + 8; i++) gz[i] ^= 0x5a;
     gz[gzlen - 6] ^= 0xff;   /* only the CRC is wrong */
-    write_raw(tmp_path("crc-images.gz"), gz, gzlen);
+    check_write_file(tmp_path("crc-images.gz"), gz, gzlen);
     expect_images_fail(tmp_path("crc-images.gz"), "gzip");
     free(gz);
 }
@@ -326,7 +309,7 @@ static void test_corrupt_gzip(void)
 /* Empty file, missing file, directory. */
 static void test_not_files(void)
 {
-    write_raw(tmp_path("empty"), "", 0);
+    check_write_file(tmp_path("empty"), "", 0);
     expect_images_fail(tmp_path("empty"), "empty");
     expect_labels_fail(tmp_path("empty"), "empty");
     expect_images_fail(tmp_path("missing"), "No such file");
@@ -344,10 +327,10 @@ static void write_split(const char *dir_name, const char *which, uint32_t n_img,
     char name[512];
     size_t il = make_images(img, 0x00000803, n_img, side, side), ll = make_labels(lbl, n_lbl);
     snprintf(name, sizeof name, "%s/%s-images-idx3-ubyte%s", dir_name, which, gz ? ".gz" : "");
-    (gz ? write_gz : write_raw)(tmp_path(name), img, il);
+    (gz ? write_gz : check_write_file)(tmp_path(name), img, il);
     /* Labels in the other form, to check both lookups. */
     snprintf(name, sizeof name, "%s/%s-labels-idx1-ubyte%s", dir_name, which, gz ? "" : ".gz");
-    (gz ? write_raw : write_gz)(tmp_path(name), lbl, ll);
+    (gz ? check_write_file : write_gz)(tmp_path(name), lbl, ll);
 }
 
 static void test_mnist_load(void)
@@ -401,19 +384,9 @@ static void check_real_split(const char *dir, const char *which, int n, const in
     dp_dataset_free(&ds);
 }
 
-static void remove_tree(void)
-{
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    check_temp_dir(tmpdir, sizeof tmpdir, "dp-test-mnist");
     test_good_files();
     test_large_gz();
     test_sizes();
@@ -423,7 +396,7 @@ int main(void)
     test_corrupt_gzip();
     test_not_files();
     test_mnist_load();
-    remove_tree();
+    check_remove_tree(tmpdir);
     if (check_failures) return check_report("mnist (synthetic)");
     printf("mnist: synthetic checks passed\n");
     fflush(stdout);

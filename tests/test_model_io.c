@@ -1,6 +1,6 @@
 /* Model files: bit-exact round trip (with and without training state), and
  * refusal of truncated, corrupted, wrong-magic and inconsistent files. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static char dir[64];
+static char dir[512];
 
 static void path_in_dir(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", dir, name); }
 
@@ -21,13 +21,6 @@ static dp_net *make_net(const char *spec, uint64_t seed)
     dp_net *net = dp_net_create(&arch);
     if (net) dp_net_init(net, seed);
     return net;
-}
-
-static void write_bytes(const char *path, const unsigned char *d, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(d, 1, n, f);
-    fclose(f);
 }
 
 /* Loading must fail, and the message must contain want. */
@@ -42,7 +35,7 @@ static void expect_refused(const char *path, const char *want, const char *what)
 
 static void test_round_trip(void)
 {
-    char path[128];
+    char path[640];
     path_in_dir(path, sizeof path, "a.model");
     dp_net *net = make_net("seed", 7);
     CHECK(net && net->n_params == 225034, "seed network has %ld parameters, expected 225034",
@@ -105,7 +98,7 @@ static void test_round_trip(void)
 
 static void test_bad_files(void)
 {
-    char good[128], bad[128];
+    char good[640], bad[640];
     path_in_dir(good, sizeof good, "good.model");
     path_in_dir(bad, sizeof bad, "bad.model");
     dp_net *net = make_net("conv4k3 relu pool dense10", 1);
@@ -117,20 +110,20 @@ static void test_bad_files(void)
     /* Every truncation is refused, none crashes. */
     int accepted = 0;
     for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 97)) {
-        write_bytes(bad, data, cut);
+        check_write_file(bad, data, cut);
         dp_net *n = dp_model_load(bad, NULL, NULL, NULL);
         accepted += n != NULL;
         dp_net_free(n);
     }
     CHECK(accepted == 0, "%d truncated files were accepted", accepted);
-    write_bytes(bad, data, len - 1);
+    check_write_file(bad, data, len - 1);
     expect_refused(bad, "truncated", "cut by one byte");
 
     /* A flipped bit anywhere is caught by the checksum (or the magic). */
     accepted = 0;
     for (size_t at = 0; at < len; at += 13) {
         data[at] ^= 0x10;
-        write_bytes(bad, data, len);
+        check_write_file(bad, data, len);
         dp_net *n = dp_model_load(bad, NULL, NULL, NULL);
         accepted += n != NULL;
         dp_net_free(n);
@@ -138,21 +131,21 @@ static void test_bad_files(void)
     }
     CHECK(accepted == 0, "%d corrupted files were accepted", accepted);
     data[len / 2] ^= 1;
-    write_bytes(bad, data, len);
+    check_write_file(bad, data, len);
     expect_refused(bad, "checksum", "flipped bit");
     data[len / 2] ^= 1;
 
     memcpy(data, "NOTMODEL", 8);
-    write_bytes(bad, data, len);
+    check_write_file(bad, data, len);
     expect_refused(bad, "magic", "wrong magic");
     memcpy(data, DP_MODEL_MAGIC, 8);
 
     data[8] = 99;
-    write_bytes(bad, data, len);
+    check_write_file(bad, data, len);
     expect_refused(bad, "version", "future version");
     data[8] = DP_MODEL_VERSION;
 
-    write_bytes(bad, (const unsigned char *)"", 0);
+    check_write_file(bad, (const unsigned char *)"", 0);
     expect_refused(bad, "magic", "empty file");
     path_in_dir(bad, sizeof bad, "missing.model");
     expect_refused(bad, "No such file", "missing file");
@@ -167,12 +160,12 @@ static void write_resealed(const char *path, unsigned char *d, size_t n)
 {
     uint32_t crc = (uint32_t)crc32(0L, d, (uInt)(n - 16));
     for (int i = 0; i < 4; i++) d[n - 4 + i] = (unsigned char)(crc >> (8 * i));
-    write_bytes(path, d, n);
+    check_write_file(path, d, n);
 }
 
 static void test_consistent_but_wrong(void)
 {
-    char good[128], bad[128];
+    char good[640], bad[640];
     path_in_dir(good, sizeof good, "g2.model");
     path_in_dir(bad, sizeof bad, "b2.model");
     dp_net *net = make_net("conv4k3 relu pool dense10", 1);
@@ -211,16 +204,10 @@ static void test_consistent_but_wrong(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/dp_model_io_XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    check_temp_dir(dir, sizeof dir, "dp_model_io");
     test_round_trip();
     test_bad_files();
     test_consistent_but_wrong();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    check_remove_tree(dir);
     return check_report("model_io");
 }

@@ -1,10 +1,11 @@
 /* Networks: architecture parsing, determinism (same seed and threads give
  * bit-identical weights), exact resume, and thread-count independence of
  * predictions. */
-#include "check.h"
+#include "harness.h"
 #include "evaluate.h"
 #include "common.h"
 #include "model_io.h"
+#include "preprocess.h"
 #include "rng.h"
 #include "train.h"
 
@@ -48,14 +49,14 @@ static void make_dataset(dp_dataset *ds, int n, uint64_t seed)
     dp_rng r;
     dp_rng_seed(&r, seed);
     ds->n = n, ds->rows = ds->cols = 28;
-    ds->images = calloc((size_t)n * 784, 1);
+    ds->images = calloc((size_t)n * DP_PIXELS, 1);
     ds->labels = calloc((size_t)n, 1);
     for (int i = 0; i < n; i++) {
         int y = (int)dp_rng_below(&r, 10);
         ds->labels[i] = (uint8_t)y;
-        for (int p = 0; p < 784; p++) {
+        for (int p = 0; p < DP_PIXELS; p++) {
             int row = p / 28, on = row >= 3 + 2 * y && row < 5 + 2 * y;
-            ds->images[(long)i * 784 + p] = (uint8_t)(on ? 200 + dp_rng_below(&r, 56) : dp_rng_below(&r, 60));
+            ds->images[(long)i * DP_PIXELS + p] = (uint8_t)(on ? 200 + dp_rng_below(&r, 56) : dp_rng_below(&r, 60));
         }
     }
 }
@@ -112,9 +113,8 @@ static void test_resume(const dp_dataset *ds)
     cfg.seed = 5, cfg.threads = 2, cfg.epochs = 2, cfg.batch = 32, cfg.log_every = 1;
     dp_trainer *tr = dp_trainer_create(net, &cfg, NULL, ds, NULL);
     CHECK(dp_trainer_run(tr, NULL, stop_at_step_7, NULL) == 1, "run did not stop when asked");
-    char path[] = "/tmp/dp_resume_XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
+    char path[512];
+    check_temp_file(path, sizeof path, "dp_resume");
     CHECK(dp_model_save(path, net, NULL, dp_trainer_state(tr)) == 0, "checkpoint: %s", dp_error());
     dp_trainer_free(tr);
     dp_net_free(net);
@@ -143,7 +143,7 @@ static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *
     printf("synthetic accuracy %.3f\n", acc);
     /* Every image is computed the same way whatever the slicing. */
     int n = 100;
-    float *x = malloc(sizeof(float) * 784 * (size_t)n), *p1 = malloc(sizeof(float) * 10 * (size_t)n),
+    float *x = malloc(sizeof(float) * DP_PIXELS * (size_t)n), *p1 = malloc(sizeof(float) * 10 * (size_t)n),
           *p2 = malloc(sizeof(float) * 10 * (size_t)n), *p3 = malloc(sizeof(float) * 10);
     dp_dataset_floats(x, test, 0, n);
     dp_net_predict(one, net, x, n, p1);
@@ -151,7 +151,7 @@ static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *
     CHECK(memcmp(p1, p2, sizeof(float) * 10 * (size_t)n) == 0, "1 and 2 threads predict differently");
     /* One image alone takes the matrix-vector path in dense layers: the
      * same sums in another order, so equal to rounding. */
-    dp_net_predict(one, net, x + 37 * 784, 1, p3);
+    dp_net_predict(one, net, x + 37 * DP_PIXELS, 1, p3);
     double worst = 0;
     for (int c = 0; c < 10; c++) worst = fmax(worst, fabs((double)p3[c] - p1[37 * 10 + c]));
     CHECK(worst < 1e-5, "batch of one differs from the batch by %g", worst);
@@ -174,12 +174,12 @@ static void test_bn_running_stats(const dp_dataset *ds)
     dp_net_init(net, 1);
     CHECK(net->n_stats == 2 * (1 + 4), "stats %ld", net->n_stats);
     dp_exec *ex = dp_exec_create(net, 64, 2, 1);
-    float *x = malloc(sizeof(float) * 64 * 784), *g = malloc(sizeof(float) * (size_t)net->n_params);
+    float *x = malloc(sizeof(float) * 64 * DP_PIXELS), *g = malloc(sizeof(float) * (size_t)net->n_params);
     dp_dataset_floats(x, ds, 0, 64);
     double mean = 0, sq = 0;
-    for (int i = 0; i < 64 * 784; i++) mean += x[i], sq += (double)x[i] * x[i];
-    mean /= 64 * 784;
-    double var = (sq / (64 * 784) - mean * mean) * (64.0 * 784 / (64.0 * 784 - 1));
+    for (int i = 0; i < 64 * DP_PIXELS; i++) mean += x[i], sq += (double)x[i] * x[i];
+    mean /= 64 * DP_PIXELS;
+    double var = (sq / (64 * DP_PIXELS) - mean * mean) * (64.0 * DP_PIXELS / (64.0 * DP_PIXELS - 1));
     for (int step = 0; step < 150; step++) {
         dp_net_gradient(ex, net, x, ds->labels, 64, 1, g, NULL);
         dp_net_update_stats(ex, net, DP_BN_MOMENTUM);
@@ -200,7 +200,7 @@ static void test_batch_splits(const dp_dataset *ds)
     dp_arch_parse(&arch, "seed");
     dp_net *net = dp_net_create(&arch);
     dp_net_init(net, 4);
-    float x[40 * 784], p1[40 * 10], pn[40 * 10];
+    float x[40 * DP_PIXELS], p1[40 * 10], pn[40 * 10];
     dp_dataset_floats(x, ds, 0, 40);
     dp_exec *one = dp_exec_create(net, 40, 1, 1);
     float *g1 = dp_alloc_floats((size_t)net->n_params), *gn = dp_alloc_floats((size_t)net->n_params);

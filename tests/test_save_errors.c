@@ -10,7 +10,7 @@
  *   - real: a file size limit (EFBIG), and where the kernel allows it a
  *     tiny tmpfs in a private user+mount namespace, filled up (ENOSPC) and
  *     remounted read-only (EROFS); a chmod 0555 folder when not root. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
@@ -27,7 +27,6 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- fault injection ---------------------------------------------------------- */
@@ -406,8 +405,9 @@ static int attempt_read_only_mount(const kind *k, const char *path)
 
 /* In a child (namespaces change the process): exit 77 if tmpfs cannot be
  * mounted here, else 0 or 1. */
-static int tiny_tmpfs_child(const char *dir)
+static int tiny_tmpfs_child(void *arg)
 {
+    const char *dir = arg;
     tiny_dir = dir;
     if (enter_mount_namespace() != 0 || mount("tmpfs", dir, "tmpfs", 0, "size=192k") != 0) return 77;
     printf("real: 192 kB tmpfs, full (old files fit, new ones do not):\n");
@@ -424,16 +424,7 @@ static void test_tiny_tmpfs(const char *parent)
     char dir[512];
     snprintf(dir, sizeof dir, "%s/tiny", parent);
     mkdir(dir, 0755);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int rc = tiny_tmpfs_child(dir);
-        fflush(NULL);
-        _exit(rc);
-    }
-    int status = 0;
-    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    int code = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int code = check_in_child(tiny_tmpfs_child, dir);
     if (code == 77) printf("real: tmpfs: skipped, no mount namespace here (the injected cases cover it)\n");
     else CHECK(code == 0, "tmpfs cases failed (exit status %d, see above)", code);
     rmdir(dir);
@@ -442,9 +433,10 @@ static void test_tiny_tmpfs(const char *parent)
 int main(void)
 {
     char dir[256];
-    snprintf(dir, sizeof dir, "%s/dp_save_errors_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(dir) || make_contents() != 0) {
+    check_temp_dir(dir, sizeof dir, "dp_save_errors");
+    if (make_contents() != 0) {
         fprintf(stderr, "set-up failed: %s\n", dp_error());
+        check_remove_tree(dir);
         return 1;
     }
     char work[300];
@@ -455,8 +447,7 @@ int main(void)
     test_file_size_limit(work);
     test_chmod_read_only(dir);
     test_tiny_tmpfs(dir);
-    rmdir(work);
-    rmdir(dir);
+    check_remove_tree(dir);
     for (int k = 0; k < 2; k++) {
         dp_net_free(nets[k]);
         dp_strokes_free(&drawings[k]);

@@ -300,7 +300,7 @@ static void test_mnist(void)
     }
     dp_net *net = load_model();
     dp_exec *ex = net ? dp_exec_create(net, 256, 0, 0) : NULL;
-    float *plain = dp_alloc_floats((size_t)test.n * 784), *placed = dp_alloc_floats((size_t)test.n * 784);
+    float *plain = dp_alloc_floats((size_t)test.n * DP_PIXELS), *placed = dp_alloc_floats((size_t)test.n * DP_PIXELS);
     float *probs = dp_alloc_floats((size_t)test.n * DP_CLASSES);
     dp_place_cfg cfg = dp_place_defaults();
     dp_strokes s, again;
@@ -308,7 +308,7 @@ static void test_mnist(void)
     int counts[5] = {0}, failed = 0, iou_n = 0;
     double iou = 0, t0 = dp_now();
     for (int i = 0; i < test.n; i++) {
-        const uint8_t *img = test.images + (size_t)i * 784;
+        const uint8_t *img = test.images + (size_t)i * DP_PIXELS;
         if (dp_digit_strokes(&s, img) != 0) {
             if (failed++ < 5) CHECK(0, "test digit %d: %s", i, dp_error());
             continue;
@@ -318,11 +318,11 @@ static void test_mnist(void)
         if (i % 1000 == 0) CHECK(dp_digit_strokes(&again, img) == 0 && same_strokes(&s, &again), "digit %d twice", i);
         dp_strokes_copy(&again, &s);
         for (int k = 0; k < again.n_points; k++) again.points[k].x *= 10, again.points[k].y *= 10;
-        dp_strokes_to_input(plain + (size_t)i * 784, canvas, &again, DP_BRUSH_AUTO, NULL);
+        dp_strokes_to_input(plain + (size_t)i * DP_PIXELS, canvas, &again, DP_BRUSH_AUTO, NULL);
         dp_rng r;
         dp_rng_seed(&r, (uint64_t)i);
         CHECK(dp_strokes_place(&s, &r, &cfg) == 0, "placing digit %d: %s", i, dp_error());
-        dp_strokes_to_input(placed + (size_t)i * 784, canvas, &s, DP_BRUSH_AUTO, NULL);
+        dp_strokes_to_input(placed + (size_t)i * DP_PIXELS, canvas, &s, DP_BRUSH_AUTO, NULL);
     }
     printf("traced %d test digits in %.2f s: 1 stroke %d, 2 strokes %d, 3 strokes %d, 4 or more %d\n", test.n,
            dp_now() - t0, counts[1], counts[2], counts[3], counts[4]);

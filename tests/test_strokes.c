@@ -1,6 +1,6 @@
 /* Stroke files, the stroke list, the rasterizer (against a brute-force
  * reference and against geometry) and PGM reading/writing. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "pgm.h"
 #include "strokes.h"
@@ -15,24 +15,10 @@
 #define N DP_CANVAS
 static float canvas[N * N], ref[N * N];
 
-static char tmpdir[256];
+static char tmpdir[512];
 
-static const char *tmp_path(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return path;
-}
-
-static void write_raw(const char *name, const void *data, size_t len)
-{
-    FILE *f = fopen(tmp_path(name), "wb");
-    if (!f || fwrite(data, 1, len, f) != len) {
-        fprintf(stderr, "cannot write %s\n", tmp_path(name));
-        exit(1);
-    }
-    fclose(f);
-}
+/* The test's folder/NAME, valid until the next call. */
+static const char *tmp_path(const char *name) { return check_path(tmpdir, name); }
 
 static int parse(dp_strokes *s, const char *text, const char *name)
 {
@@ -175,7 +161,7 @@ static void test_load_save(void)
           "missing file: %s", dp_error());
     CHECK(dp_strokes_save(&s, tmp_path("no/such/dir.txt")) == -1 && strstr(dp_error(), "dir.txt"),
           "save into a missing directory: %s", dp_error());
-    write_raw("bad.txt", "1,2\n3,x\n", 8);
+    check_write_file(tmp_path("bad.txt"), "1,2\n3,x\n", 8);
     CHECK(dp_strokes_load(&t, tmp_path("bad.txt")) == -1 && strstr(dp_error(), "bad.txt:2: "),
           "load error: %s", dp_error());
     dp_strokes_free(&s);
@@ -560,7 +546,7 @@ static void test_pgm(void)
     }
 
     static const char p2[] = "P2\n# a comment\n3 2 # trailing\n10\n0 5 10\n# mid\n 1 2 3\n";
-    write_raw("b.pgm", p2, sizeof p2 - 1);
+    check_write_file(tmp_path("b.pgm"), p2, sizeof p2 - 1);
     CHECK(dp_pgm_read(tmp_path("b.pgm"), &px, &w, &h) == 0 && w == 3 && h == 2, "P2: %s", dp_error());
     if (px) {
         CHECK(px[0] == 0 && px[1] == 0.5f && px[2] == 1 && fabsf(px[5] - 0.3f) < 1e-6f, "P2 values");
@@ -568,7 +554,7 @@ static void test_pgm(void)
     }
 
     static const unsigned char p5_16[] = "P5 2 1 1000\n\x01\xF4\x03\xE8";   /* 500, 1000 */
-    write_raw("c.pgm", p5_16, sizeof p5_16 - 1);
+    check_write_file(tmp_path("c.pgm"), p5_16, sizeof p5_16 - 1);
     CHECK(dp_pgm_read(tmp_path("c.pgm"), &px, &w, &h) == 0 && w == 2 && h == 1, "16-bit: %s", dp_error());
     if (px) {
         CHECK(px[0] == 0.5f && px[1] == 1, "16-bit values %g %g", px[0], px[1]);
@@ -604,7 +590,7 @@ static void test_pgm(void)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         char name[32];
         snprintf(name, sizeof name, "bad%zu.pgm", k);
-        write_raw(name, bad[k].data, bad[k].len);
+        check_write_file(tmp_path(name), bad[k].data, bad[k].len);
         px = (float *)1;
         int rc = dp_pgm_read(tmp_path(name), &px, &w, &h);
         CHECK(rc == -1 && px == NULL, "bad pgm %zu accepted", k);
@@ -616,11 +602,7 @@ static void test_pgm(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/dp_test_strokes_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    check_temp_dir(tmpdir, sizeof tmpdir, "dp_test_strokes");
     test_parse_good();
     test_parse_empty();
     test_parse_errors();
@@ -634,9 +616,6 @@ int main(void)
     test_stroke_tail();
     bench_rasterizer();
     test_pgm();
-
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    check_remove_tree(tmpdir);
     return check_report("test_strokes");
 }

@@ -4,21 +4,18 @@
  * nothing; damaged files are reported and never overwritten; the export is
  * an MNIST-shaped folder; and the personal test split never reaches the
  * fine-tuning mix. */
-#include "check.h"
+#include "harness.h"
 #include "common.h"
 #include "digits.h"
 #include "platform.h"
 #include "finetune.h"
 #include "mnist.h"
+#include "preprocess.h"
 #include "userset.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static char root[256];
@@ -47,14 +44,7 @@ static int count_files(const char *dir, const char *suffix)
     return n;
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
+static void write_text(const char *path, const char *text) { check_write_file(path, text, strlen(text)); }
 
 /* ---- keeping, relabelling, deleting, reopening ---------------------------------- */
 
@@ -83,8 +73,9 @@ static void test_keep_and_reopen(void)
     /* Images are the window's reading of the strokes: not empty, centred. */
     const dp_user_digit *first = &u.items[0];
     long ink = 0;
-    for (int i = 0; i < 784; i++) ink += first->image[i];
-    CHECK(ink > 30 * 255 && first->image[0] == 0 && first->image[783] == 0, "kept image has ink in the middle (%ld)", ink);
+    for (int i = 0; i < DP_PIXELS; i++) ink += first->image[i];
+    CHECK(ink > 30 * 255 && first->image[0] == 0 && first->image[DP_PIXELS - 1] == 0,
+          "kept image has ink in the middle (%ld)", ink);
 
     /* Nothing to keep: an empty drawing, a stray dot; a bad label. */
     dp_strokes_clear(&s);
@@ -142,7 +133,7 @@ static void test_keep_and_reopen(void)
     for (int i = 0; same && i < u.n; i++) {
         const dp_user_digit *a = &u.items[i], *b = &v.items[i];
         same = a->id == b->id && a->label == b->label && a->split == b->split && a->kept_at == b->kept_at &&
-               memcmp(a->image, b->image, 784) == 0 && a->strokes.n_points == b->strokes.n_points &&
+               memcmp(a->image, b->image, DP_PIXELS) == 0 && a->strokes.n_points == b->strokes.n_points &&
                a->strokes.n_strokes == b->strokes.n_strokes;
         for (int k = 0; same && k < a->strokes.n_points; k++)
             /* the file keeps two decimals */
@@ -279,13 +270,20 @@ static int matches(const dp_userset *u, const shadow *sh)
     return 1;
 }
 
-static void child_work(const char *dir, long first, int fd)
+/* The child's work: operations first, first+1, ... on the folder. */
+typedef struct {
+    const char *dir;
+    long first;
+} crash_job;
+
+static void child_work(void *arg, int fd)
 {
+    const crash_job *job = arg;
     dp_userset u;
     dp_strokes s;
     dp_strokes_init(&s);
-    if (dp_userset_open(&u, dir) != 0 || u.n_bad) _exit(5);
-    for (long k = first;; k++) {
+    if (dp_userset_open(&u, job->dir) != 0 || u.n_bad) _exit(5);
+    for (long k = job->first;; k++) {
         if (real_apply(&u, k, &s) != 0) _exit(6);
         if (write(fd, "o", 1) != 1) _exit(7);
     }
@@ -301,31 +299,19 @@ static void test_crash(void)
     int kills = 0, mid_op = 0, broken = 0, strays = 0;
     srand(12345);
     for (kills = 0; kills < 150 && sh.n < 380; kills++) {
-        int fds[2];
-        if (pipe(fds) != 0) break;
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            child_work(dir, done_ops, fds[1]);
-        }
-        close(fds[1]);
+        check_worker child;
+        if (check_worker_start(&child, child_work, &(crash_job){dir, done_ops}) != 0) break;
         /* Progress does not depend on the machine's speed: each round waits
          * for a few acknowledged operations (the child writes one byte after
          * each), then kills at a random moment of the ones that follow. */
-        long acked = 0, wanted = rand() % 6;
-        char buf[256];
-        ssize_t r;
-        while (acked < wanted && (r = read(fds[0], buf, 1)) > 0) acked += r;
+        long wanted = rand() % 6, acked = check_worker_wait(&child, wanted);
         waited_for += wanted;
-        struct timespec ts = {0, (long)(rand() % 25000) * 1000};
-        nanosleep(&ts, NULL);
-        kill(pid, SIGKILL);
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        while ((r = read(fds[0], buf, sizeof buf)) > 0) acked += r;
-        close(fds[0]);
-        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child died of the kill (status %d)", status);
+        check_sleep_us(rand() % 25000);
+        long more = check_worker_kill(&child);
+        CHECK(more >= 0, "kill %d: the child had died before it (it exits when the folder does not open or an "
+              "operation fails)", kills);
+        if (more < 0) break;
+        acked += more;
         before = sh;
         for (long k = 0; k < acked; k++) shadow_apply(&before, done_ops + k);
         after = before;
@@ -359,7 +345,7 @@ static void test_crash(void)
 static int contains_image(const dp_dataset *ds, const uint8_t *img)
 {
     for (int i = 0; i < ds->n; i++)
-        if (memcmp(ds->images + (size_t)i * 784, img, 784) == 0) return 1;
+        if (memcmp(ds->images + (size_t)i * DP_PIXELS, img, DP_PIXELS) == 0) return 1;
     return 0;
 }
 
@@ -388,11 +374,11 @@ static void test_export_and_mix(void)
         const dp_user_digit *d = &u.items[i];
         const dp_dataset *ds = d->split == DP_SPLIT_TEST ? &test : &train;
         int at = d->split == DP_SPLIT_TEST ? t++ : r++;
-        in_order = ds->labels[at] == d->label && memcmp(ds->images + (size_t)at * 784, d->image, 784) == 0;
+        in_order = ds->labels[at] == d->label && memcmp(ds->images + (size_t)at * DP_PIXELS, d->image, DP_PIXELS) == 0;
     }
     CHECK(in_order, "every kept digit is in its split, in order, image and label");
     int leaked = 0;
-    for (int i = 0; i < test.n; i++) leaked += contains_image(&train, test.images + (size_t)i * 784);
+    for (int i = 0; i < test.n; i++) leaked += contains_image(&train, test.images + (size_t)i * DP_PIXELS);
     CHECK(leaked == 0, "%d test images are in the exported training split", leaked);
     snprintf(path, sizeof path, "%s/strokes", out);
     CHECK(count_files(path, ".txt") == 40, "40 stroke files: %d", count_files(path, ".txt"));
@@ -409,17 +395,17 @@ static void test_export_and_mix(void)
     CHECK(dp_userset_dataset(&u, DP_SPLIT_TRAIN, &mine) == 0 && mine.n == n_train, "training split");
     dp_userset_dataset(&u, DP_SPLIT_TEST, &mine_test);
     dp_dataset fake_mnist = {.n = 500, .rows = 28, .cols = 28};
-    fake_mnist.images = calloc(500, 784);
+    fake_mnist.images = calloc(500, DP_PIXELS);
     fake_mnist.labels = calloc(500, 1);
     for (int i = 0; i < 500; i++) {
-        fake_mnist.images[(size_t)i * 784 + (size_t)(i % 784)] = (uint8_t)(1 + i / 784 + (i % 250));
-        fake_mnist.images[(size_t)i * 784 + 783] = (uint8_t)(i / 2);
+        fake_mnist.images[(size_t)i * DP_PIXELS + (size_t)(i % DP_PIXELS)] = (uint8_t)(1 + i / DP_PIXELS + (i % 250));
+        fake_mnist.images[(size_t)i * DP_PIXELS + DP_PIXELS - 1] = (uint8_t)(i / 2);
         fake_mnist.labels[i] = (uint8_t)(i % 10);
     }
     CHECK(dp_finetune_mix(&mix, &fake_mnist, 300, &mine, 0.25f, 7) == 0, "mix: %s", dp_error());
     int from_user = 0, from_mnist = 0, unknown = 0;
     for (int i = 0; i < mix.n; i++) {
-        const uint8_t *img = mix.images + (size_t)i * 784;
+        const uint8_t *img = mix.images + (size_t)i * DP_PIXELS;
         if (contains_image(&mine, img)) from_user++;
         else if (contains_image(&fake_mnist, img)) from_mnist++;
         else unknown++;
@@ -428,12 +414,12 @@ static void test_export_and_mix(void)
     double share = (double)from_user / mix.n;
     CHECK(share >= 0.25 && share < 0.25 + (double)mine.n / mix.n + 1e-9, "your share %.3f", share);
     leaked = 0;
-    for (int i = 0; i < mine_test.n; i++) leaked += contains_image(&mix, mine_test.images + (size_t)i * 784);
+    for (int i = 0; i < mine_test.n; i++) leaked += contains_image(&mix, mine_test.images + (size_t)i * DP_PIXELS);
     CHECK(leaked == 0, "%d personal test digits reached the training mix", leaked);
     int distinct = 1;
     for (int i = 0; i < 300 && distinct; i++)
         for (int j = 0; j < i && distinct; j++)
-            distinct = memcmp(mix.images + (size_t)i * 784, mix.images + (size_t)j * 784, 784) != 0;
+            distinct = memcmp(mix.images + (size_t)i * DP_PIXELS, mix.images + (size_t)j * DP_PIXELS, DP_PIXELS) != 0;
     CHECK(distinct, "MNIST images are picked without repeats");
     dp_dataset empty = {.rows = 28, .cols = 28}, mix2;
     CHECK(dp_finetune_mix(&mix2, &fake_mnist, 300, &empty, 0.3f, 1) != 0 && strstr(dp_error(), "never trained"),
@@ -457,25 +443,13 @@ static void test_export_and_mix(void)
     dp_strokes_free(&s);
 }
 
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
-
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/digitpad-userset-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    check_temp_dir(root, sizeof root, "digitpad-userset");
     test_keep_and_reopen();
     test_damage();
     test_crash();
     test_export_and_mix();
-    remove_tree(root);
+    check_remove_tree(root);
     return check_report("userset");
 }

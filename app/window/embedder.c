@@ -1,6 +1,7 @@
 #include "embedder.h"
 #include "common.h"
 #include "platform.h"
+#include "preprocess.h"
 #include "inspect.h"
 #include "mnist.h"
 #include "train.h"
@@ -45,17 +46,17 @@ static int ensure_images(embedder *e, const char *dir)
     dp_dataset all;
     if (dp_mnist_load(&all, dir, "train") != 0) return -1;
     int n = all.n < EMBED_IMAGES ? all.n : EMBED_IMAGES;
-    uint8_t *images = dp_alloc((size_t)n, 784), *labels = dp_alloc((size_t)n, 1);
+    uint8_t *images = dp_alloc((size_t)n, DP_PIXELS), *labels = dp_alloc((size_t)n, 1);
     if (!images || !labels) {
         free(images), free(labels);
         dp_dataset_free(&all);
         return -1;
     }
-    memcpy(images, all.images, (size_t)n * 784);
+    memcpy(images, all.images, (size_t)n * DP_PIXELS);
     memcpy(labels, all.labels, (size_t)n);
     dp_dataset_free(&all);
     dp_dataset_free(&e->subset);
-    e->subset = (dp_dataset){.n = n, .rows = 28, .cols = 28, .images = images, .labels = labels};
+    e->subset = (dp_dataset){.n = n, .rows = DP_INPUT, .cols = DP_INPUT, .images = images, .labels = labels};
     return 0;
 }
 
@@ -70,7 +71,7 @@ static int compute(embedder *e, dp_net *net, embedding *out)
     out->net = net;
     int dim = dp_net_feature_size(net), n = e->subset.n;
     enum { CHUNK = 256 };
-    float *x = dp_alloc_floats((size_t)CHUNK * 784);
+    float *x = dp_alloc_floats((size_t)CHUNK * DP_PIXELS);
     dp_exec *ex = dp_exec_create(net, CHUNK, 1, 0);
     out->feats = dp_alloc_floats((size_t)n * dim);
     out->exec = dp_exec_create(net, 1, 1, 0);

@@ -14,7 +14,7 @@
 typedef struct {
     int n, dim;
     float *feats;               /* n × dim, each scaled to unit length */
-    const uint8_t *images;      /* n × 784, the embedder's (valid while it lives) */
+    const uint8_t *images;      /* n × DP_PIXELS, the embedder's (valid while it lives) */
     const uint8_t *labels;
     dp_net *net;                /* the weights they were computed with */
     dp_exec *exec;              /* for features of a drawing with those weights */

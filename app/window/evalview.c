@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PIXELS (DP_INPUT * DP_INPUT)
 
 void evalview_free(eval_view *v)
 {
@@ -29,7 +28,7 @@ const uint8_t *evalview_test_digit(const eval_view *v, int i, char *what, size_t
     const eval_result *r = &v->result;
     snprintf(what, size, "test digit #%d (a %d, read as %d at %.1f %%)", i, r->labels[i], r->e.answers[i],
              100.0 * prob(v, i, r->e.answers[i]));
-    return r->images + (long)i * PIXELS;
+    return r->images + (long)i * DP_PIXELS;
 }
 
 /* ---- the result ------------------------------------------------------------------ */
@@ -163,8 +162,8 @@ static void draw_test_digit(frame *f, eval_view *v, int k, ui_rect cell, int i)
     int pad = (int)(4 * s), lh = (int)(34 * s);
     ui_rect img = {cell.x + pad, cell.y + pad, cell.w - 2 * pad, cell.h - 2 * pad - lh};
     if (img.w > img.h) img.x += (img.w - img.h) / 2, img.w = img.h;
-    float px[PIXELS];
-    for (int j = 0; j < PIXELS; j++) px[j] = (float)r->images[(long)i * PIXELS + j] * (1.0f / 255.0f);
+    float px[DP_PIXELS];
+    for (int j = 0; j < DP_PIXELS; j++) px[j] = (float)r->images[(long)i * DP_PIXELS + j] * (1.0f / 255.0f);
     ui_image_draw(f->ren, &v->thumbs[k % EVAL_THUMBS], px, DP_INPUT, DP_INPUT, img, IMAGE_GREY);
     text_drawf(f->text, FONT_SMALL, cell.x + cell.w / 2, img.y + img.h + (int)(3 * s), THEME_ACCENT, TEXT_CENTER | TEXT_TOP,
                "%d: %.1f %%", v->p, 100.0 * prob(v, i, v->p));

@@ -30,7 +30,7 @@ void evalview_draw_cell(frame *f, eval_view *v, dialog_state *d);
 int evalview_key(eval_view *v, dialog_state *d, const SDL_KeyboardEvent *k, command_queue *cmds);
 void evalview_wheel(eval_view *v, int dy);
 
-/* Test image i of the evaluation: its pixels (784 bytes), and a line saying
+/* Test image i of the evaluation: its pixels (DP_PIXELS bytes), and a line saying
  * what it is ("test digit #1901 (a 9, read as 4 at 88.1 %)"). */
 const uint8_t *evalview_test_digit(const eval_view *v, int i, char *what, size_t size);
 

@@ -3,6 +3,7 @@
 #include "mnist.h"
 #include "pace.h"
 #include "platform.h"
+#include "preprocess.h"
 #include "worker.h"
 
 #include <math.h>
@@ -216,10 +217,10 @@ static int evaluate_all(eval_result *r, const dp_net *net, const dp_dataset *ds,
     }
     dp_exec_free(ex);
     r->seconds = dp_now() - t0;
-    r->images = dp_alloc((size_t)ds->n, 784);
+    r->images = dp_alloc((size_t)ds->n, DP_PIXELS);
     r->labels = dp_alloc((size_t)ds->n, 1);
     if (!r->images || !r->labels) return -1;
-    memcpy(r->images, ds->images, (size_t)ds->n * 784);
+    memcpy(r->images, ds->images, (size_t)ds->n * DP_PIXELS);
     memcpy(r->labels, ds->labels, (size_t)ds->n);
     return 0;
 }

@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     dp_evaluation e;                /* kept: answers and probabilities */
     double seconds;
-    uint8_t *images, *labels;       /* the test set: n × 784, n */
+    uint8_t *images, *labels;       /* the test set: n × DP_PIXELS, n */
 } eval_result;
 
 void eval_result_free(eval_result *r);

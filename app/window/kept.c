@@ -219,9 +219,9 @@ void kept_refresh_readings(kept_state *k, const model_state *m, int busy)
     signed char *r = realloc(k->read_as, (size_t)(k->set.n ? k->set.n : 1));
     if (!r) return;
     k->read_as = r;
-    float input[DP_INPUT * DP_INPUT], probs[DP_CLASSES];
+    float input[DP_PIXELS], probs[DP_CLASSES];
     for (int i = 0; i < k->set.n; i++) {
-        for (int p = 0; p < DP_INPUT * DP_INPUT; p++) input[p] = (float)k->set.items[i].image[p] * (1.0f / 255.0f);
+        for (int p = 0; p < DP_PIXELS; p++) input[p] = (float)k->set.items[i].image[p] * (1.0f / 255.0f);
         dp_net_predict(m->exec, m->net, input, 1, probs);
         r[i] = (signed char)dp_argmax(probs, DP_CLASSES);
     }

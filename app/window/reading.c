@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-_Static_assert(DRAWING_IMAGE_PIXELS == DP_INPUT * DP_INPUT, "the image on the canvas is what the network reads");
+_Static_assert(DRAWING_IMAGE_PIXELS == DP_PIXELS, "the image on the canvas is what the network reads");
 
 void reading_init(reading *r)
 {
@@ -25,10 +25,10 @@ int reading_current(const reading *r, const drawing *d, const model_state *m)
 static int image_input(reading *r, const drawing *d, float brush)
 {
     const float *image = drawing_image(d);
-    float strokes[DP_INPUT * DP_INPUT];
+    float strokes[DP_PIXELS];
     dp_rasterize_into(strokes, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &d->current, brush);
     float ink = 0;
-    for (int i = 0; i < DP_INPUT * DP_INPUT; i++) {
+    for (int i = 0; i < DP_PIXELS; i++) {
         r->input[i] = strokes[i] > image[i] ? strokes[i] : image[i];
         ink += r->input[i];
     }
@@ -46,7 +46,7 @@ int reading_update(reading *r, const model_state *m, const drawing *d, float bru
     if (r->has_digit) dp_net_predict(m->exec, m->net, r->input, 1, r->probs);
     else memset(r->probs, 0, sizeof r->probs);
     if (r->with_raw && r->has_digit && !drawing_image(d)) {   /* the canvas merely shrunk, for comparison */
-        float raw[DP_INPUT * DP_INPUT];
+        float raw[DP_PIXELS];
         dp_rasterize_into(raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, &d->current, brush);
         dp_net_predict(m->exec, m->net, raw, 1, r->raw_probs);
     }

@@ -12,7 +12,7 @@
 
 typedef struct {
     float canvas[DP_CANVAS * DP_CANVAS];   /* scratch: the drawing rasterized */
-    float input[DP_INPUT * DP_INPUT];      /* what the network reads */
+    float input[DP_PIXELS];      /* what the network reads */
     float probs[DP_CLASSES];
     int has_digit;
     dp_prep_info prep;                     /* the ink's box and centre of mass (none for an image) */

@@ -22,8 +22,8 @@ static void draw_preview(frame *f, side_panel *sp, const reading *r)
         sp->preview = SDL_CreateTexture(f->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, DP_INPUT, DP_INPUT);
         if (!sp->preview) return;
     }
-    Uint32 px[DP_INPUT * DP_INPUT];
-    for (int i = 0; i < DP_INPUT * DP_INPUT; i++) {
+    Uint32 px[DP_PIXELS];
+    for (int i = 0; i < DP_PIXELS; i++) {
         Uint32 v = (Uint32)(r->input[i] * 255.0f + 0.5f);
         px[i] = 0xff000000u | v << 16 | v << 8 | v;
     }

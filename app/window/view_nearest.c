@@ -49,8 +49,8 @@ static void draw_neighbour(frame *f, view_state *v, int i, ui_rect box, int answ
 {
     const embedding *e = &v->current;
     int index = v->near_idx[i], label = e->labels[index];
-    float px[DP_INPUT * DP_INPUT];
-    for (int k = 0; k < DP_INPUT * DP_INPUT; k++) px[k] = (float)e->images[(long)index * DP_INPUT * DP_INPUT + k] / 255.0f;
+    float px[DP_PIXELS];
+    for (int k = 0; k < DP_PIXELS; k++) px[k] = (float)e->images[(long)index * DP_PIXELS + k] / 255.0f;
     ui_image_draw(f->ren, &v->img[8 + i], px, DP_INPUT, DP_INPUT, box, IMAGE_GREY);
     draw_frame(f->ren, rect_inset(box, -1), label == answer ? THEME_PANEL_EDGE : THEME_BAD);
     places_note(f->places, PLACE_NEAREST, box, i, index, 0, 0);

@@ -87,7 +87,7 @@ const uint8_t *views_nearest_image(const view_state *v, int index, char *what, s
     const embedding *e = &v->current;
     if (index < 0 || index >= e->n) return NULL;
     snprintf(what, size, "training image #%d (a %d)", index, e->labels[index]);
-    return e->images + (long)index * DP_INPUT * DP_INPUT;
+    return e->images + (long)index * DP_PIXELS;
 }
 
 /* ---- tabs and dispatch ----------------------------------------------------------------- */

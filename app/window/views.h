@@ -23,7 +23,7 @@ typedef struct {
     int prep_valid;
     float stage_canvas[STAGE_CANVAS * STAGE_CANVAS], stage_crop[STAGE_CROP * STAGE_CROP], stage_fit[DP_FIT * DP_FIT];
     int crop_w, crop_h, fit_w, fit_h;
-    float raw[DP_INPUT * DP_INPUT], raw_probs[DP_CLASSES];
+    float raw[DP_PIXELS], raw_probs[DP_CLASSES];
     int raw_digit;
 
     /* Inside: every layer's output for the drawing, remade at most every

@@ -1,13 +1,13 @@
 /* Shared helpers for core/: error reporting and checked allocation.
  * core/ never prints and never exits: a failing call returns -1 (or NULL)
- * and leaves a one-line message for dp_error(), like SDL_GetError(). */
+ * and leaves a one-line message for dp_error(), like SDL_GetError().
+ * DP_VERSION, the program's version string, is not here: the build defines
+ * it from meson.build's project version. */
 #ifndef DP_COMMON_H
 #define DP_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define DP_VERSION "0.1.0"
 
 /* The last error message of the calling thread ("" if none). */
 const char *dp_error(void);

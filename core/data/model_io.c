@@ -334,122 +334,190 @@ static int check_envelope(const unsigned char *data, size_t len, const char *nam
     return 0;
 }
 
+/* ---- sections: one reader per tag ---------------------------------------- */
+
+enum { SEC_NONE, SEC_ARCH, SEC_PARM, SEC_STAT, SEC_CALB, SEC_META, SEC_TRAN, SEC_END, SEC_COUNT };
+
+/* What the sections read so far have built. */
+typedef struct {
+    const char *name;     /* for error messages */
+    dp_arch arch;
+    long n_params;        /* what the architecture needs */
+    dp_net *net;          /* made by the weights */
+    char **meta;          /* the caller's, or NULL */
+    rbuf tran;            /* the last training state, read once the weights are in */
+    int seen[SEC_COUNT];  /* sections read, by their index in the table below */
+} parse_state;
+
+typedef int (*section_reader)(parse_state *ps, rbuf *sec);
+
+static int read_arch_section(parse_state *ps, rbuf *sec)
+{
+    return read_arch(sec, &ps->arch, ps->name, &ps->n_params);
+}
+
+static int read_params(parse_state *ps, rbuf *sec)
+{
+    /* Checked before allocating: a small file claiming a huge network must
+     * not cost the memory of one. */
+    uint64_t count = get_u64(sec);
+    if (count != (uint64_t)ps->n_params || sec->left != count * 4)
+        return dp_set_error("%s: %llu weights stored, the architecture needs %ld", ps->name,
+                            (unsigned long long)count, ps->n_params);
+    if (!(ps->net = dp_net_create(&ps->arch))) return -1;
+    if (get_floats(sec, ps->net->params, count) != 0)
+        return dp_set_error("%s: weights contain NaN or infinity", ps->name);
+    return 0;
+}
+
+static int read_stats(parse_state *ps, rbuf *sec)
+{
+    uint64_t count = get_u64(sec);
+    const dp_net *net = ps->net;
+    if (!net || count != (uint64_t)net->n_stats || sec->left != count * 4)
+        return dp_set_error("%s: %llu batch-norm statistics stored, the architecture needs %ld", ps->name,
+                            (unsigned long long)count, net ? net->n_stats : 0L);
+    if (get_floats(sec, net->stats, count) != 0)
+        return dp_set_error("%s: batch-norm statistics contain NaN or infinity", ps->name);
+    return 0;
+}
+
+static int read_calibration(parse_state *ps, rbuf *sec)
+{
+    float t = get_f32(sec), u = get_f32(sec);
+    if (!ps->net || sec->short_read || !(t >= 0.05f && t <= 20.0f) || !(u >= 0.0f && u <= 1.0f))
+        return dp_set_error("%s: bad calibration section (temperature %g, threshold %g)", ps->name, (double)t,
+                            (double)u);
+    ps->net->temperature = t;
+    ps->net->unsure_below = u;
+    return 0;
+}
+
+/* The first META only; none when the caller does not want it. */
+static int read_meta(parse_state *ps, rbuf *sec)
+{
+    if (!ps->meta || *ps->meta) return 0;
+    if (memchr(sec->p, 0, sec->left)) return dp_set_error("%s: metadata contains a NUL byte", ps->name);
+    if (!(*ps->meta = dp_alloc(sec->left + 1, 1))) return -1;
+    memcpy(*ps->meta, sec->p, sec->left);
+    (*ps->meta)[sec->left] = 0;
+    return 0;
+}
+
+/* Kept for after the loop: the training state is checked against the
+ * weights, which may come later. */
+static int keep_train_state(parse_state *ps, rbuf *sec)
+{
+    ps->tran = *sec;
+    return 0;
+}
+
+static int refuse_end(parse_state *ps, rbuf *sec)
+{
+    (void)sec;
+    return dp_set_error("%s: end marker in the middle of the file", ps->name);
+}
+
+/* The sections this build reads (others are skipped). `misplaced` is the
+ * error for a second one, or for one before the section `after` (NULL: it
+ * may repeat; its reader says which one counts); a section with `missing`
+ * is required, and a file without it "has no <missing>". */
+static const struct {
+    char tag[5];
+    section_reader read;
+    int after;
+    const char *misplaced;
+    const char *missing;
+} sections[SEC_COUNT] = {
+    [SEC_ARCH] = {"ARCH", read_arch_section, SEC_NONE, "two architecture sections", "architecture"},
+    [SEC_PARM] = {"PARM", read_params, SEC_ARCH, "weights before the architecture, or twice", "weights"},
+    [SEC_STAT] = {"STAT", read_stats, SEC_NONE, NULL, NULL},
+    [SEC_CALB] = {"CALB", read_calibration, SEC_NONE, NULL, NULL},
+    [SEC_META] = {"META", read_meta, SEC_NONE, NULL, NULL},
+    [SEC_TRAN] = {"TRAN", keep_train_state, SEC_NONE, NULL, NULL},
+    [SEC_END] = {"END ", refuse_end, SEC_NONE, NULL, NULL},
+};
+
+/* Cuts the next section off *file: its tag and its payload in *sec. */
+static int next_section(rbuf *file, char tag[5], rbuf *sec, const char *name)
+{
+    if (file->left < 12) return dp_set_error("%s: truncated section header", name);
+    memcpy(tag, file->p, 4);
+    tag[4] = 0;
+    file->p += 4;
+    file->left -= 4;
+    uint64_t n = get_u64(file);
+    if (n > file->left)
+        return dp_set_error("%s: section %s claims %llu bytes but only %zu remain", name, tag,
+                            (unsigned long long)n, file->left);
+    *sec = (rbuf){file->p, (size_t)n, 0};
+    file->p += n;
+    file->left -= (size_t)n;
+    return 0;
+}
+
+static int read_section(parse_state *ps, const char *tag, rbuf *sec)
+{
+    for (int i = SEC_NONE + 1; i < SEC_COUNT; i++) {
+        if (strcmp(tag, sections[i].tag) != 0) continue;
+        int after = sections[i].after;
+        if (sections[i].misplaced && (ps->seen[i] || (after != SEC_NONE && !ps->seen[after])))
+            return dp_set_error("%s: %s", ps->name, sections[i].misplaced);
+        if (sections[i].read(ps, sec) != 0) return -1;
+        ps->seen[i]++;
+        return 0;
+    }
+    return 0;   /* unknown: from a later version */
+}
+
+/* Every required section, in the table's order, then what the weights
+ * imply: batch-norm layers need their statistics. */
+static int check_complete(const parse_state *ps)
+{
+    for (int i = SEC_NONE + 1; i < SEC_COUNT; i++)
+        if (sections[i].missing && !ps->seen[i])
+            return dp_set_error("%s: model has no %s", ps->name, sections[i].missing);
+    if (ps->net->n_stats && !ps->seen[SEC_STAT])
+        return dp_set_error("%s: model has batch-norm layers but no statistics", ps->name);
+    return 0;
+}
+
+static int parse_sections(parse_state *ps, rbuf *file)
+{
+    while (file->left > 0) {
+        char tag[5];
+        rbuf sec;
+        if (next_section(file, tag, &sec, ps->name) != 0 || read_section(ps, tag, &sec) != 0) return -1;
+    }
+    return check_complete(ps);
+}
+
+/* The training state, when the file has one and the caller wants it. */
+static int read_kept_state(parse_state *ps, dp_train_state *state, int *has_state)
+{
+    if (!state || !ps->seen[SEC_TRAN]) return 0;
+    if (read_train_state(&ps->tran, state, ps->net->n_params, ps->name) != 0) return -1;
+    if (has_state) *has_state = 1;
+    return 0;
+}
+
 dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
                        char **meta, dp_train_state *state, int *has_state)
 {
     if (meta) *meta = NULL;
     if (has_state) *has_state = 0;
     if (check_envelope(data, len, name) != 0) return NULL;
+    parse_state ps = {.name = name, .meta = meta};
     rbuf file = {data + 12, len - 12 - 16, 0};
-    dp_arch arch;
-    long n_params = 0;
-    dp_net *net = NULL;
-    int have_arch = 0, have_params = 0, have_stats = 0;
-    const unsigned char *tran = NULL;
-    size_t tran_len = 0;
-    while (file.left > 0) {
-        if (file.left < 12) {
-            dp_set_error("%s: truncated section header", name);
-            goto fail;
+    if (parse_sections(&ps, &file) != 0 || read_kept_state(&ps, state, has_state) != 0) {
+        dp_net_free(ps.net);
+        if (meta) {
+            free(*meta);
+            *meta = NULL;
         }
-        char tag[5] = {0};
-        memcpy(tag, file.p, 4);
-        file.p += 4;
-        file.left -= 4;
-        uint64_t n = get_u64(&file);
-        if (n > file.left) {
-            dp_set_error("%s: section %s claims %llu bytes but only %zu remain", name, tag,
-                         (unsigned long long)n, file.left);
-            goto fail;
-        }
-        rbuf sec = {file.p, (size_t)n, 0};
-        file.p += n;
-        file.left -= (size_t)n;
-        if (strcmp(tag, "ARCH") == 0) {
-            if (have_arch || read_arch(&sec, &arch, name, &n_params) != 0) {
-                if (have_arch) dp_set_error("%s: two architecture sections", name);
-                goto fail;
-            }
-            have_arch = 1;
-        } else if (strcmp(tag, "PARM") == 0) {
-            if (!have_arch || have_params) {
-                dp_set_error("%s: weights before the architecture, or twice", name);
-                goto fail;
-            }
-            /* Checked before allocating: a small file claiming a huge
-             * network must not cost the memory of one. */
-            uint64_t count = get_u64(&sec);
-            if (count != (uint64_t)n_params || sec.left != count * 4) {
-                dp_set_error("%s: %llu weights stored, the architecture needs %ld", name,
-                             (unsigned long long)count, n_params);
-                goto fail;
-            }
-            if (!(net = dp_net_create(&arch))) goto fail;
-            if (get_floats(&sec, net->params, count) != 0) {
-                dp_set_error("%s: weights contain NaN or infinity", name);
-                goto fail;
-            }
-            have_params = 1;
-        } else if (strcmp(tag, "META") == 0) {
-            if (meta && !*meta) {
-                if (memchr(sec.p, 0, sec.left)) {
-                    dp_set_error("%s: metadata contains a NUL byte", name);
-                    goto fail;
-                }
-                if (!(*meta = dp_alloc(sec.left + 1, 1))) goto fail;
-                memcpy(*meta, sec.p, sec.left);
-                (*meta)[sec.left] = 0;
-            }
-        } else if (strcmp(tag, "STAT") == 0) {
-            uint64_t count = get_u64(&sec);
-            if (!net || count != (uint64_t)net->n_stats || sec.left != count * 4) {
-                dp_set_error("%s: %llu batch-norm statistics stored, the architecture needs %ld", name,
-                             (unsigned long long)count, net ? net->n_stats : 0L);
-                goto fail;
-            }
-            if (get_floats(&sec, net->stats, count) != 0) {
-                dp_set_error("%s: batch-norm statistics contain NaN or infinity", name);
-                goto fail;
-            }
-            have_stats = 1;
-        } else if (strcmp(tag, "CALB") == 0) {
-            float t = get_f32(&sec), u = get_f32(&sec);
-            if (!net || sec.short_read || !(t >= 0.05f && t <= 20.0f) || !(u >= 0.0f && u <= 1.0f)) {
-                dp_set_error("%s: bad calibration section (temperature %g, threshold %g)", name, (double)t,
-                             (double)u);
-                goto fail;
-            }
-            net->temperature = t;
-            net->unsure_below = u;
-        } else if (strcmp(tag, "TRAN") == 0) {
-            tran = sec.p;
-            tran_len = sec.left;
-        } else if (strcmp(tag, "END ") == 0) {
-            dp_set_error("%s: end marker in the middle of the file", name);
-            goto fail;
-        }
+        return NULL;
     }
-    if (!have_params) {
-        dp_set_error("%s: model has no %s", name, have_arch ? "weights" : "architecture");
-        goto fail;
-    }
-    if (net->n_stats && !have_stats) {
-        dp_set_error("%s: model has batch-norm layers but no statistics", name);
-        goto fail;
-    }
-    if (tran && state) {
-        rbuf r = {tran, tran_len, 0};
-        if (read_train_state(&r, state, net->n_params, name) != 0) goto fail;
-        if (has_state) *has_state = 1;
-    }
-    return net;
-fail:
-    dp_net_free(net);
-    if (meta) {
-        free(*meta);
-        *meta = NULL;
-    }
-    return NULL;
+    return ps.net;
 }
 
 dp_net *dp_model_load(const char *path, char **meta, dp_train_state *state, int *has_state)

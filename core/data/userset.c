@@ -11,7 +11,11 @@
 #include <time.h>
 
 #define DIGIT_FILE_MAX (64UL << 20)   /* as for any stroke file */
+/* A kept digit's image as its file stores it: "28x28", then that many
+ * bytes in hex. A fact of the file format, which is also the network's
+ * input size. */
 #define IMAGE_BYTES (28 * 28)
+_Static_assert(IMAGE_BYTES == DP_PIXELS, "a kept image is one network input");
 
 /* ---- one kept digit as text ------------------------------------------------ */
 

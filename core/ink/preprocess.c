@@ -281,7 +281,7 @@ static int preprocess(float *out, const float *img, int w, int h, dp_prep_info *
         in.com_y = (float)com_y;
     }
     if (info) *info = in;
-    memset(out, 0, DP_INPUT * DP_INPUT * sizeof(float));
+    memset(out, 0, DP_PIXELS * sizeof(float));
     /* NaN or infinite ink fails this test too: no digit rather than garbage */
     if (!(ink >= min_ink && isfinite(ink)) || !has_box) return 0;
 

@@ -9,6 +9,7 @@
 #include "strokes.h"
 
 #define DP_INPUT 28            /* network input is 28×28 */
+#define DP_PIXELS (DP_INPUT * DP_INPUT)   /* floats in one input; bytes in one MNIST image */
 #define DP_FIT 20              /* the digit's longer side after scaling */
 
 /* Below this total ink (in full-ink pixels of the source image) the drawing

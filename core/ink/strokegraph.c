@@ -6,8 +6,9 @@
  *   3. strokes: at each node the branches that continue each other are
  *      joined, so the pen passes straight through a crossing; chains of
  *      joined edges are the strokes;
- *   4. each stroke smoothed, simplified (Ramer-Douglas-Peucker), re-drawn as
- *      a spline, and directed and ordered like handwriting. */
+ *   4. each stroke smoothed, simplified (Ramer-Douglas-Peucker) and
+ *      directed like handwriting (polyline.c), then ordered and re-drawn as
+ *      a spline. */
 #include "strokegraph.h"
 
 #include "common.h"
@@ -28,8 +29,6 @@ enum { UP = SK_UP, STRIDE = SK_STRIDE, NPIX = SK_NPIX };
 #define TICK_MAX (7.0f * UP)  /* a branch to a line end shorter than 7 px may be a tick */
 #define CUSP_COS 0.8f         /* at a two-way node, branches < 37° apart do not */
 #define DIR_SPAN (3.0f * UP)  /* branch direction measured over 3 px (28-scale) */
-#define SMOOTH_PASSES 4       /* [1 2 1]/4 passes over a stroke's pixel path */
-#define RDP_EPS 0.4f          /* simplification tolerance, 28-scale px */
 
 typedef dp_point vec2;
 
@@ -475,97 +474,15 @@ static int walk_all(work *w)
     return 0;
 }
 
-/* ---- 4. polish -------------------------------------------------------- */
+/* ---- 4. polish (polyline.c) ------------------------------------------ */
 
-/* [1 2 1]/4 passes take the pixel staircase out; the ends of an open
- * stroke stay put, a closed one is smoothed all round. */
-static void smooth(vec2 *p, int n, int closed)
-{
-    int m = closed ? n - 1 : n;
-    if (m < 3) return;
-    for (int pass = 0; pass < SMOOTH_PASSES; pass++) {
-        vec2 first = p[0], prev = closed ? p[m - 1] : p[0];
-        for (int i = closed ? 0 : 1; i < (closed ? m : m - 1); i++) {
-            vec2 next = i + 1 < m ? p[i + 1] : first, cur = p[i];
-            p[i] = (vec2){0.25f * (prev.x + next.x) + 0.5f * cur.x, 0.25f * (prev.y + next.y) + 0.5f * cur.y};
-            prev = cur;
-        }
-    }
-    if (closed) p[n - 1] = p[0];
-}
-
-/* Ramer-Douglas-Peucker on p[a..b]: keeps the point farthest from the chord
- * while it is more than RDP_EPS away. */
-static void simplify(const vec2 *p, int a, int b, uint8_t *keep)
-{
-    if (b - a < 2) return;
-    float dx = p[b].x - p[a].x, dy = p[b].y - p[a].y, len = hypotf(dx, dy), far = -1;
-    int at = a;
-    for (int i = a + 1; i < b; i++) {
-        float ex = p[i].x - p[a].x, ey = p[i].y - p[a].y;
-        float d = len > 1e-6f ? fabsf(ex * dy - ey * dx) / len : hypotf(ex, ey);
-        if (d > far) far = d, at = i;
-    }
-    if (far <= RDP_EPS) return;
-    keep[at] = 1;
-    simplify(p, a, at, keep);
-    simplify(p, at, b, keep);
-}
-
-static float start_score(vec2 p) { return p.y + 0.5f * p.x; }
-
-/* Reverses p[0..n). */
-static void reverse(vec2 *p, int n)
-{
-    for (int i = 0, j = n - 1; i < j; i++, j--) {
-        vec2 t = p[i];
-        p[i] = p[j], p[j] = t;
-    }
-}
-
-/* Direction like handwriting: an open stroke starts at its upper-left end;
- * a closed one (given as its m distinct points) starts at its top and
- * leaves it to the left, counter-clockwise, as most people draw a 0. */
-static void orient(vec2 *p, int m, int closed)
-{
-    if (!closed) {
-        if (start_score(p[m - 1]) < start_score(p[0])) reverse(p, m);
-        return;
-    }
-    int top = 0;
-    for (int i = 1; i < m; i++)
-        if (p[i].y < p[top].y || (p[i].y == p[top].y && p[i].x < p[top].x)) top = i;
-    reverse(p, top), reverse(p + top, m - top), reverse(p, m);   /* rotate top to 0 */
-    if (m > 2 && p[1].x > p[m - 1].x) reverse(p + 1, m - 1);
-}
-
-/* Smooths, simplifies and orients chain c in place, leaving its control
- * points (for a closed chain without the repeated first point). */
+/* Chain c's control points, in place (for a closed chain without the
+ * repeated first point), and where it starts. */
 static int polish(work *w, chain *c)
 {
-    vec2 *p = w->pts + c->first;
-    int n = c->n;
-    smooth(p, n, c->closed);
-    if (grow(&w->keep, &w->cap_keep, n, 1)) return -1;
-    memset(w->keep, 0, (size_t)n);
-    w->keep[0] = w->keep[n - 1] = 1;
-    int split = n - 1;
-    if (c->closed && n > 3) {   /* a loop's chord is zero: split it at its far point */
-        float far = -1;
-        for (int i = 1; i < n - 1; i++) {
-            float d = hypotf(p[i].x - p[0].x, p[i].y - p[0].y);
-            if (d > far) far = d, split = i;
-        }
-        w->keep[split] = 1;
-    }
-    simplify(p, 0, split, w->keep);
-    simplify(p, split, n - 1, w->keep);
-    int m = 0;
-    for (int i = 0; i < n - (c->closed && n > 1); i++)
-        if (w->keep[i]) p[m++] = p[i];
-    orient(p, m, c->closed);
-    c->n = m;
-    c->score = start_score(p[0]);
+    if (grow(&w->keep, &w->cap_keep, c->n, 1)) return -1;
+    c->n = sk_polish(w->pts + c->first, c->n, c->closed, w->keep);
+    c->score = sk_start_score(w->pts[c->first]);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Internal to core/: the grid dp_digit_strokes thins a digit on, and the
- * tracer that turns the thinned grid into pen strokes (strokegraph.c). */
+ * tracer that turns the thinned grid into pen strokes (strokegraph.c, with
+ * the shaping of each stroke in polyline.c). */
 #ifndef DP_STROKEGRAPH_H
 #define DP_STROKEGRAPH_H
 
@@ -38,5 +39,16 @@ static inline int sk_bits8(unsigned m)
  * pixels. Points are in 28×28 units. Returns the number of strokes added
  * (0 if there are no lines), or -1 with dp_error() when memory runs out. */
 int sk_trace(dp_strokes *out, const uint8_t *skel, const float *half, int y0, int y1);
+
+/* Makes the n points p of one traced stroke (n >= 1; closed: a loop whose
+ * last point repeats the first) its control points, in place: smoothed,
+ * simplified and directed like handwriting (an open stroke from its
+ * upper-left end, a loop from its top, counter-clockwise), a loop without
+ * its repeated point. keep is n bytes of scratch. Returns how many are left. */
+int sk_polish(dp_point *p, int n, int closed, uint8_t *keep);
+
+/* Where a stroke starting at p comes in drawing order: lower first (top,
+ * then left). */
+float sk_start_score(dp_point p);
 
 #endif

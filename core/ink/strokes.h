@@ -1,5 +1,6 @@
-/* Strokes (polylines in canvas pixels), the stroke-file format, the
- * anti-aliased round-brush rasterizer, and PGM images. */
+/* Strokes (polylines in canvas pixels): the stroke list (strokes.c), the
+ * stroke-file format (strokefile.c) and the anti-aliased round-brush
+ * rasterizer (raster.c). */
 #ifndef DP_STROKES_H
 #define DP_STROKES_H
 
@@ -7,13 +8,16 @@
 
 #define DP_CANVAS 280              /* the drawing canvas is 280×280 pixels */
 #define DP_MAX_POINTS 1000000      /* sane bound on points in one drawing */
+/* Coordinates beyond this are certainly mistakes (the canvas is 280 px), and
+ * bounding them keeps every later computation far from float overflow. */
+#define DP_COORD_LIMIT 1e6
 
 typedef struct { float x, y; } dp_point;
 
 /* A drawing: points of all strokes in one array; stroke i covers
  * points[starts[i] .. starts[i+1]) (starts has n_strokes+1 entries, room for
  * cap_strokes+1, and may be NULL while n_strokes is 0). Coordinates are
- * finite with |x|, |y| <= 1e6, which the functions below enforce. */
+ * finite with |x|, |y| <= DP_COORD_LIMIT, which the functions below enforce. */
 typedef struct {
     dp_point *points;
     int n_points, cap_points;

@@ -543,18 +543,25 @@ void dp_bn_backward(float *din, float *dgamma, float *dbeta, double *acc, const 
 
 /* ---- loss --------------------------------------------------------------- */
 
+double dp_softmax_row(float *p, const float *z, int classes, float inv, float *zmax)
+{
+    float m = z[0];
+    for (int c = 1; c < classes; c++) m = z[c] > m ? z[c] : m;
+    double sum = 0.0;
+    for (int c = 0; c < classes; c++) sum += (p[c] = expf((z[c] - m) * inv));
+    for (int c = 0; c < classes; c++) p[c] = (float)(p[c] / sum);
+    *zmax = m;
+    return sum;
+}
+
 double dp_softmax_xent(float *probs, float *dlogits, const float *logits, const uint8_t *labels,
                        int n, int classes, float scale)
 {
     double loss = 0.0;
     for (int i = 0; i < n; i++) {
         const float *z = logits + (long)i * classes;
-        float *p = probs + (long)i * classes;
-        float zmax = z[0];
-        for (int c = 1; c < classes; c++) zmax = z[c] > zmax ? z[c] : zmax;
-        double sum = 0.0;
-        for (int c = 0; c < classes; c++) sum += (p[c] = expf(z[c] - zmax));
-        for (int c = 0; c < classes; c++) p[c] = (float)(p[c] / sum);
+        float *p = probs + (long)i * classes, zmax;
+        double sum = dp_softmax_row(p, z, classes, 1.0f, &zmax);
         if (!labels) continue;
         int y = labels[i];
         loss += -(double)(z[y] - zmax) + log(sum);   /* -log p[y], stable */

@@ -84,6 +84,10 @@ void dp_bn_forward_infer(float *out, const float *in, const float *gamma, const 
 void dp_bn_backward(float *din, float *dgamma, float *dbeta, double *acc, const float *dout, const float *in,
                     const float *mean, const float *rstd, const float *gamma, long rows, int C);
 
+/* One row of softmax(z * inv): p (classes) from z. Returns the sum of
+ * exp((z - max) * inv) and gives the max in *zmax, which a loss needs. */
+double dp_softmax_row(float *p, const float *z, int classes, float inv, float *zmax);
+
 /* Softmax over each row of logits (n,classes) into probs; returns the summed
  * cross-entropy loss of the labelled rows. If dlogits is not NULL it gets
  * (probs - onehot) * scale. */

@@ -24,7 +24,6 @@ struct dp_trainer {
     float *aug_scratch;        /* per thread: DP_AUG_SCRATCH + a canvas of floats */
     dp_strokes *work;          /* per thread: a drawing being re-drawn */
     dp_strokes *traced;        /* every training digit's pen strokes, for re-drawing */
-    int trace_failed;
     int batch_n;               /* images in the batch being gathered */
 };
 

@@ -1,15 +1,16 @@
 /* Line charts with axes, tick labels and legends, drawn with the SDL
- * renderer; the scaling maths is in shared/chart_scale. */
+ * renderer. Where everything goes is planned display-free by
+ * shared/chart_plan (the scaling maths is in shared/chart_scale); this
+ * widget adds the colours and draws the plan. */
 #ifndef DP_CHART_H
 #define DP_CHART_H
 
 #include <SDL.h>
 
-#include "chart_scale.h"
+#include "chart_plan.h"
 #include "text.h"
 
-#define CHART_MAX_LINES 16   /* lines a chart draws a legend or end labels for */
-
+/* chart_plan_line with a colour. */
 typedef struct {
     const chart_series *series;
     SDL_Color color;
@@ -17,6 +18,8 @@ typedef struct {
     int thick;                        /* draw 2 px wide */
 } chart_line;
 
+/* chart_plan_spec with coloured lines. Only the first CHART_MAX_LINES lines
+ * set the axes and get a legend entry or end label; all are drawn. */
 typedef struct {
     const char *title, *x_label;
     int log_y;
