@@ -186,13 +186,13 @@ static void clear_sentinel(canvas *c)
 
 /* One chart on a sentinel canvas, maybe inside a caller's clip rectangle:
  * nothing outside (rect ∩ clip), and the renderer's state comes back. */
-static void check_once(canvas *c, SDL_Rect rect, const chart_spec *spec, const SDL_Rect *clip)
+static void check_once(canvas *c, SDL_Rect rect, const chart_spec *spec, const SDL_Color *colors, const SDL_Rect *clip)
 {
     clear_sentinel(c);
     SDL_RenderSetClipRect(c->r, clip);
     SDL_SetRenderDrawColor(c->r, 1, 2, 3, 4);
     SDL_SetRenderDrawBlendMode(c->r, SDL_BLENDMODE_ADD);
-    chart_draw(c->r, c->t, rect, spec, c->scale);
+    chart_draw(c->r, c->t, rect, spec, colors, c->scale);
     SDL_RenderFlush(c->r);
     Uint8 r, g, b, a;
     SDL_BlendMode mode;
@@ -216,9 +216,9 @@ static void check_once(canvas *c, SDL_Rect rect, const chart_spec *spec, const S
     c->failures += count_outside(c, allowed, clip ? " clipped" : "") > 0;
 }
 
-static void check_chart(canvas *c, SDL_Rect rect, const chart_spec *spec)
+static void check_chart(canvas *c, SDL_Rect rect, const chart_spec *spec, const SDL_Color *colors)
 {
-    check_once(c, rect, spec, NULL);
+    check_once(c, rect, spec, colors, NULL);
     /* The frame's corners are drawn (a chart that draws nothing fails). */
     Uint32 edge = SDL_MapRGBA(c->s->format, THEME_PANEL_EDGE.r, THEME_PANEL_EDGE.g, THEME_PANEL_EDGE.b, 255);
     if (rect.w > 0 && rect.h > 0 &&
@@ -228,14 +228,14 @@ static void check_chart(canvas *c, SDL_Rect rect, const chart_spec *spec)
     }
     /* A caller's clip rectangle across the middle of the chart and beyond it. */
     SDL_Rect clip = {rect.x + rect.w / 3, rect.y - 3, rect.w, rect.h / 2 + 3};
-    check_once(c, rect, spec, &clip);
+    check_once(c, rect, spec, colors, &clip);
     c->charts++;
 }
 
-static void put(canvas *c, SDL_Rect rect, const chart_spec *spec)
+static void put(canvas *c, SDL_Rect rect, const chart_spec *spec, const SDL_Color *colors)
 {
-    if (c->check) check_chart(c, rect, spec);
-    else chart_draw(c->r, c->t, rect, spec, c->scale);
+    if (c->check) check_chart(c, rect, spec, colors);
+    else chart_draw(c->r, c->t, rect, spec, colors, c->scale);
 }
 
 /* The next w×h chart, left to right in rows (shelves), 6 px apart. */
@@ -262,32 +262,31 @@ static SDL_Rect shelf(canvas *c, int w, int h)
 static void put_loss(canvas *c, SDL_Rect at, const demo_data *d, double total, const char *title)
 {
     int empty = total < 0;
-    chart_line lines[] = {
-        {empty ? &d->none : &d->loss, color_mix(THEME_PANEL, THEME_ACCENT, 0.45f), "loss", 0},
-        {empty ? &d->none : &d->smooth, THEME_ACCENT, "smoothed", 1},
-    };
+    chart_line lines[] = {{empty ? &d->none : &d->loss, "loss", 0}, {empty ? &d->none : &d->smooth, "smoothed", 1}};
+    SDL_Color colors[] = {color_mix(THEME_PANEL, THEME_ACCENT, 0.45f), THEME_ACCENT};
     chart_spec spec = {.title = title, .x_label = "step", .log_y = 1, .x_max_hint = total, .lines = lines,
                        .n_lines = 2, .empty_text = "press Train to watch the network learn"};
-    put(c, at, &spec);
+    put(c, at, &spec, colors);
 }
 
 static void put_accuracy(canvas *c, SDL_Rect at, const chart_series *a, const chart_series *b, double lo)
 {
-    chart_line lines[] = {{a, THEME_ACCENT_2, "test, 1k images", 1}, {b, THEME_GOOD, "test, all 10k (per epoch)", 1}};
+    chart_line lines[] = {{a, "test, 1k images", 1}, {b, "test, all 10k (per epoch)", 1}};
+    SDL_Color colors[] = {THEME_ACCENT_2, THEME_GOOD};
     chart_spec spec = {.title = "accuracy", .x_label = "step", .y_min = lo, .y_max = 1, .x_max_hint = 4690,
                        .lines = lines, .n_lines = 2, .empty_text = "accuracy appears as training runs"};
-    put(c, at, &spec);
+    put(c, at, &spec, colors);
 }
 
 static void put_digits(canvas *c, SDL_Rect at, const demo_data *d, int top)
 {
     static const char *names[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     chart_line lines[10];
-    for (int i = 0; i < 10; i++) lines[i] = (chart_line){&d->digit[i], THEME_DIGIT[i], names[i], i == top};
+    for (int i = 0; i < 10; i++) lines[i] = (chart_line){&d->digit[i], names[i], i == top};
     chart_spec spec = {.title = "your drawing", .x_label = "step", .y_min = 0, .y_max = 1, .x_max_hint = 4690,
                        .lines = lines, .n_lines = 10, .end_labels = 1,
                        .empty_text = "draw while it trains: watch it learn"};
-    put(c, at, &spec);
+    put(c, at, &spec, THEME_DIGIT);
 }
 
 static void scene_window(canvas *c, const demo_data *d)
@@ -324,16 +323,16 @@ static void scene_sizes(canvas *c, const demo_data *d)
 /* 100k points on a log and on a linear axis, and cut by a fixed range. */
 static void scene_big(canvas *c, const demo_data *d)
 {
-    chart_line lines[] = {{&d->big, color_mix(THEME_PANEL, THEME_ACCENT, 0.45f), "loss", 0},
-                          {&d->big_smooth, THEME_ACCENT, "smoothed", 1}};
+    chart_line lines[] = {{&d->big, "loss", 0}, {&d->big_smooth, "smoothed", 1}};
+    SDL_Color colors[] = {color_mix(THEME_PANEL, THEME_ACCENT, 0.45f), THEME_ACCENT};
     chart_spec spec = {.title = "100k points", .x_label = "step", .log_y = 1, .lines = lines, .n_lines = 2};
-    put(c, shelf(c, 784, 244), &spec);
+    put(c, shelf(c, 784, 244), &spec, colors);
     spec.log_y = 0;
-    put(c, shelf(c, 500, 200), &spec);
+    put(c, shelf(c, 500, 200), &spec, colors);
     spec.y_min = 0.1, spec.y_max = 1;
-    put(c, shelf(c, 300, 200), &spec);
+    put(c, shelf(c, 300, 200), &spec, colors);
     spec.log_y = 1;
-    put(c, shelf(c, 50, 40), &spec);
+    put(c, shelf(c, 50, 40), &spec, colors);
 }
 
 static void scene_edges(canvas *c, const demo_data *d)
@@ -343,10 +342,11 @@ static void scene_edges(canvas *c, const demo_data *d)
                                          "negative x, linear", "a NaN x"};
     for (int i = 0; i < N_EDGE; i++) {
         int log = i != 3 && i != 6 && i != 7;
-        chart_line l[] = {{&d->edge[i], log ? THEME_ACCENT : THEME_ACCENT_2, "series", i % 2}};
+        chart_line l[] = {{&d->edge[i], "series", i % 2}};
+        SDL_Color color[] = {log ? THEME_ACCENT : THEME_ACCENT_2};
         chart_spec spec = {.title = titles[i], .x_label = i == 2 ? NULL : "step", .log_y = log, .lines = l,
                            .n_lines = 1, .x_max_hint = i == 0 ? 4690 : 0};
-        put(c, shelf(c, 488, 170), &spec);
+        put(c, shelf(c, 488, 170), &spec, color);
     }
 }
 
@@ -354,31 +354,34 @@ static void scene_edges(canvas *c, const demo_data *d)
  * line without a series, one without a label, a fixed log range, 16 lines. */
 static void scene_legends(canvas *c, const demo_data *d)
 {
-    chart_line two[] = {{&d->heldout, THEME_ACCENT_2, "held out", 1}, {NULL, THEME_BAD, "missing", 0},
-                        {&d->test, THEME_GOOD, "", 1}};
+    chart_line two[] = {{&d->heldout, "held out", 1}, {NULL, "missing", 0}, {&d->test, "", 1}};
+    SDL_Color two_colors[] = {THEME_ACCENT_2, THEME_BAD, THEME_GOOD};
     chart_spec spec = {.title = "accuracy over the whole of training, a long title", .x_label = "step", .y_min = 0.4,
                        .y_max = 1, .lines = two, .n_lines = 3};
-    put(c, shelf(c, 420, 200), &spec);
+    put(c, shelf(c, 420, 200), &spec, two_colors);
     spec.y_min = 0.9;
-    put(c, shelf(c, 420, 200), &spec);
+    put(c, shelf(c, 420, 200), &spec, two_colors);
     spec.title = "short";
-    put(c, shelf(c, 420, 200), &spec);
-    chart_line loss[] = {{&d->loss, THEME_ACCENT, "loss", 0}, {&d->smooth, THEME_GOOD, "a very long legend label", 1}};
+    put(c, shelf(c, 420, 200), &spec, two_colors);
+    chart_line loss[] = {{&d->loss, "loss", 0}, {&d->smooth, "a very long legend label", 1}};
+    SDL_Color loss_colors[] = {THEME_ACCENT, THEME_GOOD};
     chart_spec fixed = {.title = "loss, fixed 0.01..10", .x_label = "step", .log_y = 1, .y_min = 0.01, .y_max = 10,
                         .lines = loss, .n_lines = 2};
-    put(c, shelf(c, 420, 300), &fixed);
+    put(c, shelf(c, 420, 300), &fixed, loss_colors);
     fixed.end_labels = 1;
-    put(c, shelf(c, 420, 300), &fixed);
+    put(c, shelf(c, 420, 300), &fixed, loss_colors);
     chart_line many[N_MANY];
+    SDL_Color many_colors[N_MANY];
     static char names[N_MANY][8];
     for (int i = 0; i < N_MANY; i++) {
         snprintf(names[i], sizeof names[i], "s%d", i);
-        many[i] = (chart_line){&d->many[i], THEME_DIGIT[i % 10], names[i], i % 3 == 0};
+        many[i] = (chart_line){&d->many[i], names[i], i % 3 == 0};
+        many_colors[i] = THEME_DIGIT[i % 10];
     }
     chart_spec lots = {.title = "sixteen lines", .lines = many, .n_lines = 16};
-    put(c, shelf(c, 600, 300), &lots);
+    put(c, shelf(c, 600, 300), &lots, many_colors);
     lots.end_labels = 1;
-    put(c, shelf(c, 600, 300), &lots);
+    put(c, shelf(c, 600, 300), &lots, many_colors);
 }
 
 /* The loss chart at odd scales (the text stays at the canvas's scale):
@@ -417,11 +420,12 @@ static void scene_too_many(canvas *c, const demo_data *d)
     static const char *names[N_MANY] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j",
                                         "k", "l", "m", "n", "o", "p", "q", "r", "s", "t"};
     chart_line many[N_MANY];
-    for (int i = 0; i < N_MANY; i++) many[i] = (chart_line){&d->many[i], THEME_DIGIT[i % 10], names[i], 0};
+    SDL_Color colors[N_MANY];
+    for (int i = 0; i < N_MANY; i++) many[i] = (chart_line){&d->many[i], names[i], 0}, colors[i] = THEME_DIGIT[i % 10];
     chart_spec spec = {.title = "twenty lines", .lines = many, .n_lines = N_MANY};
-    put(c, shelf(c, 1380, 300), &spec);
+    put(c, shelf(c, 1380, 300), &spec, colors);
     spec.end_labels = 1;
-    put(c, shelf(c, 1380, 300), &spec);
+    put(c, shelf(c, 1380, 300), &spec, colors);
 }
 
 typedef struct {

@@ -382,7 +382,7 @@ static chart_plan plan;   /* several kB: one, not one per test's stack frame */
 
 static int fake_width(void *ctx, const char *s) { return *(const int *)ctx * (int)strlen(s); }
 
-static int plan_with(chart_rect r, const chart_plan_spec *spec, int char_w, int height, float scale)
+static int plan_with(chart_rect r, const chart_spec *spec, int char_w, int height, float scale)
 {
     chart_font font = {height, fake_width, &char_w};
     chart_plan_make(r, spec, &font, scale, &plan);
@@ -404,8 +404,8 @@ static void test_plan_layout(void)
     chart_series_init(&rise), chart_series_init(&one);
     for (int i = 1; i <= 12; i++) chart_series_add(&rise, (float)(i * 100), (float)(1 - 0.5 * exp(-i / 3.0)));
     chart_series_add(&one, 938, 0.97f);
-    chart_plan_line lines[] = {{&rise, "a", 1}, {&one, "bb", 0}};
-    chart_plan_spec spec = {.title = "acc", .x_label = "step", .y_max = 1, .x_max_hint = 4690, .lines = lines,
+    chart_line lines[] = {{&rise, "a", 1}, {&one, "bb", 0}};
+    chart_spec spec = {.title = "acc", .x_label = "step", .y_max = 1, .x_max_hint = 4690, .lines = lines,
                             .n_lines = 2};
     plan_with((chart_rect){10, 20, 400, 200}, &spec, 6, 12, 1);
     const chart_plan_entry *e = plan.entries;
@@ -454,8 +454,8 @@ static void test_plan_log(void)
     chart_series loss;
     chart_series_init(&loss);
     for (int i = 0; i <= 300; i++) chart_series_add(&loss, (float)(i * 10), (float)(2.3 * exp(-i / 40.0) + 0.02));
-    chart_plan_line lines[] = {{&loss, "loss", 0}};
-    chart_plan_spec spec = {.title = "loss", .log_y = 1, .lines = lines, .n_lines = 1};
+    chart_line lines[] = {{&loss, "loss", 0}};
+    chart_spec spec = {.title = "loss", .log_y = 1, .lines = lines, .n_lines = 1};
     for (int h = 100; h <= 600; h += 500) {
         plan_with((chart_rect){0, 0, 500, h}, &spec, 7, 14, 1);
         const chart_map *m = &plan.map;
@@ -480,14 +480,14 @@ static void test_plan_end_labels(void)
     static const char *names[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     static const int want[] = {8, 7, 6, 4, 3, 1, 0};
     chart_series s[10];
-    chart_plan_line lines[10];
+    chart_line lines[10];
     for (int i = 0; i < 10; i++) {
         chart_series_init(&s[i]);
         chart_series_add(&s[i], 0, 0.5f);
         chart_series_add(&s[i], 100, i == 9 ? 0.79f : i == 5 ? NAN : i / 10.0f);
-        lines[i] = (chart_plan_line){&s[i], i == 2 ? NULL : names[i], 0};
+        lines[i] = (chart_line){&s[i], i == 2 ? NULL : names[i], 0};
     }
-    chart_plan_spec spec = {.title = "p", .y_max = 1, .lines = lines, .n_lines = 10, .end_labels = 1};
+    chart_spec spec = {.title = "p", .y_max = 1, .lines = lines, .n_lines = 10, .end_labels = 1};
     plan_with((chart_rect){0, 0, 300, 200}, &spec, 6, 12, 1);
     CHECK(plan.legend == CHART_LEGEND_NONE && plan.n_ends == 7 && plan.plot.x + plan.plot.w == 300 - 8 - 14,
           "legend %d, %d end labels, plot ends at %d", plan.legend, plan.n_ends, plan.plot.x + plan.plot.w);
@@ -503,16 +503,16 @@ static void test_plan_end_labels(void)
 static void test_plan_edges(void)
 {
     chart_series none = {NULL, NULL, 0, 0};
-    chart_plan_line lines[20];
-    for (int i = 0; i < 20; i++) lines[i] = (chart_plan_line){&none, "x", 0};
-    chart_plan_spec spec = {.title = "t", .lines = lines, .n_lines = 2, .empty_text = "nothing yet"};
+    chart_line lines[20];
+    for (int i = 0; i < 20; i++) lines[i] = (chart_line){&none, "x", 0};
+    chart_spec spec = {.title = "t", .lines = lines, .n_lines = 2, .empty_text = "nothing yet"};
     chart_rect r = {0, 0, 300, 100};
     plan_with(r, &spec, 6, 12, 1);   /* the empty text centred below the title row (24..92) */
     CHECK(plan.visible && !plan.has_data && !plan.has_plot && plan.empty_shown && plan.empty_x == 150 &&
               plan.empty_y == 58, "empty text at %d,%d", plan.empty_x, plan.empty_y);
     spec.empty_text = NULL;
     CHECK(plan_with(r, &spec, 6, 12, 1) && !plan.empty_shown, "no empty text");
-    chart_plan_spec no_lines = {.n_lines = 2};
+    chart_spec no_lines = {.n_lines = 2};
     CHECK(!plan_with((chart_rect){0, 0, 0, 100}, &spec, 6, 12, 1) && !plan_with(r, NULL, 6, 12, 1) &&
               !plan_with(r, &no_lines, 6, 12, 1), "no room, no spec or lines missing: nothing at all");
     /* Twenty lines: the first sixteen get legend entries. */
@@ -566,8 +566,8 @@ static void test_plan_sizes(void)
         chart_series_add(&a, (float)(i * 10), (float)(2.3 * exp(-i / 50.0) * (1 + 0.3 * sin(i)) + 0.02));
         chart_series_add(&b, (float)(i * 10), (float)(0.9 - 0.8 * exp(-i / 30.0)));
     }
-    chart_plan_line lines[] = {{&a, "loss", 0}, {&b, "accuracy", 1}};
-    chart_plan_spec specs[] = {
+    chart_line lines[] = {{&a, "loss", 0}, {&b, "accuracy", 1}};
+    chart_spec specs[] = {
         {.title = "loss", .x_label = "step", .log_y = 1, .x_max_hint = 4690, .lines = lines, .n_lines = 2},
         {.title = "both", .y_max = 1, .lines = lines, .n_lines = 2, .end_labels = 1}};
     for (int w = 1; w <= 600; w += 17)

@@ -23,7 +23,7 @@ static int text_w(const chart_font *f, const char *s)
     return f && f->width && s && s[0] ? f->width(f->ctx, s) : 0;
 }
 
-static int has_label(const chart_plan_line *l) { return l->label && l->label[0]; }
+static int has_label(const chart_line *l) { return l->label && l->label[0]; }
 
 /* SDL_IntersectRect's answer, with w = 0 for no overlap. */
 static chart_rect intersect(chart_rect a, chart_rect b)
@@ -40,7 +40,7 @@ static chart_rect intersect(chart_rect a, chart_rect b)
 
 /* What the steps below share: the spec, the font, and the space left. */
 typedef struct {
-    const chart_plan_spec *spec;
+    const chart_spec *spec;
     const chart_font *font;
     int n;                        /* lines planned: n_lines up to CHART_MAX_LINES */
     float scale;
@@ -107,7 +107,7 @@ static void log_inside(double llo, double lhi, int max_ticks, axis_ticks *a)
 
 /* A log axis hugs the data with a little room (a fixed range is kept) and
  * labels the decades, or 1-2-5, or linear steps inside it. */
-static void y_axis_log(const chart_plan_spec *spec, int fixed, double dlo, double dhi, int max_ticks, double *lo,
+static void y_axis_log(const chart_spec *spec, int fixed, double dlo, double dhi, int max_ticks, double *lo,
                        double *hi, axis_ticks *a)
 {
     double llo = log10(fixed ? spec->y_min : dlo), lhi = log10(fixed ? spec->y_max : dhi);
@@ -144,7 +144,7 @@ static void y_axis_log(const chart_plan_spec *spec, int fixed, double dlo, doubl
 
 /* The y axis: range (data space) and ticks. Linear axes from data end on
  * nice ticks; a fixed range is kept as given. */
-static void y_axis(const chart_plan_spec *spec, double dlo, double dhi, int max_ticks, double *lo, double *hi,
+static void y_axis(const chart_spec *spec, double dlo, double dhi, int max_ticks, double *lo, double *hi,
                    axis_ticks *a)
 {
     int fixed = spec->y_min < spec->y_max && isfinite(spec->y_min) && isfinite(spec->y_max) &&
@@ -169,7 +169,7 @@ static void y_axis(const chart_plan_spec *spec, double dlo, double dhi, int max_
 
 /* ---- title row and legend -------------------------------------------------------- */
 
-static int swatch_h(const planner *p, const chart_plan_line *l) { return l->thick ? px(3, p->scale) : px(2, p->scale); }
+static int swatch_h(const planner *p, const chart_line *l) { return l->thick ? px(3, p->scale) : px(2, p->scale); }
 
 /* The legend as one row of "swatch label" pairs; 0 with end labels. */
 static int legend_row_width(const planner *p)
@@ -177,7 +177,7 @@ static int legend_row_width(const planner *p)
     if (p->spec->end_labels) return 0;
     int w = 0, n = 0;
     for (int i = 0; i < p->n; i++) {
-        const chart_plan_line *l = &p->spec->lines[i];
+        const chart_line *l = &p->spec->lines[i];
         if (!has_label(l)) continue;
         w += (n++ ? px(14, p->scale) : 0) + px(14, p->scale) + px(5, p->scale) + text_w(p->font, l->label);
     }
@@ -189,7 +189,7 @@ static void legend_row(const planner *p, int width, int cy, chart_plan *out)
 {
     int x = p->right - width, swatch = px(14, p->scale), gap = px(5, p->scale), spacing = px(14, p->scale);
     for (int i = 0; i < p->n; i++) {
-        const chart_plan_line *l = &p->spec->lines[i];
+        const chart_line *l = &p->spec->lines[i];
         if (!has_label(l)) continue;
         int h = swatch_h(p, l);
         chart_plan_entry *e = &out->entries[out->n_entries++];
@@ -239,7 +239,7 @@ static void plan_legend_box(const planner *p, chart_plan *out)
     out->legend_box = box;
     int y = box.y + pad;
     for (int i = 0; i < p->n; i++) {
-        const chart_plan_line *l = &p->spec->lines[i];
+        const chart_line *l = &p->spec->lines[i];
         if (!has_label(l)) continue;
         int h = swatch_h(p, l);
         chart_rect sw = {box.x + pad, y + lh / 2 - h / 2, swatch, h};
@@ -379,14 +379,14 @@ static void plan_lines(const planner *p, chart_plan *out)
     out->line_clip = intersect((chart_rect){pl->x - room, pl->y - room, pl->w + 2 * room, pl->h + room}, inner);
 }
 
-static float last_y(const chart_plan_line *l) { return l->series->y[l->series->n - 1]; }
+static float last_y(const chart_line *l) { return l->series->y[l->series->n - 1]; }
 
 /* Each line's label just right of its last point; the highest lines first,
  * and a label that would overlap one already placed is left out (so the
  * top few of ten stay readable). */
 static void plan_end_labels(const planner *p, chart_plan *out)
 {
-    const chart_plan_line *lines = p->spec->lines;
+    const chart_line *lines = p->spec->lines;
     int order[CHART_MAX_LINES], n = 0;
     for (int i = 0; i < p->n; i++) {
         const chart_series *s = lines[i].series;
@@ -424,7 +424,7 @@ static int plan_data(planner *p, chart_plan *out)
     return out->has_data;
 }
 
-void chart_plan_make(chart_rect rect, const chart_plan_spec *spec, const chart_font *font, float scale,
+void chart_plan_make(chart_rect rect, const chart_spec *spec, const chart_font *font, float scale,
                      chart_plan *out)
 {
     if (!out) return;

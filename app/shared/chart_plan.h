@@ -18,25 +18,25 @@ typedef struct {
     int x, y, w, h;
 } chart_rect;
 
-/* A line as far as the plan is concerned: no colour (widgets/chart.h's
- * chart_line adds one). */
+/* A line of a chart (its colour is the drawing's business: chart_draw
+ * takes one per line). */
 typedef struct {
     const chart_series *series;   /* may be NULL */
     const char *label;            /* legend or end label; NULL or "" for none */
     int thick;                    /* a wider line and swatch */
-} chart_plan_line;
+} chart_line;
 
-/* What to chart; the display-free twin of widgets/chart.h's chart_spec. */
+/* What to chart. */
 typedef struct {
     const char *title, *x_label;
     int log_y;
     double y_min, y_max;          /* fixed y range if y_min < y_max, else from data */
     double x_max_hint;            /* x axis extends at least to this (e.g. total steps) */
-    const chart_plan_line *lines; /* the first CHART_MAX_LINES count, the rest are ignored */
+    const chart_line *lines; /* the first CHART_MAX_LINES count, the rest are ignored */
     int n_lines;
     const char *empty_text;       /* shown when no line has a point */
     int end_labels;               /* labels at the lines' last points instead of a legend */
-} chart_plan_spec;
+} chart_spec;
 
 /* The one font size a chart writes with: its line height and a string's
  * width in pixels (tests pass a fake: every character N px wide). */
@@ -103,7 +103,7 @@ typedef struct {
  * non-positive means 1, capped at 8). font may be NULL (no text: no labels,
  * no title row). The plan holds no pointers: legend entries and end labels
  * name their line by its index in spec->lines, tick labels are copies. */
-void chart_plan_make(chart_rect rect, const chart_plan_spec *spec, const chart_font *font, float scale,
+void chart_plan_make(chart_rect rect, const chart_spec *spec, const chart_font *font, float scale,
                      chart_plan *out);
 
 #endif

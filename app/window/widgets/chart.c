@@ -62,17 +62,19 @@ static int clip_to(SDL_Renderer *r, const render_state *s, SDL_Rect want)
 /* ---- panel, title row, legend ------------------------------------------------- */
 
 /* A legend entry: the line's swatch, then its label. */
-static void draw_entry(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const chart_plan_entry *e)
+static void draw_entry(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const SDL_Color *colors,
+                       const chart_plan_entry *e)
 {
     const chart_line *l = &spec->lines[e->line];
     SDL_Rect sw = sdl_rect(e->swatch);
-    set_color(r, l->color);
+    set_color(r, colors[e->line]);
     SDL_RenderFillRect(r, &sw);
     text_draw(t, FONT_SMALL, l->label, e->tx, e->ty, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
 }
 
 /* The panel and its frame, the title row, or the text of an empty chart. */
-static void draw_panel(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const chart_plan *p)
+static void draw_panel(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const SDL_Color *colors,
+                       const chart_plan *p)
 {
     SDL_Rect rect = sdl_rect(p->rect);
     set_color(r, THEME_PANEL);
@@ -80,13 +82,15 @@ static void draw_panel(SDL_Renderer *r, ui_text *t, const chart_spec *spec, cons
     set_color(r, THEME_PANEL_EDGE);
     SDL_RenderDrawRect(r, &rect);
     if (p->title_shown) text_draw(t, FONT_SMALL, spec->title, p->title_x, p->title_y, THEME_TEXT, TEXT_LEFT);
-    for (int i = 0; p->legend == CHART_LEGEND_TITLE && i < p->n_entries; i++) draw_entry(r, t, spec, &p->entries[i]);
+    for (int i = 0; p->legend == CHART_LEGEND_TITLE && i < p->n_entries; i++)
+        draw_entry(r, t, spec, colors, &p->entries[i]);
     if (p->empty_shown)
         text_draw(t, FONT_SMALL, spec->empty_text, p->empty_x, p->empty_y, THEME_TEXT_DIM, TEXT_CENTER | TEXT_MIDDLE);
 }
 
 /* The legend in its box inside the plot, over the lines but see-through. */
-static void draw_legend_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const chart_plan *p)
+static void draw_legend_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const SDL_Color *colors,
+                            const chart_plan *p)
 {
     SDL_Rect box = sdl_rect(p->legend_box);
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
@@ -95,7 +99,7 @@ static void draw_legend_box(SDL_Renderer *r, ui_text *t, const chart_spec *spec,
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, THEME_PANEL_EDGE);
     SDL_RenderDrawRect(r, &box);
-    for (int i = 0; i < p->n_entries; i++) draw_entry(r, t, spec, &p->entries[i]);
+    for (int i = 0; i < p->n_entries; i++) draw_entry(r, t, spec, colors, &p->entries[i]);
 }
 
 /* ---- grid and tick labels --------------------------------------------------------- */
@@ -266,7 +270,8 @@ static void draw_series(SDL_Renderer *r, const chart_series *s, const chart_map 
 }
 
 /* Every line (also past CHART_MAX_LINES), clipped to the plan's line_clip. */
-static void draw_lines(SDL_Renderer *r, const chart_spec *spec, const chart_plan *p, const render_state *saved)
+static void draw_lines(SDL_Renderer *r, const chart_spec *spec, const SDL_Color *colors, const chart_plan *p,
+                       const render_state *saved)
 {
     int cap = 4 * (p->plot.w + 2) + 64;   /* points per batch: a few per pixel column */
     if (cap <= 0 || p->line_clip.w <= 0) return;
@@ -275,58 +280,46 @@ static void draw_lines(SDL_Renderer *r, const chart_spec *spec, const chart_plan
         for (int i = 0; i < spec->n_lines; i++) {
             const chart_line *l = &spec->lines[i];
             if (!l->series || l->series->n <= 0 || !l->series->x || !l->series->y) continue;
-            draw_series(r, l->series, &p->map, l->color, l->thick ? p->thick_w : p->thin_w, buf, cap);
+            draw_series(r, l->series, &p->map, colors[i], l->thick ? p->thick_w : p->thin_w, buf, cap);
         }
     free(buf);
 }
 
-static void draw_end_labels(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const chart_plan *p,
-                            const render_state *saved)
+static void draw_end_labels(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const SDL_Color *colors,
+                            const chart_plan *p, const render_state *saved)
 {
     clip_to(r, saved, sdl_rect(p->rect));
     for (int i = 0; i < p->n_ends; i++) {
-        const chart_line *l = &spec->lines[p->ends[i].line];
-        text_draw(t, FONT_SMALL, l->label, p->ends[i].x, p->ends[i].y, l->color, TEXT_LEFT | TEXT_MIDDLE);
+        int line = p->ends[i].line;
+        text_draw(t, FONT_SMALL, spec->lines[line].label, p->ends[i].x, p->ends[i].y, colors[line], TEXT_LEFT | TEXT_MIDDLE);
     }
 }
 
 /* ---- the chart -------------------------------------------------------------- */
 
-/* The plan's view of the spec: the same without colours. */
-static void plan_spec(const chart_spec *spec, chart_plan_line lines[CHART_MAX_LINES], chart_plan_spec *out)
-{
-    int n = spec->n_lines < CHART_MAX_LINES ? spec->n_lines : CHART_MAX_LINES;
-    for (int i = 0; spec->lines && i < n; i++)
-        lines[i] = (chart_plan_line){spec->lines[i].series, spec->lines[i].label, spec->lines[i].thick};
-    *out = (chart_plan_spec){spec->title,      spec->x_label, spec->log_y, spec->y_min,     spec->y_max,
-                             spec->x_max_hint, spec->lines ? lines : NULL,  n, spec->empty_text, spec->end_labels};
-}
-
 static int measure(void *t, const char *s) { return text_width(t, FONT_SMALL, s); }
 
-void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *spec, float scale)
+void chart_draw(SDL_Renderer *r, ui_text *t, SDL_Rect rect, const chart_spec *spec, const SDL_Color *colors,
+                float scale)
 {
-    if (!r || !spec) return;
-    chart_plan_line lines[CHART_MAX_LINES];
-    chart_plan_spec ps;
-    plan_spec(spec, lines, &ps);
+    if (!r || !spec || (spec->n_lines > 0 && !colors)) return;
     chart_font font = {text_height(t, FONT_SMALL), measure, t};
     chart_plan plan;
-    chart_plan_make((chart_rect){rect.x, rect.y, rect.w, rect.h}, &ps, &font, scale, &plan);
+    chart_plan_make((chart_rect){rect.x, rect.y, rect.w, rect.h}, spec, &font, scale, &plan);
     if (!plan.visible) return;
 
     render_state saved;
     state_save(r, &saved);
     if (clip_to(r, &saved, rect)) {
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-        draw_panel(r, t, spec, &plan);
+        draw_panel(r, t, spec, colors, &plan);
         if (plan.has_plot) {
             draw_grid(r, t, spec, &plan);
-            draw_lines(r, spec, &plan, &saved);
-            if (plan.n_ends) draw_end_labels(r, t, spec, &plan, &saved);
+            draw_lines(r, spec, colors, &plan, &saved);
+            if (plan.n_ends) draw_end_labels(r, t, spec, colors, &plan, &saved);
             if (plan.legend == CHART_LEGEND_BOX) {
                 clip_to(r, &saved, rect);
-                draw_legend_box(r, t, spec, &plan);
+                draw_legend_box(r, t, spec, colors, &plan);
             }
         }
     }
