@@ -31,6 +31,7 @@ typedef struct {
     train_curves curves;          /* the charts' points, copied from the jobs (and the drawing's) */
     unsigned weights_seen;        /* the last weight snapshot taken */
     int was_busy;
+    unsigned done_seen;           /* the jobs' end count already handled */
     long logged_points, logged_tests;   /* --verbose: the points already logged */
     char mnist_dir[4096];         /* where the last job found MNIST */
 } training;

@@ -14,6 +14,7 @@ void command_push_text(command_queue *q, command_kind kind, const char *text, ui
 
 void command_push(command_queue *q, command_kind kind, int arg)
 {
+    if (q->n >= COMMANDS_MAX) return;
     command_push_text(q, kind, NULL, (ui_rect){0, 0, 0, 0});
-    if (q->n) q->items[q->n - 1].arg = arg;
+    q->items[q->n - 1].arg = arg;
 }

@@ -31,7 +31,7 @@ typedef struct {
     char text[4096];
 } command;
 
-#define COMMANDS_MAX 8   /* more than a frame's clicks and keys ever ask */
+#define COMMANDS_MAX 8   /* more than a frame's clicks, or an event's keys, ever ask */
 
 typedef struct {
     command items[COMMANDS_MAX];

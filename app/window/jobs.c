@@ -331,6 +331,7 @@ static int post(jobs *j, job *jb)
     int trains = jb->kind == JOB_TRAIN || jb->kind == JOB_FINETUNE;
     dp_net *snap = trains ? dp_net_create(&jb->arch) : NULL;
     if ((trains && !snap) || jobs_busy(j)) {
+        if (snap) dp_set_error("a job is already running");
         dp_net_free(snap);
         free_job(jb);
         return -1;
@@ -351,7 +352,7 @@ static int post(jobs *j, job *jb)
     worker_unlock(j->w);
     if (worker_post(j->w, run_job, free_job, jb, WORKER_WHEN_IDLE) != 0) {   /* only this thread posts */
         free_job(jb);
-        return -1;
+        return dp_set_error("a job is already running");
     }
     return 0;
 }
@@ -392,6 +393,7 @@ void jobs_get_status(jobs *j, jobs_status *out)
     worker_lock(j->w);
     *out = j->status;
     out->busy = worker_busy_locked(j->w);
+    out->done = worker_done_locked(j->w);
     worker_unlock(j->w);
 }
 

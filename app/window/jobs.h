@@ -22,6 +22,7 @@ typedef struct {
     job_kind kind;
     job_phase phase;
     int busy;                       /* it still runs: a job that ends is seen whole, with its final phase */
+    unsigned done;                  /* jobs ended so far: one that starts and ends between two looks counts */
     dp_train_progress progress;     /* latest training report */
     double last_test_acc;           /* full test set, after the last epoch (NaN if none) */
     char message[512];              /* what failed */

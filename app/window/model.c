@@ -118,6 +118,12 @@ int model_keep_before(model_state *m)
     return 0;
 }
 
+void model_forget_before(model_state *m)
+{
+    dp_net_free(m->before);
+    m->before = NULL;
+}
+
 void model_choose(model_state *m, int keep_new, status_line *st)
 {
     if (!m->before) return;

@@ -41,5 +41,7 @@ int model_start(model_state *m, const char *path, status_line *st);
  * outcome then either keeps the new model or goes back to the copy. */
 int model_keep_before(model_state *m);
 void model_choose(model_state *m, int keep_new, status_line *st);
+/* The fine-tune did not start after all: no model to go back to. */
+void model_forget_before(model_state *m);
 
 #endif

@@ -52,6 +52,10 @@ static int shot_ready(app *a)
     if (!reading_current(&a->reading, &a->canvas.draw, &a->model)) return 0;
     const view_state *v = &a->views;
     if (v->view == VIEW_NEAREST && v->emb && !v->current.n && !v->current.error[0]) return 0;
+    if (has_job(o) && j->done && !j->busy && j->phase == PHASE_FAILED) {   /* it started, then failed */
+        a->script_failed = 1;   /* the shot shows why; the exit status says it is not the one asked for */
+        return 1;
+    }
     if (o->finetune) return a->script_failed || a->dialog.open == DIALOG_FINETUNE;
     if (o->evaluate) return eval_ready(a);
     if (o->train_steps <= 0 || a->script_failed) return 1;

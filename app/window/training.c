@@ -98,9 +98,10 @@ void training_finetune(app *a)
     if (training_need_mnist(a) != 0) return;
     dp_finetune_cfg cfg = dp_finetune_defaults();
     dp_net *fresh = dp_net_create(&a->model.net->arch);
-    if (!fresh || start_finetune_job(a, &cfg) != 0 || model_keep_before(&a->model) != 0) {
+    /* Everything that can fail, before the job starts. */
+    if (!fresh || model_keep_before(&a->model) != 0 || start_finetune_job(a, &cfg) != 0) {
         dp_net_free(fresh);
-        if (jobs_busy(a->train.jobs)) jobs_stop(a->train.jobs);
+        model_forget_before(&a->model);
         status_set(&a->status, 1, "could not start fine-tuning: %s", dp_error());
         return;
     }
@@ -213,13 +214,18 @@ void training_poll(app *a)
     /* One snapshot: a job that ends between two reads would otherwise be
      * finished with the phase it had before. */
     jobs_get_status(t->jobs, &t->job);
-    int busy = t->job.busy;
-    if (t->job.kind == JOB_TRAIN || t->job.kind == JOB_FINETUNE) {
+    int busy = t->job.busy, ended = t->job.done != t->done_seen;
+    /* A run's points and weights while it runs, and its last ones when it
+     * ends; not afterwards (a plotted CSV has replaced the curves). */
+    if ((t->job.kind == JOB_TRAIN || t->job.kind == JOB_FINETUNE) && (busy || ended)) {
         if (jobs_sync_curves(t->jobs, &t->curves) > 0) a->dirty = 1;
         if (jobs_take_weights(t->jobs, a->model.net, &t->weights_seen)) model_touched(&a->model), a->dirty = 1;
         log_curves(t);
     }
-    if (t->was_busy && !busy) job_ended(a);
+    if (ended) {   /* counted, so a job that started and ended between two polls is not missed */
+        t->done_seen = t->job.done;
+        job_ended(a);
+    }
     if (busy != t->was_busy) {
         a->dirty = 1;
         verbose_line("busy", "%d", busy);   /* for scripted tests: a job runs or not */

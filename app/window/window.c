@@ -316,10 +316,11 @@ static void loop_once(app *a)
 {
     SDL_Event e;
     if (SDL_WaitEventTimeout(&e, wait_timeout_ms(a))) {
-        events_handle(a, &e);
-        while (SDL_PollEvent(&e)) events_handle(a, &e);
+        do {
+            events_handle(a, &e);
+            actions_run(a);   /* what a key asked for, before the next event (Enter, then typing) */
+        } while (SDL_PollEvent(&e));
     }
-    actions_run(a);   /* what keys asked for */
     training_poll(a);
     if (views_poll(&a->views, &a->model, a->train.job.busy)) a->dirty = 1;
     if (a->status.changed) a->dirty = 1;

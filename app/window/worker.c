@@ -24,6 +24,7 @@ struct worker {
     pending_job waiting;
     int stop_waiting;       /* worker_stop came for the waiting job */
     int running;
+    unsigned done;          /* jobs that have ended */
     throttle wake_pace;
 };
 
@@ -62,6 +63,7 @@ static int worker_main(void *arg)
         drop(&p);
         SDL_LockMutex(w->lock);
         w->running = 0;   /* after everything the job published: one snapshot sees it whole */
+        w->done++;
         push_wake_event(w);
     }
     SDL_UnlockMutex(w->lock);
@@ -88,8 +90,11 @@ void worker_free(worker *w)
 {
     if (!w) return;
     if (w->thread) {
-        atomic_store(&w->stop, 1);
+        /* All under the lock: a job the thread takes meanwhile must not
+         * start with its stop request cleared. */
         SDL_LockMutex(w->lock);
+        atomic_store(&w->stop, 1);
+        w->stop_waiting = 1;
         w->quit = 1;
         SDL_CondSignal(w->wake_thread);
         SDL_UnlockMutex(w->lock);
@@ -128,6 +133,7 @@ void worker_stop(worker *w)
 void worker_lock(worker *w) { SDL_LockMutex(w->lock); }
 void worker_unlock(worker *w) { SDL_UnlockMutex(w->lock); }
 int worker_busy_locked(const worker *w) { return w->running || w->waiting.job != NULL; }
+unsigned worker_done_locked(const worker *w) { return w->done; }
 
 int worker_busy(worker *w)
 {

@@ -42,6 +42,9 @@ void worker_unlock(worker *w);
 /* A job runs or waits; call between worker_lock and worker_unlock, so that
  * it is read in the same snapshot as what the jobs published. */
 int worker_busy_locked(const worker *w);
+/* How many jobs have ended (also between worker_lock and worker_unlock):
+ * a job that starts and ends between two looks is not missed. */
+unsigned worker_done_locked(const worker *w);
 /* The same, on its own. */
 int worker_busy(worker *w);
 
