@@ -7,7 +7,6 @@
 #include "kernels.h"
 #include "platform.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,91 +44,80 @@ static const char usage[] =
     "  digitpad COMMAND --help   options of one command\n"
     "  digitpad --version        print the version\n";
 
-static int parse_size(const char *s, int *w, int *h)
+/* --size WxH, into the window_options. */
+static int parse_size(const char *cmd, const char *s, void *to)
 {
+    window_options *o = to;
     long ww, hh;
     char tail;
     if (sscanf(s, "%ldx%ld%c", &ww, &hh, &tail) != 2 || ww < 320 || hh < 240 || ww > 16384 || hh > 16384) {
-        cli_error(NULL, "--size needs WIDTHxHEIGHT between 320x240 and 16384x16384, not '%s'", s);
+        cli_error(cmd, "--size needs WIDTHxHEIGHT between 320x240 and 16384x16384, not '%s'", s);
         return -1;
     }
-    *w = (int)ww, *h = (int)hh;
+    o->width = (int)ww, o->height = (int)hh;
     return 0;
 }
 
-static int parse_cell(const char *s, window_options *o)
+/* --cell T,P[,K]: a confusion cell to open, which needs an evaluation. */
+static int parse_cell(const char *cmd, const char *s, void *to)
 {
+    window_options *o = to;
     int t, p, k = -1, n = 0;
     char tail;
     int got = sscanf(s, "%d,%d%n", &t, &p, &n);
     if (got == 2 && s[n] == ',') got = sscanf(s, "%d,%d,%d%c", &t, &p, &k, &tail) == 3 ? 2 : 0;
     else if (got == 2 && s[n]) got = 0;
     if (got != 2 || t < 0 || t > 9 || p < 0 || p > 9 || (k < -1 || k > 9999)) {
-        cli_error(NULL, "--cell needs TRUE,PREDICTED[,INDEX] (digits 0-9, index from 0), not '%s'", s);
+        cli_error(cmd, "--cell needs TRUE,PREDICTED[,INDEX] (digits 0-9, index from 0), not '%s'", s);
         return -1;
     }
     o->cell_t = t, o->cell_p = p, o->cell_k = k;
+    o->evaluate = 1;
     return 0;
 }
 
-static int parse_view(const char *s)
+/* --view: the names of view_id, in its order. */
+static const char *const view_names[] = {"training", "preparation", "inside", "nearest", NULL};
+_Static_assert(sizeof view_names / sizeof view_names[0] == VIEW_COUNT + 1, "a name for every view");
+
+/* The window's options into o; CLI_RUN, or CLI_USAGE (the window has no
+ * --help of its own: 'digitpad --help' is handled before). */
+static int parse_window_args(int argc, char **argv, window_options *o)
 {
-    static const char *names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest"};
-    for (int i = 0; i < VIEW_COUNT; i++)
-        if (strcmp(s, names[i]) == 0) return i;
-    return -1;
+    int view = VIEW_TRAINING, first_arg;
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&o->model_path), CLI_OPT_STRING("strokes", &o->strokes_path),
+        CLI_OPT_STRING("screenshot", &o->screenshot_path), CLI_OPT_LONG("train-steps", &o->train_steps, 1, 100000000),
+        CLI_OPT_CUSTOM("size", o, parse_size), CLI_OPT_FLAG("verbose", &o->verbose),
+        CLI_OPT_FLAG("finetune", &o->finetune), CLI_OPT_FLAG("my-digits", &o->my_digits),
+        CLI_OPT_CHOICE("view", &view, view_names, NULL), CLI_OPT_FLAG("evaluate", &o->evaluate),
+        CLI_OPT_CUSTOM("cell", o, parse_cell),
+    };
+    const cli_command command = CLI_COMMAND(NULL, NULL, table);
+    int rc = cli_parse(&command, argc, argv, &first_arg);
+    o->view = (view_id)view;
+    if (rc != CLI_RUN) return rc;
+    if (first_arg < argc) {
+        cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", argv[first_arg]);
+        return CLI_USAGE;
+    }
+    if ((o->train_steps || o->finetune || o->evaluate) && !o->screenshot_path) {
+        cli_error(NULL, "%s goes with --screenshot",
+                  o->finetune ? "--finetune" : o->evaluate ? "--evaluate" : "--train-steps");
+        return CLI_USAGE;
+    }
+    if ((o->train_steps > 0) + o->finetune + o->evaluate > 1) {
+        cli_error(NULL, "--train-steps, --finetune and --evaluate: one job at a time");
+        return CLI_USAGE;
+    }
+    return CLI_RUN;
 }
 
 static int run_window(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"strokes", required_argument, 0, 's'},
-        {"screenshot", required_argument, 0, 'p'}, {"train-steps", required_argument, 0, 'n'},
-        {"size", required_argument, 0, 'z'}, {"verbose", no_argument, 0, 'v'}, {"finetune", no_argument, 0, 'f'},
-        {"my-digits", no_argument, 0, 'g'}, {"view", required_argument, 0, 'w'}, {"evaluate", no_argument, 0, 'E'},
-        {"cell", required_argument, 0, 'C'}, {0, 0, 0, 0},
-    };
     window_options o = {.width = 1100, .height = 780, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o.model_path = optarg; break;
-        case 's': o.strokes_path = optarg; break;
-        case 'p': o.screenshot_path = optarg; break;
-        case 'v': o.verbose = 1; break;
-        case 'f': o.finetune = 1; break;
-        case 'E': o.evaluate = 1; break;
-        case 'C':
-            if (parse_cell(optarg, &o) != 0) return 2;
-            o.evaluate = 1;
-            break;
-        case 'g': o.my_digits = 1; break;
-        case 'w':
-            if ((o.view = parse_view(optarg)) < 0) {
-                cli_error(NULL, "--view must be training, preparation, inside or nearest, not '%s'", optarg);
-                return 2;
-            }
-            break;
-        case 'n': if (cli_parse_int(NULL, "--train-steps", optarg, 1, 100000000, &o.train_steps)) return 2; break;
-        case 'z': if (parse_size(optarg, &o.width, &o.height)) return 2; break;
-        case ':': cli_error(NULL, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(NULL, "unknown option '%s' (see 'digitpad --help')", argv[optind - 1]); return 2;
-        }
-    }
-    if (optind < argc) {
-        cli_error(NULL, "unknown command '%s' (see 'digitpad --help')", argv[optind]);
-        return 2;
-    }
-    if ((o.train_steps || o.finetune || o.evaluate) && !o.screenshot_path) {
-        cli_error(NULL, "%s goes with --screenshot", o.finetune ? "--finetune" : o.evaluate ? "--evaluate" : "--train-steps");
-        return 2;
-    }
-    if ((o.train_steps > 0) + o.finetune + o.evaluate > 1) {
-        cli_error(NULL, "--train-steps, --finetune and --evaluate: one job at a time");
-        return 2;
-    }
+    int parsed = parse_window_args(argc, argv, &o);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
     return window_run(&o);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mnist.h"
+#include "options.h"
 #include "paths.h"
 #include "net.h"
 #include "train.h"
@@ -15,7 +16,7 @@
 #define DP_PROG "digitpad"
 
 /* Subcommands; each returns the process exit status (0 ok, 1 failure,
- * 2 bad usage). */
+ * 2 bad usage). Each reads its options with cli_parse (options.h). */
 int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
@@ -36,22 +37,16 @@ int cli_load_user_digits(const char *cmd, const char *digits_dir, const char *ex
 /* Prints "digitpad: message" (or "digitpad CMD: message") on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Strict number parsing: the whole string must be a number in range; on
- * failure an error naming the option is printed and -1 returned. */
-int cli_parse_int(const char *cmd, const char *opt, const char *s, long min, long max, long *out);
-int cli_parse_float(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
-int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
-
 /* Finds the MNIST folder: --data DIR, else $DIGITPAD_MNIST, else the user
  * data folder. Returns 0 and fills dir, or prints where it looked and how to
  * get MNIST and returns -1. */
 int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size);
 
-/* Loads --model FILE or the shipped model; prints the error and returns NULL
- * on failure. path_out (may be NULL) receives the path used. */
 /* Prints s as a JSON string literal, quotes included. */
 void cli_print_json_string(const char *s);
 
+/* Loads --model FILE or the shipped model; prints the error and returns NULL
+ * on failure. path_out (may be NULL) receives the path used. */
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size);
 /* The same, also returning the model's description and training state (see dp_model_load). */
 dp_net *cli_load_model_all(const char *cmd, const char *flag_model, char *path_out, size_t size, char **meta,
@@ -74,7 +69,6 @@ int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user);
  * stops at the next step); a second Ctrl-C kills at once. */
 extern atomic_int cli_stop;
 void cli_catch_ctrl_c(int on);
-
 
 /* Loads one MNIST split, printing a clear error on failure. */
 int cli_load_split(const char *cmd, const char *dir, const char *which, dp_dataset *ds);

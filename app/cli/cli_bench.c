@@ -14,7 +14,6 @@
 #include "train.h"
 #include "platform.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,11 +37,7 @@ static const char bench_usage[] =
     "  -h, --help     show this help\n";
 
 #define REPEATS 5
-
-typedef struct {
-    double values[REPEATS];
-    int n;
-} repeats;
+#define SAMPLES 1000       /* synthetic inputs; inference runs on all of them at once */
 
 static double median(double *v, int n)
 {
@@ -66,7 +61,7 @@ static int cmp_double(const void *a, const void *b)
 typedef struct {
     int threads;
     double seconds;
-    float *images;         /* 1000 synthetic inputs */
+    float *images;         /* SAMPLES synthetic inputs */
     uint8_t *labels;
 } bench_ctx;
 
@@ -88,8 +83,9 @@ static double bench_train(const bench_ctx *c, const dp_net *proto, int B, dp_pro
         long images = 0;
         if (r == 0) dp_exec_profile(ex, NULL, 1);
         do {
-            int first = (int)((step * B) % (1000 - B + 1));
-            dp_net_gradient(ex, net, c->images + (long)first * 784, c->labels + first, B, (uint64_t)step, grads, NULL);
+            int first = (int)((step * B) % (SAMPLES - B + 1));
+            dp_net_gradient(ex, net, c->images + (long)first * DP_PIXELS, c->labels + first, B, (uint64_t)step, grads,
+                            NULL);
             dp_optim_step(&opt, net->params, grads, 1e-4f);
             images += B;
             step++;
@@ -153,7 +149,7 @@ static latency bench_latency(const bench_ctx *c, const dp_net *net)
     enum { MAX_SAMPLES = 20000 };
     dp_exec *ex = dp_exec_create(net, 1, 1, 0);
     double *us = malloc(sizeof(double) * MAX_SAMPLES);
-    float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[784], probs[DP_CLASSES];
+    float *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS), input[DP_PIXELS], probs[DP_CLASSES];
     dp_strokes s;
     sample_drawing(&s);
     if (!ex || !us || !canvas) goto done;
@@ -290,7 +286,7 @@ static void measure_net(const bench_ctx *c, const dp_net *net, double peak, int 
     dp_arch_format(&net->arch, r->arch, sizeof r->arch);
     r->params = net->n_params;
     for (int i = 0; i < 4; i++) r->train[i] = bench_train(c, net, train_batches[i], i == 1 ? &r->prof : NULL);
-    r->infer = bench_infer(c, net, 1000);
+    r->infer = bench_infer(c, net, SAMPLES);
     r->lat = bench_latency(c, net);
     int slice = (64 + c->threads - 1) / c->threads;
     r->n_kernels = with_kernels ? bench_kernels(c, net, slice, peak, r->kernels, 16) : 0;
@@ -345,43 +341,47 @@ static void make_data(bench_ctx *c)
 {
     dp_rng rng;
     dp_rng_seed(&rng, 7);
-    for (long i = 0; i < 1000L * 784; i++) c->images[i] = dp_rng_uniform(&rng) < 0.8f ? 0.0f : dp_rng_uniform(&rng);
-    for (int i = 0; i < 1000; i++) c->labels[i] = (uint8_t)dp_rng_below(&rng, 10);
+    for (long i = 0; i < (long)SAMPLES * DP_PIXELS; i++)
+        c->images[i] = dp_rng_uniform(&rng) < 0.8f ? 0.0f : dp_rng_uniform(&rng);
+    for (int i = 0; i < SAMPLES; i++) c->labels[i] = (uint8_t)dp_rng_below(&rng, 10);
 }
 
-int cli_bench(int argc, char **argv)
+typedef struct {
+    const char *model;
+    int threads;           /* 0: one per CPU */
+    double seconds;
+    int json, profile;
+} bench_opts;
+
+static void print_all(const bench_ctx *ctx, const bench_opts *o, const dp_net *seed, const net_report *rs,
+                      const net_report *rm, double peak)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"threads", required_argument, 0, 't'},
-        {"seconds", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'},
-        {"profile", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
-    const char *cmd = "bench", *model_flag = NULL;
-    long threads = 0;
-    double seconds = 1.0;
-    int json = 0, profile = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': model_flag = optarg; break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
-        case 's': if (cli_parse_float(cmd, "--seconds", optarg, 0.05, 600, &seconds)) return 2; break;
-        case 'j': json = 1; break;
-        case 'p': profile = 1; break;
-        case 'h': fputs(bench_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad bench --help')", argv[optind - 1]); return 2;
+    if (o->json) {
+        printf("{\"threads\": %d, \"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"train_img_per_s\": %.1f, "
+               "\"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"seed\": ", ctx->threads,
+               dp_isa_name(dp_kernels_isa()), peak, rs->train[1], rs->infer, rs->lat.median_us);
+        print_json_net(rs);
+        if (rm) {
+            printf(", \"model\": ");
+            print_json_net(rm);
         }
+        printf("}\n");
+        return;
     }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad bench --help')", argv[optind]);
-        return 2;
-    }
-    bench_ctx ctx = {.threads = threads ? (int)threads : dp_cpu_count(), .seconds = seconds};
-    ctx.images = dp_alloc_floats(1000 * 784);
-    ctx.labels = malloc(1000);
-    dp_net *model = cli_load_model(cmd, model_flag, NULL, 0), *seed = NULL;
+    printf("digitpad bench: %d threads, %s kernels, one core's measured peak %.1f GFLOP/s\n", ctx->threads,
+           dp_isa_name(dp_kernels_isa()), peak);
+    print_text(rs, "seed network");
+    if (o->profile) print_profile(rs, seed);
+    if (rm) print_text(rm, "model");
+}
+
+/* Measures the seed network and, if its architecture differs, the model. */
+static int run_bench(const bench_opts *o)
+{
+    bench_ctx ctx = {.threads = o->threads ? o->threads : dp_cpu_count(), .seconds = o->seconds};
+    ctx.images = dp_alloc_floats((size_t)SAMPLES * DP_PIXELS);
+    ctx.labels = malloc(SAMPLES);
+    dp_net *model = cli_load_model("bench", o->model, NULL, 0), *seed = NULL;
     dp_arch arch;
     dp_arch_parse(&arch, "seed");
     if (!model || !ctx.images || !ctx.labels || !(seed = dp_net_create(&arch))) {
@@ -397,26 +397,22 @@ int cli_bench(int argc, char **argv)
     static net_report rs, rm;
     measure_net(&ctx, seed, peak, 1, &rs);
     if (model_differs) measure_net(&ctx, model, peak, 0, &rm);
-
-    if (json) {
-        printf("{\"threads\": %d, \"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"train_img_per_s\": %.1f, "
-               "\"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"seed\": ", ctx.threads, dp_isa_name(dp_kernels_isa()),
-               peak, rs.train[1], rs.infer, rs.lat.median_us);
-        print_json_net(&rs);
-        if (model_differs) {
-            printf(", \"model\": ");
-            print_json_net(&rm);
-        }
-        printf("}\n");
-    } else {
-        printf("digitpad bench: %d threads, %s kernels, one core's measured peak %.1f GFLOP/s\n", ctx.threads,
-               dp_isa_name(dp_kernels_isa()), peak);
-        print_text(&rs, "seed network");
-        if (profile) print_profile(&rs, seed);
-        if (model_differs) print_text(&rm, "model");
-    }
+    print_all(&ctx, o, seed, &rs, model_differs ? &rm : NULL, peak);
     free(ctx.images), free(ctx.labels);
     dp_net_free(seed);
     dp_net_free(model);
     return 0;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    bench_opts o = {.seconds = 1.0};
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&o.model), CLI_OPT_THREADS(&o.threads), CLI_OPT_DOUBLE("seconds", &o.seconds, 0.05, 600),
+        CLI_OPT_JSON(&o.json), CLI_OPT_FLAG("profile", &o.profile),
+    };
+    const cli_command command = CLI_COMMAND("bench", bench_usage, table);
+    int parsed = cli_parse_options_only(&command, argc, argv);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
+    return run_bench(&o);
 }

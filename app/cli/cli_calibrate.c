@@ -12,7 +12,6 @@
 #include "skeleton.h"
 #include "train.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,7 +42,8 @@ static const char calibrate_usage[] =
 
 typedef struct {
     const char *model, *out, *data;
-    long holdout, drawings, threads;
+    long holdout, drawings;
+    int threads;
     double precision;
     int json;
 } calib_opts;
@@ -68,9 +68,10 @@ static int draw_inputs(float *inputs, uint8_t *labels, const dp_dataset *src, in
     for (int i = 0; canvas && i < n; i++) {
         dp_rng r;
         dp_rng_seed(&r, dp_hash64(seed + (uint64_t)i));
-        int rc = src ? dp_digit_strokes(&s, src->images + (long)i * 784) : dp_scribble_strokes(&s, &r);
+        int rc = src ? dp_digit_strokes(&s, src->images + (long)i * DP_PIXELS) : dp_scribble_strokes(&s, &r);
         if (rc == 0) rc = dp_strokes_place(&s, &r, &place);
-        if (rc != 0 || dp_strokes_to_input(inputs + (long)made * 784, canvas, &s, DP_BRUSH_AUTO, NULL) != 1) continue;
+        float *input = inputs + (long)made * DP_PIXELS;
+        if (rc != 0 || dp_strokes_to_input(input, canvas, &s, DP_BRUSH_AUTO, NULL) != 1) continue;
         if (labels) labels[made] = src ? src->labels[i] : 0;
         made++;
     }
@@ -111,8 +112,8 @@ static int run(const calib_opts *o, dp_net *net, const dp_dataset *held, calib_r
 {
     int nd = (int)(o->drawings < held->n ? o->drawings : held->n), ns = nd / 3, ni = held->n;
     int cap = ni > nd ? ni : nd;
-    dp_exec *ex = dp_exec_create(net, 256, (int)o->threads, 0);
-    float *in = dp_alloc_floats((size_t)cap * 784), *logits = dp_alloc_floats((size_t)cap * DP_CLASSES);
+    dp_exec *ex = dp_exec_create(net, 256, o->threads, 0);
+    float *in = dp_alloc_floats((size_t)cap * DP_PIXELS), *logits = dp_alloc_floats((size_t)cap * DP_CLASSES);
     float *probs = dp_alloc_floats((size_t)cap * DP_CLASSES);
     uint8_t *labels = dp_alloc((size_t)nd, 1);
     int rc = -1;
@@ -171,50 +172,28 @@ static void print_report(const calib_report *r, int json, const char *out)
     printf("saved %s\n", out);
 }
 
+/* Options into o (defaults already there); CLI_RUN, CLI_HELP or CLI_USAGE. */
 static int parse(int argc, char **argv, calib_opts *o)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"out", required_argument, 0, 'o'},
-        {"data", required_argument, 0, 'd'}, {"holdout", required_argument, 0, 'H'},
-        {"precision", required_argument, 0, 'p'}, {"drawings", required_argument, 0, 'n'},
-        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&o->model), CLI_OPT_OUT(&o->out), CLI_OPT_DATA(&o->data),
+        CLI_OPT_LONG("holdout", &o->holdout, 100, 50000), CLI_OPT_DOUBLE("precision", &o->precision, 0.5, 1.0),
+        CLI_OPT_LONG("drawings", &o->drawings, 30, 50000), CLI_OPT_THREADS(&o->threads), CLI_OPT_JSON(&o->json),
     };
-    const char *cmd = "calibrate";
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o->model = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'd': o->data = optarg; break;
-        case 'j': o->json = 1; break;
-        case 'H': if (cli_parse_int(cmd, "--holdout", optarg, 100, 50000, &o->holdout)) return 2; break;
-        case 'n': if (cli_parse_int(cmd, "--drawings", optarg, 30, 50000, &o->drawings)) return 2; break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &o->threads)) return 2; break;
-        case 'p': if (cli_parse_float(cmd, "--precision", optarg, 0.5, 1.0, &o->precision)) return 2; break;
-        case 'h': fputs(calibrate_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad calibrate --help')", argv[optind - 1]); return 2;
-        }
+    const cli_command command = CLI_COMMAND("calibrate", calibrate_usage, table);
+    int rc = cli_parse_options_only(&command, argc, argv);
+    if (rc == CLI_RUN && !o->out) {
+        cli_error("calibrate", "--out FILE is needed (it may name the model itself)");
+        rc = CLI_USAGE;
     }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad calibrate --help')", argv[optind]);
-        return 2;
-    }
-    if (!o->out) {
-        cli_error(cmd, "--out FILE is needed (it may name the model itself)");
-        return 2;
-    }
-    return -1;
+    return rc;
 }
 
 int cli_calibrate(int argc, char **argv)
 {
     calib_opts o = {.holdout = 5000, .drawings = 3000, .precision = 0.997};
     int rc = parse(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc != CLI_RUN) return cli_exit_status(rc);
     const char *cmd = "calibrate";
     char dir[PATH_MAX];
     dp_dataset train = {0};
@@ -228,7 +207,7 @@ int cli_calibrate(int argc, char **argv)
     }
     dp_dataset held = train;   /* the last N images: never trained on with --holdout N */
     held.n = (int)o.holdout;
-    held.images += (long)(train.n - held.n) * 784;
+    held.images += (long)(train.n - held.n) * DP_PIXELS;
     held.labels += train.n - held.n;
     calib_report r = {0};
     rc = run(&o, net, &held, &r);

@@ -1,9 +1,10 @@
+/* What the commands share: errors, finding MNIST and the model, JSON strings,
+ * training progress on the terminal, Ctrl-C. */
 #include "cli.h"
 #include "common.h"
 #include "model_io.h"
 #include "platform.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
@@ -25,50 +25,6 @@ void cli_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
 }
 
-int cli_parse_int(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < min || v > max) {
-        cli_error(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_float(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !isfinite(v) || v < min || v > max) {
-        cli_error(cmd, "%s needs a number from %g to %g, not '%s'", opt, min, max, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || errno || s[0] == '-') {
-        cli_error(cmd, "%s needs a non-negative whole number, not '%s'", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-
-
-
-
-
 int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size)
 {
     char msg[PATH_MAX * 3];
@@ -76,7 +32,6 @@ int cli_find_mnist(const char *cmd, const char *flag_dir, char *dir, size_t size
     cli_error(cmd, "%s", msg);
     return -1;
 }
-
 
 dp_net *cli_load_model(const char *cmd, const char *flag_model, char *path_out, size_t size)
 {
@@ -157,7 +112,6 @@ int cli_on_progress(const dp_train_progress *p, const dp_net *net, void *user)
     fflush(stdout);
     return 0;
 }
-
 
 atomic_int cli_stop;
 

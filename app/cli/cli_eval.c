@@ -4,7 +4,6 @@
 #include "evaluate.h"
 #include "train.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,38 +51,21 @@ static void print_json(const char *model, const dp_evaluation *e, float temperat
 
 int cli_eval(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"data", required_argument, 0, 'd'},
-        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
     const char *cmd = "eval", *model_flag = NULL, *data = NULL;
-    int json = 0, c;
-    long threads = 0;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': model_flag = optarg; break;
-        case 'd': data = optarg; break;
-        case 'j': json = 1; break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
-        case 'h': fputs(eval_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad eval --help')", argv[optind - 1]); return 2;
-        }
-    }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad eval --help')", argv[optind]);
-        return 2;
-    }
+    int json = 0, threads = 0;
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&model_flag), CLI_OPT_DATA(&data), CLI_OPT_THREADS(&threads), CLI_OPT_JSON(&json),
+    };
+    const cli_command command = CLI_COMMAND(cmd, eval_usage, table);
+    int parsed = cli_parse_options_only(&command, argc, argv);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
     char model_path[PATH_MAX], dir[PATH_MAX];
     dp_net *net = cli_load_model(cmd, model_flag, model_path, sizeof model_path);
     if (!net) return 1;
     dp_dataset test = {0};
     int rc = 1;
     if (cli_find_mnist(cmd, data, dir, sizeof dir) != 0 || cli_load_split(cmd, dir, "t10k", &test) != 0) goto done;
-    dp_exec *ex = dp_exec_create(net, 256, (int)threads, 0);
+    dp_exec *ex = dp_exec_create(net, 256, threads, 0);
     if (!ex) {
         cli_error(cmd, "%s", dp_error());
         goto done;

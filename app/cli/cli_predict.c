@@ -7,7 +7,6 @@
 #include "strokes.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -89,9 +88,10 @@ static int run_chunk(dp_exec *ex, const dp_net *net, item *items, int n, float *
 {
     int failed = 0, m = 0;
     for (int i = 0; i < n; i++) {
-        items[i].status = prepare(items[i].path, inputs + (long)i * 784, canvas, strokes, brush);
+        float *input = inputs + (long)i * DP_PIXELS;
+        items[i].status = prepare(items[i].path, input, canvas, strokes, brush);
         failed += items[i].status < 0;
-        if (items[i].status == 1) memcpy(batch + (long)m++ * 784, inputs + (long)i * 784, sizeof(float) * 784);
+        if (items[i].status == 1) memcpy(batch + (long)m++ * DP_PIXELS, input, sizeof(float) * DP_PIXELS);
     }
     if (m) dp_net_predict(ex, net, batch, m, probs);
     for (int i = 0, j = 0; i < n; i++) {
@@ -103,57 +103,45 @@ static int run_chunk(dp_exec *ex, const dp_net *net, item *items, int n, float *
     return failed;
 }
 
-/* "auto" (DP_BRUSH_AUTO) or a width from 1 to 200. */
-static int parse_brush(const char *s, double *out)
+/* --brush: "auto" (DP_BRUSH_AUTO) or a width from 1 to 200, into a float. */
+static int parse_brush(const char *cmd, const char *s, void *to)
 {
+    float *brush = to;
     if (strcmp(s, "auto") == 0) {
-        *out = DP_BRUSH_AUTO;
+        *brush = DP_BRUSH_AUTO;
         return 0;
     }
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno || !isfinite(v) || v < 1 || v > 200) return -1;
-    *out = v;
+    if (!*s || *end || errno || !isfinite(v) || v < 1 || v > 200) {
+        cli_error(cmd, "--brush needs 'auto' or a width from 1 to 200 canvas pixels, not '%s'", s);
+        return -1;
+    }
+    *brush = (float)v;
     return 0;
 }
 
 int cli_predict(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"brush", required_argument, 0, 'b'},
-        {"threads", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
     const char *cmd = "predict", *model_flag = NULL;
-    double brush = DP_BRUSH_AUTO;
-    long threads = 0;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': model_flag = optarg; break;
-        case 'b':
-            if (parse_brush(optarg, &brush) != 0) {
-                cli_error(cmd, "--brush needs 'auto' or a width from 1 to 200 canvas pixels, not '%s'", optarg);
-                return 2;
-            }
-            break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &threads)) return 2; break;
-        case 'h': fputs(predict_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad predict --help')", argv[optind - 1]); return 2;
-        }
-    }
-    if (optind >= argc) {
+    float brush = DP_BRUSH_AUTO;
+    int threads = 0, first_file;
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&model_flag), CLI_OPT_CUSTOM("brush", &brush, parse_brush), CLI_OPT_THREADS(&threads),
+    };
+    const cli_command command = CLI_COMMAND(cmd, predict_usage, table);
+    int parsed = cli_parse(&command, argc, argv, &first_file);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
+    if (first_file >= argc) {
         cli_error(cmd, "no files given (see 'digitpad predict --help')");
         return 2;
     }
     dp_net *net = cli_load_model(cmd, model_flag, NULL, 0);
     if (!net) return 1;
-    dp_exec *ex = dp_exec_create(net, 256, (int)threads, 0);
+    dp_exec *ex = dp_exec_create(net, 256, threads, 0);
     item *items = dp_alloc(CHUNK, sizeof(item));
-    float *inputs = dp_alloc_floats((size_t)CHUNK * 784), *batch = dp_alloc_floats((size_t)CHUNK * 784);
+    float *inputs = dp_alloc_floats((size_t)CHUNK * DP_PIXELS), *batch = dp_alloc_floats((size_t)CHUNK * DP_PIXELS);
     float *probs = dp_alloc_floats((size_t)CHUNK * DP_CLASSES), *canvas = dp_alloc_floats(DP_CANVAS * DP_CANVAS);
     int failed = 0, rc = 1;
     dp_strokes strokes;
@@ -162,12 +150,12 @@ int cli_predict(int argc, char **argv)
         cli_error(cmd, "%s", dp_error());
         goto done;
     }
-    for (int first = optind; first < argc; first += CHUNK) {
+    for (int first = first_file; first < argc; first += CHUNK) {
         int n = argc - first < CHUNK ? argc - first : CHUNK;
         for (int i = 0; i < n; i++) items[i].path = argv[first + i];
-        failed += run_chunk(ex, net, items, n, inputs, batch, probs, canvas, &strokes, (float)brush);
+        failed += run_chunk(ex, net, items, n, inputs, batch, probs, canvas, &strokes, brush);
     }
-    if (failed) cli_error(cmd, "%d of %d files could not be read", failed, argc - optind);
+    if (failed) cli_error(cmd, "%d of %d files could not be read", failed, argc - first_file);
     rc = failed ? 1 : 0;
 done:
     dp_strokes_free(&strokes);

@@ -15,7 +15,6 @@
 #include "threadpool.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +57,7 @@ typedef struct {
     const dp_dataset *test;
     uint64_t seed;
     drawing *d;
-    float *inputs;         /* 784 per drawing */
+    float *inputs;         /* DP_PIXELS per drawing */
     int n, n_chunks;
     char (*errors)[256];   /* the first failure of each chunk */
 } build_job;
@@ -97,7 +96,7 @@ static int make_drawing(drawing *d, const dp_dataset *test, uint64_t seed, const
 {
     dp_rng r;
     dp_rng_seed(&r, drawing_seed(seed, d));
-    int rc = d->source == SRC_MNIST ? dp_digit_strokes(&d->strokes, test->images + (size_t)d->index * 784)
+    int rc = d->source == SRC_MNIST ? dp_digit_strokes(&d->strokes, test->images + (size_t)d->index * DP_PIXELS)
                                     : dp_style_strokes(&d->strokes, d->source, &r);
     if (rc == 0) rc = dp_strokes_place(&d->strokes, &r, cfg);
     if (rc == 0) quantize(&d->strokes);
@@ -122,7 +121,7 @@ static void build_chunk(void *ctx, int chunk)
                          d->index, dp_error());
             continue;
         }
-        d->status = dp_strokes_to_input(job->inputs + (size_t)i * 784, canvas, &d->strokes, DP_BRUSH_AUTO, NULL);
+        d->status = dp_strokes_to_input(job->inputs + (size_t)i * DP_PIXELS, canvas, &d->strokes, DP_BRUSH_AUTO, NULL);
     }
     free(canvas);
 }
@@ -150,14 +149,14 @@ static int predict_all(dp_net *net, int threads, drawing *d, int n, const float 
 {
     enum { BATCH = 4096 };
     dp_exec *ex = dp_exec_create(net, 256, threads, 0);
-    float *batch = dp_alloc_floats((size_t)BATCH * 784), *probs = dp_alloc_floats((size_t)BATCH * DP_CLASSES);
+    float *batch = dp_alloc_floats((size_t)BATCH * DP_PIXELS), *probs = dp_alloc_floats((size_t)BATCH * DP_CLASSES);
     int *which = dp_alloc(BATCH, sizeof(int)), rc = ex && batch && probs && which ? 0 : -1;
     for (int i = 0; !rc && i < n;) {
         int m = 0;
         for (; i < n && m < BATCH; i++) {
             d[i].predicted = -1;
             if (d[i].status != 1) continue;
-            memcpy(batch + (size_t)m * 784, inputs + (size_t)i * 784, sizeof(float) * 784);
+            memcpy(batch + (size_t)m * DP_PIXELS, inputs + (size_t)i * DP_PIXELS, sizeof(float) * DP_PIXELS);
             which[m++] = i;
         }
         if (m) dp_net_predict(ex, net, batch, m, probs);
@@ -354,50 +353,28 @@ static int build_set(const char *cmd, build_job *job, int threads)
 
 typedef struct {
     const char *model, *data, *write;
-    long count, styles, threads;
+    long count, styles;
+    int threads;
     uint64_t seed;
     int json;
 } options;
 
-/* 0 to go on, else the exit status (help or a usage error). */
+/* Options into o; CLI_RUN, CLI_HELP or CLI_USAGE. */
 static int parse_options(int argc, char **argv, options *o)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"data", required_argument, 0, 'd'},
-        {"count", required_argument, 0, 'n'}, {"styles", required_argument, 0, 's'},
-        {"seed", required_argument, 0, 'S'},  {"write", required_argument, 0, 'w'},
-        {"json", no_argument, 0, 'j'},        {"threads", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
-    };
-    const char *cmd = "realism";
     *o = (options){.count = 5000, .styles = 1000, .seed = 1};
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o->model = optarg; break;
-        case 'd': o->data = optarg; break;
-        case 'w': o->write = optarg; break;
-        case 'j': o->json = 1; break;
-        case 'n': if (cli_parse_int(cmd, "--count", optarg, 0, 10000, &o->count)) return 2; break;
-        case 's': if (cli_parse_int(cmd, "--styles", optarg, 0, 100000, &o->styles)) return 2; break;
-        case 'S': if (cli_parse_u64(cmd, "--seed", optarg, &o->seed)) return 2; break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &o->threads)) return 2; break;
-        case 'h': fputs(realism_usage, stdout); return -1;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad realism --help')", argv[optind - 1]); return 2;
-        }
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&o->model), CLI_OPT_DATA(&o->data), CLI_OPT_LONG("count", &o->count, 0, 10000),
+        CLI_OPT_LONG("styles", &o->styles, 0, 100000), CLI_OPT_SEED(&o->seed), CLI_OPT_STRING("write", &o->write),
+        CLI_OPT_JSON(&o->json), CLI_OPT_THREADS(&o->threads),
+    };
+    const cli_command command = CLI_COMMAND("realism", realism_usage, table);
+    int rc = cli_parse_options_only(&command, argc, argv);
+    if (rc == CLI_RUN && o->count == 0 && o->styles == 0) {
+        cli_error("realism", "nothing to draw: --count and --styles are both 0");
+        rc = CLI_USAGE;
     }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad realism --help')", argv[optind]);
-        return 2;
-    }
-    if (o->count == 0 && o->styles == 0) {
-        cli_error(cmd, "nothing to draw: --count and --styles are both 0");
-        return 2;
-    }
-    return 0;
+    return rc;
 }
 
 int cli_realism(int argc, char **argv)
@@ -405,7 +382,7 @@ int cli_realism(int argc, char **argv)
     const char *cmd = "realism";
     options o;
     int rc = parse_options(argc, argv, &o);
-    if (rc) return rc < 0 ? 0 : rc;
+    if (rc != CLI_RUN) return cli_exit_status(rc);
     char model_path[PATH_MAX], dir[PATH_MAX];
     dp_net *net = cli_load_model(cmd, o.model, model_path, sizeof model_path);
     if (!net) return 1;
@@ -423,7 +400,7 @@ int cli_realism(int argc, char **argv)
     }
     if (o.write && make_folder(cmd, o.write) != 0) goto done;
     d = dp_calloc((size_t)n, sizeof *d);
-    inputs = dp_alloc_floats((size_t)n * 784);
+    inputs = dp_alloc_floats((size_t)n * DP_PIXELS);
     if (!d || !inputs) {
         cli_error(cmd, "%s", dp_error());
         goto done;
@@ -434,9 +411,9 @@ int cli_realism(int argc, char **argv)
     }
     double t0 = dp_now();
     build_job job = {&test, o.seed, d, inputs, n, 0, NULL};
-    if (build_set(cmd, &job, (int)o.threads) != 0) goto done;
+    if (build_set(cmd, &job, o.threads) != 0) goto done;
     double t1 = dp_now();
-    if (predict_all(net, (int)o.threads, d, n, inputs) != 0) {
+    if (predict_all(net, o.threads, d, n, inputs) != 0) {
         cli_error(cmd, "%s", dp_error());
         goto done;
     }

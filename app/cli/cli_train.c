@@ -9,7 +9,6 @@
 #include "train.h"
 #include "platform.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -55,107 +54,47 @@ typedef struct {
     const char *data, *out, *arch, *resume, *csv, *extra;
     double extra_share;
     dp_train_cfg cfg;
+    int optimizer;     /* dp_optim_type: its defaults replace cfg.optim, the weight decay kept */
+    int epochs;        /* 0: not given (the default, or the resumed run's) */
     long limit, holdout;
-    int slim, quiet, epochs_given;
+    int slim, quiet;
 } train_opts;
 
+static const char *const optimizer_names[] = {"adam", "sgd", NULL};
+static const int optimizer_values[] = {DP_OPT_ADAM, DP_OPT_SGD};
+static const char *const schedule_names[] = {"cosine", "step", "constant", NULL};
+static const int schedule_values[] = {DP_LR_COSINE, DP_LR_STEP, DP_LR_CONSTANT};
+
+/* Options into o (defaults already there); CLI_RUN, CLI_HELP or CLI_USAGE. */
 static int parse_train_args(int argc, char **argv, train_opts *o)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, 0, 'd'}, {"out", required_argument, 0, 'o'},
-        {"arch", required_argument, 0, 'a'}, {"epochs", required_argument, 0, 'e'},
-        {"batch", required_argument, 0, 'b'}, {"lr", required_argument, 0, 'l'},
-        {"optimizer", required_argument, 0, 'O'}, {"schedule", required_argument, 0, 'S'},
-        {"weight-decay", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
-        {"seed", required_argument, 0, 's'}, {"resume", required_argument, 0, 'r'},
-        {"csv", required_argument, 0, 'c'}, {"limit", required_argument, 0, 'L'},
-        {"slim", no_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'}, {"augment", no_argument, 0, 'A'},
-        {"holdout", required_argument, 0, 'H'}, {"redraw", required_argument, 0, 'R'},
-        {"clean", required_argument, 0, 'C'}, {"extra", required_argument, 0, 'X'},
-        {"extra-share", required_argument, 0, 'E'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    dp_train_cfg *cfg = &o->cfg;
+    const cli_option table[] = {
+        CLI_OPT_DATA(&o->data), CLI_OPT_OUT(&o->out), CLI_OPT_STRING("arch", &o->arch),
+        CLI_OPT_INT("epochs", &o->epochs, 1, 10000), CLI_OPT_INT("batch", &cfg->batch, 1, 4096),
+        CLI_OPT_FLOAT("lr", &cfg->lr, 1e-7, 9.99),
+        CLI_OPT_CHOICE("optimizer", &o->optimizer, optimizer_names, optimizer_values),
+        CLI_OPT_CHOICE("schedule", &cfg->schedule, schedule_names, schedule_values),
+        CLI_OPT_FLOAT("weight-decay", &cfg->optim.weight_decay, 0, 1), CLI_OPT_THREADS(&cfg->threads),
+        CLI_OPT_SEED(&cfg->seed), CLI_OPT_STRING("resume", &o->resume), CLI_OPT_STRING("csv", &o->csv),
+        CLI_OPT_LONG("limit", &o->limit, 1, DP_MNIST_MAX_ITEMS), CLI_OPT_FLAG("slim", &o->slim),
+        CLI_OPT_QUIET(&o->quiet), CLI_OPT_FLAG("augment", &cfg->augment),
+        CLI_OPT_LONG("holdout", &o->holdout, 1, 50000), CLI_OPT_FLOAT("redraw", &cfg->aug.redraw_share, 0, 1),
+        CLI_OPT_FLOAT("clean", &cfg->aug.clean_share, 0, 1), CLI_OPT_EXTRA(&o->extra),
+        CLI_OPT_DOUBLE("extra-share", &o->extra_share, 0.01, 0.9),
     };
-    const char *cmd = "train";
-    long v;
-    double f;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': o->data = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'a': o->arch = optarg; break;
-        case 'r': o->resume = optarg; break;
-        case 'c': o->csv = optarg; break;
-        case 'm': o->slim = 1; break;
-        case 'A': o->cfg.augment = 1; break;
-        case 'R':
-            if (cli_parse_float(cmd, "--redraw", optarg, 0, 1, &f)) return 2;
-            o->cfg.aug.redraw_share = (float)f;
-            break;
-        case 'C':
-            if (cli_parse_float(cmd, "--clean", optarg, 0, 1, &f)) return 2;
-            o->cfg.aug.clean_share = (float)f;
-            break;
-        case 'H':
-            if (cli_parse_int(cmd, "--holdout", optarg, 1, 50000, &o->holdout)) return 2;
-            break;
-        case 'q': o->quiet = 1; break;
-        case 'X': o->extra = optarg; break;
-        case 'E': if (cli_parse_float(cmd, "--extra-share", optarg, 0.01, 0.9, &o->extra_share)) return 2; break;
-        case 'e':
-            if (cli_parse_int(cmd, "--epochs", optarg, 1, 10000, &v)) return 2;
-            o->cfg.epochs = (int)v;
-            o->epochs_given = 1;
-            break;
-        case 'b':
-            if (cli_parse_int(cmd, "--batch", optarg, 1, 4096, &v)) return 2;
-            o->cfg.batch = (int)v;
-            break;
-        case 'l':
-            if (cli_parse_float(cmd, "--lr", optarg, 1e-7, 9.99, &f)) return 2;
-            o->cfg.lr = (float)f;
-            break;
-        case 'w':
-            if (cli_parse_float(cmd, "--weight-decay", optarg, 0, 1, &f)) return 2;
-            o->cfg.optim.weight_decay = (float)f;
-            break;
-        case 't':
-            if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &v)) return 2;
-            o->cfg.threads = (int)v;
-            break;
-        case 's':
-            if (cli_parse_u64(cmd, "--seed", optarg, &o->cfg.seed)) return 2;
-            break;
-        case 'L':
-            if (cli_parse_int(cmd, "--limit", optarg, 1, DP_MNIST_MAX_ITEMS, &o->limit)) return 2;
-            break;
-        case 'O':
-            if (strcmp(optarg, "adam") == 0) o->cfg.optim = dp_optim_defaults(DP_OPT_ADAM);
-            else if (strcmp(optarg, "sgd") == 0) o->cfg.optim = dp_optim_defaults(DP_OPT_SGD);
-            else { cli_error(cmd, "--optimizer must be adam or sgd, not '%s'", optarg); return 2; }
-            break;
-        case 'S':
-            if (strcmp(optarg, "cosine") == 0) o->cfg.schedule = DP_LR_COSINE;
-            else if (strcmp(optarg, "step") == 0) o->cfg.schedule = DP_LR_STEP;
-            else if (strcmp(optarg, "constant") == 0) o->cfg.schedule = DP_LR_CONSTANT;
-            else { cli_error(cmd, "--schedule must be cosine, step or constant, not '%s'", optarg); return 2; }
-            break;
-        case 'h': fputs(train_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad train --help')", argv[optind - 1]); return 2;
-        }
+    const cli_command command = CLI_COMMAND("train", train_usage, table);
+    int rc = cli_parse_options_only(&command, argc, argv);
+    if (rc != CLI_RUN) return rc;
+    if (cfg->aug.clean_share + cfg->aug.redraw_share > 1.0f) {
+        cli_error("train", "--clean and --redraw add up to more than 1");
+        return CLI_USAGE;
     }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad train --help')", argv[optind]);
-        return 2;
-    }
-    if (o->cfg.aug.clean_share + o->cfg.aug.redraw_share > 1.0f) {
-        cli_error(cmd, "--clean and --redraw add up to more than 1");
-        return 2;
-    }
-    return -1;
+    float weight_decay = cfg->optim.weight_decay;
+    cfg->optim = dp_optim_defaults((dp_optim_type)o->optimizer);
+    cfg->optim.weight_decay = weight_decay;
+    if (o->epochs) cfg->epochs = o->epochs;
+    return CLI_RUN;
 }
 
 /* The META text: how this model was made. */
@@ -186,136 +125,195 @@ static void calibrate(dp_net *net, dp_trainer *tr, const dp_dataset *held_out, i
                held_out->n, (double)net->temperature, nll[0], nll[1], ece[0], ece[1]);
 }
 
-static int run_training(train_opts *o, int argc, char **argv)
+/* What a run reads: MNIST's splits, the held-out end of the training split
+ * and, with --extra, the user's digits and the mix. */
+typedef struct {
+    dp_dataset train, test;       /* train: without the held-out images, cut to --limit */
+    dp_dataset held_out;          /* --holdout: the last images of train's memory (not a copy) */
+    dp_dataset mine, mine_test;   /* --extra: the user's digits to learn from, and to score */
+    dp_dataset mixed;             /* --extra: train with the user's digits mixed in */
+    const dp_dataset *learn;      /* what is trained on: &train or &mixed */
+} train_data;
+
+static void train_data_free(train_data *d)
+{
+    dp_dataset_free(&d->train);   /* held_out lives in its memory */
+    dp_dataset_free(&d->test);
+    dp_dataset_free(&d->mine);
+    dp_dataset_free(&d->mine_test);
+    dp_dataset_free(&d->mixed);
+}
+
+/* The held-out images are the last ones of the training split; --limit
+ * applies to what is left. */
+static int split_off_holdout(train_data *d, const train_opts *o)
+{
+    if (o->holdout >= d->train.n) {
+        cli_error("train", "--holdout %ld leaves no training images", o->holdout);
+        return -1;
+    }
+    d->held_out = d->train;
+    d->train.n -= (int)o->holdout;
+    d->held_out.images += (long)d->train.n * d->train.rows * d->train.cols;
+    d->held_out.labels += d->train.n;
+    d->held_out.n = (int)o->holdout;
+    return 0;
+}
+
+/* The user's own digits join the training set, repeated to their share;
+ * their personal test digits are only scored. */
+static int mix_in_extra(train_data *d, const train_opts *o)
+{
+    char where[PATH_MAX];
+    if (cli_load_user_digits("train", NULL, o->extra, &d->mine, &d->mine_test, where, sizeof where) != 0) return -1;
+    if (dp_finetune_mix(&d->mixed, &d->train, d->train.n, &d->mine, (float)o->extra_share, o->cfg.seed) != 0) {
+        cli_error("train", "--extra %s: %s", o->extra, dp_error());
+        return -1;
+    }
+    d->learn = &d->mixed;
+    return 0;
+}
+
+/* Fills d (zeroed first; free it with train_data_free whatever happens).
+ * 0, or the exit status: 1 for a failure, 2 for a --holdout too large. */
+static int train_data_load(train_data *d, const train_opts *o)
 {
     const char *cmd = "train";
     char dir[PATH_MAX];
+    memset(d, 0, sizeof *d);
+    d->learn = &d->train;
     if (cli_find_mnist(cmd, o->data, dir, sizeof dir) != 0) return 1;
-    dp_dataset train = {0}, test = {0}, mine = {0}, mine_test = {0}, mixed = {0};
-    if (cli_load_split(cmd, dir, "train", &train) || cli_load_split(cmd, dir, "t10k", &test)) {
-        dp_dataset_free(&train);
-        dp_dataset_free(&test);
+    if (cli_load_split(cmd, dir, "train", &d->train) || cli_load_split(cmd, dir, "t10k", &d->test)) return 1;
+    if (o->holdout && split_off_holdout(d, o) != 0) return 2;
+    if (o->limit && o->limit < d->train.n) d->train.n = (int)o->limit;
+    if (o->extra && mix_in_extra(d, o) != 0) return 1;
+    return 0;
+}
+
+/* The network to train: --resume's (with its training state) or a new one of
+ * --arch. 0, or the exit status: 1 for a failure, 2 for a bad --arch. */
+static int make_net(train_opts *o, dp_net **net, dp_train_state *state, int *has_state)
+{
+    const char *cmd = "train";
+    if (o->resume) {
+        *net = dp_model_load(o->resume, NULL, state, has_state);
+        if (!*net || !*has_state) {
+            cli_error(cmd, "cannot resume: %s",
+                      *net ? "the file has no training state (saved with --slim?)" : dp_error());
+            return 1;
+        }
+        if (!o->epochs) o->cfg.epochs = state->cfg.epochs;
+        return 0;
+    }
+    dp_arch arch;
+    if (dp_arch_parse(&arch, o->arch ? o->arch : "seed") != 0) {
+        cli_error(cmd, "--arch: %s", dp_error());
+        return 2;
+    }
+    if (!(*net = dp_net_create(&arch))) {
+        cli_error(cmd, "%s", dp_error());
         return 1;
     }
-    /* The held-out images are the last ones of the training split; --limit
-     * applies to what is left. */
-    dp_dataset held_out = train;
-    if (o->holdout) {
-        if (o->holdout >= train.n) {
-            cli_error(cmd, "--holdout %ld leaves no training images", o->holdout);
-            dp_dataset_free(&train), dp_dataset_free(&test);
-            return 2;
-        }
-        train.n -= (int)o->holdout;
-        held_out.images += (long)train.n * train.rows * train.cols;
-        held_out.labels += train.n;
-        held_out.n = (int)o->holdout;
-    }
-    if (o->limit && o->limit < train.n) train.n = (int)o->limit;
+    dp_net_init(*net, o->cfg.seed);
+    return 0;
+}
 
-    dp_net *net = NULL;
-    dp_train_state resume_state;
-    int has_state = 0, rc = 1;
-    /* The user's own digits join the training set, repeated to their share;
-     * their personal test digits are only scored. */
-    const dp_dataset *learn = &train;
-    if (o->extra) {
-        char where[PATH_MAX];
-        if (cli_load_user_digits(cmd, NULL, o->extra, &mine, &mine_test, where, sizeof where) != 0) goto done;
-        if (dp_finetune_mix(&mixed, &train, train.n, &mine, (float)o->extra_share, o->cfg.seed) != 0) {
-            cli_error(cmd, "--extra %s: %s", o->extra, dp_error());
-            goto done;
-        }
-        learn = &mixed;
+/* --csv: the file and its header line. */
+static int open_csv(const char *path, cli_progress *report)
+{
+    if (!(report->csv = dp_fopen(path, "w"))) {
+        cli_error("train", "cannot write %s", dp_error());
+        return -1;
     }
-    if (o->resume) {
-        net = dp_model_load(o->resume, NULL, &resume_state, &has_state);
-        if (!net || !has_state) {
-            cli_error(cmd, "cannot resume: %s", net ? "the file has no training state (saved with --slim?)" : dp_error());
-            goto done;
-        }
-        if (!o->epochs_given) o->cfg.epochs = resume_state.cfg.epochs;
-    } else {
-        dp_arch arch;
-        if (dp_arch_parse(&arch, o->arch ? o->arch : "seed") != 0) {
-            cli_error(cmd, "--arch: %s", dp_error());
-            rc = 2;
-            goto done;
-        }
-        if (!(net = dp_net_create(&arch))) {
-            cli_error(cmd, "%s", dp_error());
-            goto done;
-        }
-        dp_net_init(net, o->cfg.seed);
-    }
+    fputs("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n", report->csv);
+    return 0;
+}
 
-    cli_progress report = {.quiet = o->quiet, .final_acc = NAN};
-    if (o->csv) {
-        if (!(report.csv = dp_fopen(o->csv, "w"))) {
-            cli_error(cmd, "cannot write %s", dp_error());
-            goto done;
-        }
-        fputs("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n", report.csv);
-    }
-    dp_trainer *tr = dp_trainer_create(net, &o->cfg, has_state ? &resume_state : NULL, learn, &test);
-    if (!tr) {
-        cli_error(cmd, "%s", dp_error());
-        goto done_csv;
-    }
+/* The line that says what is about to be trained, and how. */
+static void print_plan(const train_opts *o, const dp_net *net, const dp_trainer *tr, const dp_dataset *learn)
+{
     const dp_train_state *st = dp_trainer_state(tr);
     char arch_text[1024];
     dp_arch_format(&net->arch, arch_text, sizeof arch_text);
-    if (!o->quiet)
-        printf("training %s (%ld parameters) on %d images: %d epochs, batch %d, %s lr %g %s, %s%d threads, %s "
-               "kernels%s\n", arch_text, net->n_params, learn->n, st->cfg.epochs, st->cfg.batch,
-               dp_optim_name(st->cfg.optim.type), (double)st->cfg.lr, dp_schedule_name(st->cfg.schedule),
-               st->cfg.augment ? "augmented, " : "", o->cfg.threads > 0 ? o->cfg.threads : dp_cpu_count(),
-               dp_isa_name(dp_kernels_isa()), o->resume ? " (resumed)" : "");
-    fflush(stdout);
+    printf("training %s (%ld parameters) on %d images: %d epochs, batch %d, %s lr %g %s, %s%d threads, %s "
+           "kernels%s\n", arch_text, net->n_params, learn->n, st->cfg.epochs, st->cfg.batch,
+           dp_optim_name(st->cfg.optim.type), (double)st->cfg.lr, dp_schedule_name(st->cfg.schedule),
+           st->cfg.augment ? "augmented, " : "", o->cfg.threads > 0 ? o->cfg.threads : dp_cpu_count(),
+           dp_isa_name(dp_kernels_isa()), o->resume ? " (resumed)" : "");
+}
 
+/* Saves what was learned (also after Ctrl-C) and says where; the exit status. */
+static int save_run(const train_opts *o, dp_net *net, dp_trainer *tr, const cli_progress *report, int stopped,
+                    int argc, char **argv)
+{
+    const dp_train_state *st = dp_trainer_state(tr);
+    char meta[4096];
+    describe_run(meta, sizeof meta, argc, argv, net, &st->cfg, report->final_acc);
+    if (dp_model_save(o->out, net, meta, o->slim ? NULL : st) != 0) {
+        cli_error("train", "%s", dp_error());
+        return 1;
+    }
+    if (stopped)
+        printf("stopped at step %ld; saved to %s (continue with --resume %s)\n", st->step, o->out, o->out);
+    else
+        printf("saved %s: test accuracy %.2f%%, %.0f training images/s\n", o->out, 100 * report->final_acc,
+               report->img_per_s);
+    return 0;
+}
+
+/* Trains until done or Ctrl-C, then calibrates, scores the user's test
+ * digits and saves; the exit status. */
+static int train_and_save(const train_opts *o, dp_net *net, dp_trainer *tr, const train_data *d,
+                          cli_progress *report, int argc, char **argv)
+{
     cli_catch_ctrl_c(1);
-    int result = dp_trainer_run(tr, &cli_stop, cli_on_progress, &report);
+    int result = dp_trainer_run(tr, &cli_stop, cli_on_progress, report);
     cli_catch_ctrl_c(0);
-    if (result == 0 && o->holdout) calibrate(net, tr, &held_out, o->quiet);
-    if (result >= 0 && mine_test.n) {
-        double acc = dp_accuracy(dp_trainer_exec(tr), net, &mine_test);
-        printf("your test digits (%s): %ld of %d right, %.1f%%\n", o->extra, lround(acc * mine_test.n), mine_test.n,
-               100 * acc);
+    if (result == 0 && o->holdout) calibrate(net, tr, &d->held_out, o->quiet);
+    if (result >= 0 && d->mine_test.n) {
+        double acc = dp_accuracy(dp_trainer_exec(tr), net, &d->mine_test);
+        printf("your test digits (%s): %ld of %d right, %.1f%%\n", o->extra, lround(acc * d->mine_test.n),
+               d->mine_test.n, 100 * acc);
     }
     if (result < 0) {
-        cli_error(cmd, "%s", dp_error());
-    } else {
-        char meta[4096];
-        describe_run(meta, sizeof meta, argc, argv, net, &st->cfg, report.final_acc);
-        if (dp_model_save(o->out, net, meta, o->slim ? NULL : st) != 0) {
-            cli_error(cmd, "%s", dp_error());
-        } else {
-            if (result == 1)
-                printf("stopped at step %ld; saved to %s (continue with --resume %s)\n", st->step, o->out, o->out);
-            else
-                printf("saved %s: test accuracy %.2f%%, %.0f training images/s\n", o->out,
-                       100 * report.final_acc, report.img_per_s);
-            rc = 0;
-        }
+        cli_error("train", "%s", dp_error());
+        return 1;
+    }
+    return save_run(o, net, tr, report, result == 1, argc, argv);
+}
+
+static int run_training(train_opts *o, int argc, char **argv)
+{
+    train_data d;
+    dp_net *net = NULL;
+    dp_train_state resume_state;
+    dp_trainer *tr = NULL;
+    cli_progress report = {.quiet = o->quiet, .final_acc = NAN};
+    int has_state = 0;
+    int rc = train_data_load(&d, o);
+    if (!rc) rc = make_net(o, &net, &resume_state, &has_state);
+    if (!rc && o->csv && open_csv(o->csv, &report) != 0) rc = 1;
+    if (!rc && !(tr = dp_trainer_create(net, &o->cfg, has_state ? &resume_state : NULL, d.learn, &d.test))) {
+        cli_error("train", "%s", dp_error());
+        rc = 1;
+    }
+    if (!rc) {
+        if (!o->quiet) print_plan(o, net, tr, d.learn);
+        fflush(stdout);
+        rc = train_and_save(o, net, tr, &d, &report, argc, argv);
     }
     dp_trainer_free(tr);
-done_csv:
     if (report.csv) fclose(report.csv);
-done:
     if (has_state) dp_optim_free(&resume_state.optim);
     dp_net_free(net);
-    dp_dataset_free(&train);
-    dp_dataset_free(&test);
-    dp_dataset_free(&mine);
-    dp_dataset_free(&mine_test);
-    dp_dataset_free(&mixed);
+    train_data_free(&d);
     return rc;
 }
 
 int cli_train(int argc, char **argv)
 {
-    train_opts o = {.out = "digitpad.model", .cfg = dp_train_defaults(), .extra_share = 0.1};
+    train_opts o = {.out = "digitpad.model", .cfg = dp_train_defaults(), .optimizer = DP_OPT_ADAM, .extra_share = 0.1};
     int rc = parse_train_args(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc != CLI_RUN) return cli_exit_status(rc);
     return run_training(&o, argc, argv);
 }

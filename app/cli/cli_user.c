@@ -8,7 +8,6 @@
 #include "model_io.h"
 #include "userset.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -94,37 +93,26 @@ static const char keep_usage[] =
     "  --split NAME    auto (default: one in five of each digit is kept for testing), train or test\n"
     "  -h, --help      show this help\n";
 
+static const char *const split_names[] = {"auto", "train", "test", NULL};
+static const int split_values[] = {DP_SPLIT_AUTO, DP_SPLIT_TRAIN, DP_SPLIT_TEST};
+
 int cli_keep(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"label", required_argument, 0, 'l'}, {"digits", required_argument, 0, 'd'},
-        {"split", required_argument, 0, 's'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
     const char *cmd = "keep", *digits = NULL;
     long label = -1;
-    int split = DP_SPLIT_AUTO, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'l': if (cli_parse_int(cmd, "--label", optarg, 0, 9, &label)) return 2; break;
-        case 'd': digits = optarg; break;
-        case 's':
-            if (strcmp(optarg, "auto") == 0) split = DP_SPLIT_AUTO;
-            else if (strcmp(optarg, "train") == 0) split = DP_SPLIT_TRAIN;
-            else if (strcmp(optarg, "test") == 0) split = DP_SPLIT_TEST;
-            else { cli_error(cmd, "--split must be auto, train or test, not '%s'", optarg); return 2; }
-            break;
-        case 'h': fputs(keep_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad keep --help')", argv[optind - 1]); return 2;
-        }
-    }
+    int split = DP_SPLIT_AUTO, first_file;
+    const cli_option table[] = {
+        CLI_OPT_LONG("label", &label, 0, 9), CLI_OPT_DIGITS(&digits),
+        CLI_OPT_CHOICE("split", &split, split_names, split_values),
+    };
+    const cli_command command = CLI_COMMAND(cmd, keep_usage, table);
+    int parsed = cli_parse(&command, argc, argv, &first_file);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
     if (label < 0) {
         cli_error(cmd, "--label D is needed: what the drawings are (0-9)");
         return 2;
     }
-    if (optind >= argc) {
+    if (first_file >= argc) {
         cli_error(cmd, "no files to keep (see 'digitpad keep --help')");
         return 2;
     }
@@ -135,7 +123,7 @@ int cli_keep(int argc, char **argv)
     int failed = 0;
     dp_strokes s;
     dp_strokes_init(&s);
-    for (int i = optind; i < argc; i++) {
+    for (int i = first_file; i < argc; i++) {
         if (dp_strokes_load(&s, argv[i]) != 0) {   /* the error names the file */
             cli_error(cmd, "%s", dp_error());
             failed++;
@@ -170,26 +158,18 @@ static const char export_usage[] =
 
 int cli_export_user(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"digits", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
     const char *cmd = "export-user", *digits = NULL;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': digits = optarg; break;
-        case 'h': fputs(export_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad export-user --help')", argv[optind - 1]); return 2;
-        }
-    }
-    if (optind != argc - 1) {
-        cli_error(cmd, optind >= argc ? "the folder to export to is missing (see 'digitpad export-user --help')"
-                                      : "one folder to export to, not %d", argc - optind);
+    int first_arg;
+    const cli_option table[] = {CLI_OPT_DIGITS(&digits)};
+    const cli_command command = CLI_COMMAND(cmd, export_usage, table);
+    int parsed = cli_parse(&command, argc, argv, &first_arg);
+    if (parsed != CLI_RUN) return cli_exit_status(parsed);
+    if (first_arg != argc - 1) {
+        cli_error(cmd, first_arg >= argc ? "the folder to export to is missing (see 'digitpad export-user --help')"
+                                         : "one folder to export to, not %d", argc - first_arg);
         return 2;
     }
+    const char *out = argv[first_arg];
     char dir[PATH_MAX];
     open_digits_dir(digits, dir, sizeof dir);
     dp_userset u;
@@ -198,12 +178,12 @@ int cli_export_user(int argc, char **argv)
     if (u.n == 0) {
         cli_error(cmd, "no kept digits in %s (keep some in the window with the keys 0-9, or with 'digitpad keep')", dir);
         rc = 1;
-    } else if (dp_userset_export(&u, argv[optind]) != 0) {
+    } else if (dp_userset_export(&u, out) != 0) {
         cli_error(cmd, "%s", dp_error());
         rc = 1;
     } else {
         int tests = dp_userset_count(&u, -1, DP_SPLIT_TEST);
-        printf("exported %d kept digits to %s: %d to learn from, %d personal test digits\n", u.n, argv[optind],
+        printf("exported %d kept digits to %s: %d to learn from, %d personal test digits\n", u.n, out,
                u.n - tests, tests);
     }
     dp_userset_free(&u);
@@ -241,52 +221,24 @@ typedef struct {
     int json, quiet;
 } finetune_opts;
 
+/* Options into o (defaults already there); CLI_RUN, CLI_HELP or CLI_USAGE. */
 static int parse_finetune_args(int argc, char **argv, finetune_opts *o)
 {
-    static const struct option longopts[] = {
-        {"model", required_argument, 0, 'm'}, {"out", required_argument, 0, 'o'},
-        {"digits", required_argument, 0, 'D'}, {"extra", required_argument, 0, 'x'},
-        {"data", required_argument, 0, 'd'}, {"epochs", required_argument, 0, 'e'},
-        {"lr", required_argument, 0, 'l'}, {"share", required_argument, 0, 'S'},
-        {"mnist-images", required_argument, 0, 'M'}, {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    dp_finetune_cfg *cfg = &o->cfg;
+    const cli_option table[] = {
+        CLI_OPT_MODEL(&o->model), CLI_OPT_OUT(&o->out), CLI_OPT_DIGITS(&o->digits), CLI_OPT_EXTRA(&o->extra),
+        CLI_OPT_DATA(&o->data), CLI_OPT_INT("epochs", &cfg->epochs, 1, 1000), CLI_OPT_FLOAT("lr", &cfg->lr, 1e-7, 1),
+        CLI_OPT_FLOAT("share", &cfg->user_share, 0.01, 0.99),
+        CLI_OPT_INT("mnist-images", &cfg->mnist_images, 0, DP_MNIST_MAX_ITEMS), CLI_OPT_SEED(&cfg->seed),
+        CLI_OPT_THREADS(&cfg->threads), CLI_OPT_JSON(&o->json), CLI_OPT_QUIET(&o->quiet),
     };
-    const char *cmd = "finetune";
-    long v;
-    double f;
-    int c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o->model = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'D': o->digits = optarg; break;
-        case 'x': o->extra = optarg; break;
-        case 'd': o->data = optarg; break;
-        case 'j': o->json = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'e': if (cli_parse_int(cmd, "--epochs", optarg, 1, 1000, &v)) return 2; o->cfg.epochs = (int)v; break;
-        case 'l': if (cli_parse_float(cmd, "--lr", optarg, 1e-7, 1, &f)) return 2; o->cfg.lr = (float)f; break;
-        case 'S': if (cli_parse_float(cmd, "--share", optarg, 0.01, 0.99, &f)) return 2; o->cfg.user_share = (float)f; break;
-        case 'M': if (cli_parse_int(cmd, "--mnist-images", optarg, 0, DP_MNIST_MAX_ITEMS, &v)) return 2; o->cfg.mnist_images = (int)v; break;
-        case 's': if (cli_parse_u64(cmd, "--seed", optarg, &o->cfg.seed)) return 2; break;
-        case 't': if (cli_parse_int(cmd, "--threads", optarg, 1, 256, &v)) return 2; o->cfg.threads = (int)v; break;
-        case 'h': fputs(finetune_usage, stdout); return 0;
-        case ':': cli_error(cmd, "%s needs a value", argv[optind - 1]); return 2;
-        default: cli_error(cmd, "unknown option '%s' (see 'digitpad finetune --help')", argv[optind - 1]); return 2;
-        }
+    const cli_command command = CLI_COMMAND("finetune", finetune_usage, table);
+    int rc = cli_parse_options_only(&command, argc, argv);
+    if (rc == CLI_RUN && o->digits && o->extra) {
+        cli_error("finetune", "--digits and --extra both name your digits: give one");
+        rc = CLI_USAGE;
     }
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see 'digitpad finetune --help')", argv[optind]);
-        return 2;
-    }
-    if (o->digits && o->extra) {
-        cli_error(cmd, "--digits and --extra both name your digits: give one");
-        return 2;
-    }
-    return -1;
+    return rc;
 }
 
 static void print_score_text(const dp_finetune_score *b, const dp_finetune_score *a)
@@ -313,7 +265,7 @@ int cli_finetune(int argc, char **argv)
     const char *cmd = "finetune";
     finetune_opts o = {.out = "finetuned.model", .cfg = dp_finetune_defaults()};
     int rc = parse_finetune_args(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc != CLI_RUN) return cli_exit_status(rc);
     char mnist[PATH_MAX], where[PATH_MAX], model_path[PATH_MAX];
     dp_dataset mine = {0}, mine_test = {0}, train = {0}, test = {0};
     dp_net *net = NULL;
