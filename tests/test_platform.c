@@ -12,7 +12,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,13 +115,48 @@ static void test_display(void)
     unsetenv("WAYLAND_DISPLAY");
 }
 
-/* A stand-in for zenity that prints out (or nothing) and exits with status. */
-static void fake_zenity(const char *out, int status)
+/* A stand-in for zenity: the shell commands body. */
+static void fake_zenity(const char *body)
 {
-    char script[512];
-    snprintf(script, sizeof script, "#!/bin/sh\n%s%s%sexit %d\n", out ? "echo '" : "", out ? out : "",
-             out ? "'\n" : "", status);
+    char script[1024];
+    snprintf(script, sizeof script, "#!/bin/sh\n%s\n", body);
     write_text(at("bin/zenity"), script, 0755);
+}
+
+static atomic_int stop_after_a_while;
+
+static void *raise_stop(void *arg)
+{
+    (void)arg;
+    struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    atomic_store(&stop_after_a_while, 1);
+    return NULL;
+}
+
+/* The chooser's odd answers: a child left holding its output, a path longer
+ * than the room, complaints on stderr, and one that never answers (closed
+ * by the stop request). */
+static void test_chooser_edges(void)
+{
+    char path[64];
+    fake_zenity("(sleep 30) & echo /picked/it.model; exit 0");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/picked/it.model") == 0,
+          "a chooser that leaves a child holding its output: %s", path);
+    fake_zenity("echo /a/path/far/longer/than/the/sixty/four/bytes/the/caller/has/room/for.model; exit 0");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == -1 && strstr(dp_error(), "longer"), "a path too long: %s",
+          dp_error());
+    fake_zenity("printf '/exactly/sixty-three/bytes/of/path/aaaaaaaaaaaaaaaaaaaaaaaaaaaa\\n'; exit 0");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strlen(path) == 63, "a path that just fits: %s", path);
+    fake_zenity("echo 'Gtk-WARNING: no theme' >&2; echo /ok.model");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/ok.model") == 0, "stderr is not read");
+    fake_zenity("exec sleep 30");
+    pthread_t t;
+    atomic_store(&stop_after_a_while, 0);
+    pthread_create(&t, NULL, raise_stop, NULL);
+    CHECK(dp_choose_file("Load", path, sizeof path, &stop_after_a_while) == 0 && !path[0],
+          "a stop request closes a chooser that never answers");
+    pthread_join(t, NULL);
 }
 
 static void test_chooser(void)
@@ -131,20 +168,21 @@ static void test_chooser(void)
     snprintf(bin_path, sizeof bin_path, "%s:%s", at("bin"), old_path);
     setenv("PATH", bin_path, 1);
     setenv("DISPLAY", ":5", 1);
-    fake_zenity("/some/where/my.model", 0);
+    fake_zenity("echo /some/where/my.model; exit 0");
     CHECK(dp_file_chooser_available(), "a zenity on PATH is a chooser");
-    CHECK(dp_choose_file("Load", path, sizeof path) == 1 && strcmp(path, "/some/where/my.model") == 0, "chosen: %s",
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/some/where/my.model") == 0, "chosen: %s",
           path);
-    fake_zenity(NULL, 1);
-    CHECK(dp_choose_file("Load", path, sizeof path) == 0 && !path[0], "cancelled");
-    fake_zenity(NULL, 5);
-    CHECK(dp_choose_file("Load", path, sizeof path) == -1 && strstr(dp_error(), "zenity"), "failed: %s", dp_error());
+    fake_zenity("exit 1");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 0 && !path[0], "cancelled");
+    fake_zenity("exit 5");
+    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == -1 && strstr(dp_error(), "zenity"), "failed: %s", dp_error());
+    test_chooser_edges();
     unsetenv("DISPLAY");
     CHECK(!dp_file_chooser_available(), "no chooser without a display");
     setenv("DISPLAY", ":5", 1);
     unlink(at("bin/zenity"));
     setenv("PATH", at("bin"), 1);
-    CHECK(!dp_file_chooser_available() && dp_choose_file("Load", path, sizeof path) == -1, "none on PATH");
+    CHECK(!dp_file_chooser_available() && dp_choose_file("Load", path, sizeof path, NULL) == -1, "none on PATH");
     setenv("PATH", old_path, 1);
 }
 
@@ -171,11 +209,8 @@ static void *yield_thread(void *arg)
 {
     int *policy = arg;
     policy[0] = dp_thread_yield_to_others();
-#ifdef SCHED_IDLE
-    policy[1] = sched_getscheduler(0) == SCHED_IDLE;
-#else
-    policy[1] = 1;
-#endif
+    /* SCHED_IDLE where the system allows it, else the nicest priority. */
+    policy[1] = sched_getscheduler(0) == SCHED_IDLE || getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)) == 19;
     return NULL;
 }
 

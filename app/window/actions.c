@@ -136,13 +136,26 @@ void actions_picture(app *a, const char *what, ui_rect part)
     app_copy_text(a->picture.name, sizeof a->picture.name, what);
 }
 
-/* The system's file chooser, for Load; what it picks is loaded (or plotted). */
+/* The system's file chooser, for Load; it answers later (actions_poll). */
 static void browse(app *a)
 {
-    char path[PATH_MAX];
-    int rc = dp_choose_file("Load a model or a train --csv file", path, sizeof path);
-    if (rc < 0) status_set(&a->status, 1, "%s", dp_error());
-    if (rc == 1 && actions_open_file(a, path, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+    if (a->chooser && chooser_open(a->chooser, "Load a model or a train --csv file") == 0)
+        status_set(&a->status, 0, "choosing a file…");
+}
+
+void actions_poll(app *a)
+{
+    char path[PATH_MAX], error[512];
+    if (!a->chooser) return;
+    switch (chooser_take(a->chooser, path, sizeof path, error, sizeof error)) {
+    case CHOSEN_FILE:   /* loaded or plotted; the dialog stays open if it did not work */
+        if (actions_open_file(a, path, 0) == 0 && a->dialog.open == DIALOG_LOAD) dialog_open(&a->dialog, DIALOG_NONE);
+        break;
+    case CHOSEN_ERROR: status_set(&a->status, 1, "%s", error); break;
+    case CHOSEN_CANCELLED: status_set(&a->status, 0, "no file chosen"); break;
+    case CHOSEN_NOTHING: return;
+    }
+    a->dirty = 1;
 }
 
 /* ---- the commands of a frame ---------------------------------------------------------- */

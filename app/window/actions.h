@@ -23,6 +23,8 @@ void actions_keep(app *a, int digit);
  * file to draw, as a dropped file is; 0 if it worked. */
 int actions_open_file(app *a, const char *path, int strokes_too);
 int actions_save_model(app *a, const char *path);
+/* Takes the file chooser's answer, if it has one. */
+void actions_poll(app *a);
 /* A picture of part of the window, taken after this frame. */
 void actions_picture(app *a, const char *what, ui_rect part);
 

@@ -9,6 +9,7 @@
 #include <SDL.h>
 
 #include "canvas.h"
+#include "chooser.h"
 #include "commands.h"
 #include "dialog.h"
 #include "dialogs.h"
@@ -71,6 +72,7 @@ typedef struct {
     eval_view eval;
     kept_state kept;
     training train;
+    chooser *chooser;             /* the system's file chooser (NULL: none) */
 
     /* Frames: the work of drawing one, and the interval between frames
      * while the pen is down (for --verbose and the benchmark). */

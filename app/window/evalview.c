@@ -140,7 +140,10 @@ int evalview_key(eval_view *v, dialog_state *d, const SDL_KeyboardEvent *k, comm
     if (key == SDLK_ESCAPE || key == SDLK_BACKSPACE) dialog_open(d, DIALOG_EVAL);
     else if (key == SDLK_PAGEDOWN || key == SDLK_DOWN) v->scroll += key == SDLK_DOWN ? 1 : page;
     else if (key == SDLK_PAGEUP || key == SDLK_UP) v->scroll -= key == SDLK_UP ? 1 : page;
-    else if (key == SDLK_RETURN && v->list_n) command_push(cmds, CMD_OPEN_TEST_DIGIT, v->list[v->scroll * v->cols]);
+    else if (key == SDLK_RETURN && v->list_n) {   /* the first digit shown (scroll is clamped when drawn) */
+        long first = (long)v->scroll * (v->cols > 0 ? v->cols : 1);
+        command_push(cmds, CMD_OPEN_TEST_DIGIT, v->list[first < v->list_n ? first : v->list_n - 1]);
+    }
     if (v->scroll < 0) v->scroll = 0;
     return key != SDLK_F12;
 }

@@ -236,6 +236,7 @@ static void draw_grid(frame *f, kept_state *k, const grid_layout *g, const galle
         text_draw(f->text, FONT_NORMAL, empty, area.x + area.w / 2, area.y + area.h / 3, THEME_TEXT_DIM,
                   TEXT_CENTER | TEXT_MIDDLE);
     }
+    places_total(f->places, PLACE_CELL, n);
     kept_refresh_readings(k, env->model, env->busy);
     fill_thumbnails(f, k, list, first, count, g->cols, g->rows);
     for (int i = 0; i < count && i < 256; i++) {

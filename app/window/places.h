@@ -21,10 +21,12 @@ typedef struct {
     place items[PLACE_KINDS][PLACES_MAX];
     int n[PLACE_KINDS];
     long total[PLACE_KINDS];    /* how many there are in all (some may be scrolled away) */
+    int shown[PLACE_KINDS];     /* the group is on screen (maybe empty) */
 } places;
 
 void places_clear(places *p);
 void places_note(places *p, place_kind kind, ui_rect r, long a, long b, long c, float f);
+/* A group is on screen, with total things in all (also when none shows). */
 void places_total(places *p, place_kind kind, long total);
 
 #endif

@@ -101,7 +101,7 @@ static unsigned long long mix(unsigned long long h, long long v) { return (h ^ (
 /* A hash of what a group shows (field by field: padding has no value). */
 static unsigned long long signature(const places *p, int k)
 {
-    unsigned long long h = mix(1469598103934665603ull, p->total[k]);
+    unsigned long long h = mix(mix(1469598103934665603ull, p->total[k]), p->n[k]);
     for (int i = 0; i < p->n[k]; i++) {
         const place *pl = &p->items[k][i];
         h = mix(mix(mix(mix(h, pl->r.x), pl->r.y), pl->r.w), pl->r.h);
@@ -135,7 +135,7 @@ void verbose_places(const places *p, float density)
     static unsigned long long last[PLACE_KINDS];
     if (!enabled) return;
     for (int k = 0; k < PLACE_KINDS; k++) {
-        if (!p->n[k]) {   /* not on screen: shown again, it is printed again */
+        if (!p->shown[k]) {   /* not on screen: shown again, it is printed again */
             last[k] = 0;
             continue;
         }

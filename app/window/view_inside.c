@@ -50,7 +50,10 @@ static void update_trace(frame *f, view_state *v, const view_inputs *in)
 {
     unsigned drawn = in->draw->version, weights = in->model->weights_version;
     if (v->trace_valid && v->trace_drawing == drawn && v->trace_weights == weights) return;
-    if (v->trace_valid && dp_now() - v->trace_time < 0.05) {   /* the pen is moving: a frame or two later */
+    if (v->trace_valid && v->trace_weights == weights && dp_now() - v->trace_time < 0.05) {
+        /* The pen is moving: a frame or two later. (Other weights, maybe of
+         * other layers, are traced at once: the old trace must not be drawn
+         * with the new network.) */
         f->redraw = 1;
         return;
     }

@@ -195,6 +195,7 @@ static int init_modules(app *a)
     }
     kept_open(&a->kept, &a->status);
     views_init(&a->views, a->wake_event);
+    a->chooser = chooser_create(a->wake_event);   /* NULL: Load has no Browse… */
     return 0;
 }
 
@@ -295,6 +296,7 @@ static void app_quit(app *a)
 {
     log_frame_times(a);
     jobs_free(a->train.jobs);   /* stops a running job and waits for it */
+    chooser_free(a->chooser);   /* closes an open chooser */
     evalview_free(&a->eval);
     kept_close(&a->kept);
     views_free(&a->views);
@@ -322,6 +324,7 @@ static void loop_once(app *a)
         } while (SDL_PollEvent(&e));
     }
     training_poll(a);
+    actions_poll(a);
     if (views_poll(&a->views, &a->model, a->train.job.busy)) a->dirty = 1;
     if (a->status.changed) a->dirty = 1;
     if (a->dirty && throttle_ready(&a->frame_pace, dp_now(), 0)) {

@@ -127,8 +127,10 @@ int dp_display_check(const char **driver, char *why, size_t why_size);
 
 /* Whether the system's own file chooser can be opened. */
 int dp_file_chooser_available(void);
-/* Shows it to pick one file to open (blocking until the user answers): 1
- * with the path in out, 0 if the user cancelled, -1 on error. */
-int dp_choose_file(const char *title, char *out, size_t size);
+/* Shows it to pick one file to open, and waits for the answer (run it off
+ * the window's thread): 1 with the path in out, 0 if the user cancelled or
+ * *stop became non-zero (the chooser is then closed; stop may be NULL), -1
+ * on error. */
+int dp_choose_file(const char *title, char *out, size_t size, const atomic_int *stop);
 
 #endif

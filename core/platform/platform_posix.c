@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -446,9 +447,9 @@ static const char *chooser_program(void)
 
 int dp_file_chooser_available(void) { return chooser_program() != NULL; }
 
-/* Runs argv with its output in out (one line, the newline dropped); its exit
- * status, or -1 if it could not run. */
-static int run_for_line(char *const argv[], char *out, size_t size)
+/* The chooser's child: its output into a pipe, its complaints (GTK's
+ * warnings) nowhere. -1 if it could not start. */
+static pid_t start_chooser(char *const argv[], int *out_fd)
 {
     int fds[2];
     if (pipe(fds) != 0) return -1;
@@ -458,38 +459,77 @@ static int run_for_line(char *const argv[], char *out, size_t size)
         return -1;
     }
     if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
         dup2(fds[1], STDOUT_FILENO);
+        if (null >= 0) dup2(null, STDERR_FILENO);
         close(fds[0]), close(fds[1]);
         execvp(argv[0], argv);
         _exit(127);
     }
     close(fds[1]);
-    size_t got = 0;
-    ssize_t r;
-    while ((r = read(fds[0], out + got, size - 1 - got)) != 0) {
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) break;
-        got += (size_t)r;
-        if (got == size - 1) break;   /* too long a path: refused below */
-    }
-    close(fds[0]);
-    out[got] = 0;
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    if (got == size - 1) return -1;
-    out[strcspn(out, "\n")] = 0;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    *out_fd = fds[0];
+    return pid;
 }
 
-int dp_choose_file(const char *title, char *out, size_t size)
+/* Reads the child's first line into out while it runs: until a newline, the
+ * end of its output, its exit (a grandchild may keep the pipe open), or a
+ * stop request (then it is ended). 1 with a line, 0 without, -1 too long. */
+static int read_answer(pid_t pid, int fd, char *out, size_t size, const atomic_int *stop, int *status)
+{
+    size_t got = 0;
+    int exited = 0, rc = 0;
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int ready = poll(&p, 1, 100);
+        if (ready > 0) {
+            ssize_t r = read(fd, out + got, size - 1 - got);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) break;
+            got += (size_t)r;
+            out[got] = 0;
+            if (strchr(out, '\n')) break;
+            if (got == size - 1) {   /* full: fine if the path ends right there */
+                char next = 0;
+                ssize_t more = poll(&p, 1, 1000) > 0 ? read(fd, &next, 1) : 0;
+                rc = more > 0 && next != '\n' ? -1 : 0;
+                break;
+            }
+            continue;
+        }
+        if (stop && atomic_load(stop)) {
+            kill(pid, SIGTERM);
+            break;
+        }
+        if (waitpid(pid, status, WNOHANG) == pid) {
+            exited = 1;
+            break;
+        }
+    }
+    close(fd);
+    if (!exited) while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+    out[got] = 0;
+    out[strcspn(out, "\n")] = 0;
+    return rc ? rc : out[0] != 0;
+}
+
+int dp_choose_file(const char *title, char *out, size_t size, const atomic_int *stop)
 {
     const char *program = chooser_program();
     if (!program || size < 2) return dp_set_error("no file chooser on this desktop (zenity or kdialog)");
     char *zenity[] = {"zenity", "--file-selection", "--title", (char *)title, NULL};
     char *kdialog[] = {"kdialog", "--getopenfilename", ".", "--title", (char *)title, NULL};
-    int status = run_for_line(strcmp(program, "zenity") == 0 ? zenity : kdialog, out, size);
-    if (status == 0 && out[0]) return 1;
+    int fd, status = 0;
+    pid_t pid = start_chooser(strcmp(program, "zenity") == 0 ? zenity : kdialog, &fd);
+    if (pid < 0) return dp_set_error("cannot start the file chooser (%s): %s", program, strerror(errno));
+    int line = read_answer(pid, fd, out, size, stop, &status);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (line < 0) {
+        out[0] = 0;
+        return dp_set_error("the file chooser (%s) answered with a path longer than %zu bytes", program, size - 1);
+    }
+    if (line == 1 && code == 0) return 1;
     out[0] = 0;
-    if (status == 1) return 0;   /* both say "cancelled" with 1 */
-    return dp_set_error("the file chooser (%s) failed", program);
+    if (code == 1 || (stop && atomic_load(stop))) return 0;   /* both say "cancelled" with 1 */
+    if (code == 127) return dp_set_error("cannot run the file chooser (%s)", program);
+    return dp_set_error("the file chooser (%s) failed (exit status %d)", program, code);
 }

@@ -1,0 +1,75 @@
+#include "chooser.h"
+#include "common.h"
+#include "paths.h"
+#include "platform.h"
+#include "worker.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct chooser {
+    worker *w;
+    /* Under the worker's lock: the last answer, until taken. */
+    chooser_answer answer;
+    char path[PATH_MAX], error[512];
+};
+
+typedef struct {
+    chooser *owner;
+    char title[128];
+} request;
+
+static void run(worker *w, void *p)
+{
+    request *rq = p;
+    chooser *c = rq->owner;
+    char path[PATH_MAX];
+    int rc = dp_choose_file(rq->title, path, sizeof path, worker_stop_flag(w));
+    worker_lock(w);
+    c->answer = rc == 1 ? CHOSEN_FILE : rc == 0 ? CHOSEN_CANCELLED : CHOSEN_ERROR;
+    app_copy_text(c->path, sizeof c->path, rc == 1 ? path : "");
+    app_copy_text(c->error, sizeof c->error, rc < 0 ? dp_error() : "");
+    worker_unlock(w);
+}
+
+chooser *chooser_create(Uint32 wake_event)
+{
+    chooser *c = calloc(1, sizeof *c);
+    if (c && !(c->w = worker_create("chooser", wake_event))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void chooser_free(chooser *c)
+{
+    if (!c) return;
+    worker_free(c->w);
+    free(c);
+}
+
+int chooser_open(chooser *c, const char *title)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq) return -1;
+    rq->owner = c;
+    app_copy_text(rq->title, sizeof rq->title, title);
+    if (worker_post(c->w, run, free, rq, WORKER_WHEN_IDLE) != 0) {
+        free(rq);
+        return -1;
+    }
+    return 0;
+}
+
+chooser_answer chooser_take(chooser *c, char *path, size_t size, char *error, size_t error_size)
+{
+    worker_lock(c->w);
+    chooser_answer a = c->answer;
+    app_copy_text(path, size, c->path);
+    app_copy_text(error, error_size, c->error);
+    c->answer = CHOSEN_NOTHING;
+    worker_unlock(c->w);
+    return a;
+}
