@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 from dptest import check, report
-from window_harness import DIGITS, program_from_argv
+from window_harness import DIGITS, HANG_S, program_from_argv
 
 DIGITPAD = None   # set by main()
 
@@ -43,6 +43,22 @@ def test_offscreen(tmp):
     p = subprocess.run([DIGITPAD, "--strokes", bad, "--screenshot", png], capture_output=True, text=True,
                        timeout=60, env=env)
     check(p.returncode == 1 and f"{bad}:1:" in p.stderr, f"bad stroke file: {p.returncode} {p.stderr!r}")
+    # A scripted evaluation whose job starts and then fails (MNIST files that
+    # are there but empty) ends with the picture and exit 1; it used to wait
+    # for the evaluation forever.
+    broken = os.path.join(tmp, "broken-mnist")
+    os.makedirs(broken)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        open(os.path.join(broken, name), "w").close()
+    try:
+        p = subprocess.run([DIGITPAD, "--verbose", "--evaluate", "--screenshot", png], capture_output=True, text=True,
+                           timeout=HANG_S, env=dict(env, DIGITPAD_MNIST=broken))
+        failed = [l for l in p.stdout.splitlines() if l.startswith("job\teval\tfailed")]
+        check(p.returncode == 1 and failed and "empty file" in p.stderr,
+              f"a failing scripted evaluation ends: exit {p.returncode}, {failed}, {p.stderr!r}")
+    except subprocess.TimeoutExpired:
+        check(False, f"a scripted evaluation whose job failed did not end within {HANG_S} s")
 
 
 def main():

@@ -7,6 +7,7 @@ fails.
 
 usage: test_window_train.py DIGITPAD
 """
+import os
 import sys
 import tempfile
 import time
@@ -57,6 +58,24 @@ def test_train(tmp):
             check(elapsed < HANG_S, f"Stop took {elapsed:.2f} s: a hang")
             print(f"training: {len(steps)} loss points up to step {steps[-1][0] if steps else 0}, "
                   f"stopped {elapsed:.2f} s after the click")
+            # A train --csv file plotted after the run stays plotted: the run's
+            # points are not copied over it any more.
+            csv = os.path.join(tmp, "plot.csv")
+            with open(csv, "w") as fh:
+                fh.write("step,epoch,loss,train_acc,lr,img_per_s,elapsed_s,test_acc\n")
+                fh.write("".join(f"{s},1,5.0,0.1,0.001,100,1,\n" for s in range(10, 410, 10)))
+            w.drain()
+            w.key("ctrl+o")
+            time.sleep(0.3)
+            w.xdo("type", "--window", w.wid, "--delay", "3", csv)
+            w.key("Return")
+            f = w.next_line("plotted", 10)
+            check(f is not None and f[1] == "40", f"the CSV's 40 rows are plotted: {f}")
+            w.settle(2.0)
+            w.drain()
+            shown = [l.split("\t")[1] for l in w.log if l.startswith("chart\t")]
+            check(shown and shown[-1] == "40", f"the loss chart shows the CSV's 40 points, not the run's: {shown[-3:]}")
+            print(f"training: the loss chart's points as logged: {shown[-3:]}")
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")

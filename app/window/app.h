@@ -34,6 +34,7 @@ typedef struct {
     int was_busy;
     unsigned done_seen;           /* the jobs' end count already handled */
     long logged_points, logged_tests;   /* --verbose: the points already logged */
+    int logged_shown;             /* --verbose: the loss chart's points when last said */
     char mnist_dir[4096];         /* where the last job found MNIST */
 } training;
 

@@ -226,6 +226,10 @@ void training_poll(app *a)
         t->done_seen = t->job.done;
         job_ended(a);
     }
+    if (t->curves.loss.n != t->logged_shown) {   /* what the loss chart shows, for scripted tests */
+        t->logged_shown = t->curves.loss.n;
+        verbose_line("chart", "%d", t->logged_shown);
+    }
     if (busy != t->was_busy) {
         a->dirty = 1;
         verbose_line("busy", "%d", busy);   /* for scripted tests: a job runs or not */
