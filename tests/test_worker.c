@@ -168,7 +168,19 @@ static void test_jobs_failure(Uint32 wake)
         jobs_status st;
         for (jobs_get_status(j, &st); st.busy; jobs_get_status(j, &st)) SDL_Delay(1);
         stale += st.phase != PHASE_FAILED || !strstr(st.message, "nonexistent");
+        CHECK(st.done == (unsigned)i + 1, "every ended job is counted: %u after %d", st.done, i + 1);
     }
+    /* A job that starts and ends while nobody looks is still counted. */
+    unsigned before = 0;
+    jobs_status st;
+    jobs_get_status(j, &st);
+    before = st.done;
+    jobs_start_eval(j, net, "/nonexistent/mnist");
+    while (jobs_busy(j)) SDL_Delay(1);
+    SDL_Delay(20);
+    jobs_get_status(j, &st);
+    CHECK(st.done == before + 1 && st.phase == PHASE_FAILED, "a job ended between two looks: %u, phase %d", st.done,
+          st.phase);
     CHECK(stale == 0, "%d of %d failed evaluations were seen idle without their failure", stale, rounds);
     dp_net_free(net);
     jobs_free(j);
