@@ -418,12 +418,8 @@ static void check_dialogs(int w, int h, float density)
         const dialog_box *b = boxes[i];
         CHECK(rect_inside(b->card, win), "%s: dialog %zu's card leaves the window", where, i);
         CHECK(b->x >= b->card.x && b->x + b->w <= b->card.x + b->card.w, "%s: dialog %zu's column leaves its card", where, i);
-        for (int k = 0; k < DIALOG_BUTTONS && b->button[k].w > 0; k++) {
-            CHECK(b->button[k].y + b->button[k].h <= b->card.y + b->card.h, "%s: dialog %zu button %d below its card",
-                  where, i, k);
-            CHECK(k == 0 || b->button[k].x + b->button[k].w <= b->button[k - 1].x, "%s: dialog %zu buttons %d and %d "
-                  "overlap", where, i, k, k - 1);
-        }
+        for (int k = 0; k < DIALOG_BUTTONS && b->button[k].w > 0; k++)
+            CHECK(rect_inside(b->button[k], b->card), "%s: dialog %zu's button %d leaves its card", where, i, k);
     }
     if (w >= 1100 && h >= 780) {   /* a window of the size the dialogs are made for holds them whole */
         for (int k = 0; k < 3; k++)
@@ -436,6 +432,15 @@ static void check_dialogs(int w, int h, float density)
         CHECK(rect_inside(grid_cell(&gc, gc.cols * gc.rows - 1), gc.area), "%s: a cell's digits", where);
         CHECK(ev.matrix_x + 10 * ev.cell <= ev.box.card.x + ev.box.card.w && ev.cell > 4, "%s: the confusion matrix", where);
         CHECK(gd.open.x + gd.open.w <= gd.box.button[2].x, "%s: Open on canvas overlaps Delete", where);
+        /* What each dialog shows stays above its buttons. */
+        int line = (int)(20 * l.scale);
+        CHECK(hp.note_y + line <= hp.box.button[0].y, "%s: the help's note runs into its button", where);
+        CHECK(ev.bars_y + 10 * ev.bar_row + line <= ev.box.button[0].y, "%s: the per-digit bars reach the buttons", where);
+        CHECK(ev.matrix_y + 10 * ev.cell <= ev.box.button[0].y, "%s: the matrix reaches the buttons", where);
+        CHECK(gd.area.y + gd.area.h < gd.note_y && gd.note_y + line <= gd.box.button[0].y, "%s: My digits' note", where);
+        CHECK(tn.note_y + line <= tn.box.button[0].y, "%s: the fine-tune note runs into its buttons", where);
+        CHECK(fl.field.y + fl.field.h <= fl.box.button[0].y && st.start_new.y + st.start_new.h <= st.box.button[0].y,
+              "%s: load's field or the settings reach the buttons", where);
     }
 }
 
