@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The seed network in PyTorch, measured the way `digitpad bench` measures it
-(app/cli_bench.c): training and inference throughput on synthetic data, each
+(app/cli/cli_bench.c): training and inference throughput on synthetic data, each
 a warm-up then the median of 5 timed repeats, and the latency of one drawing
 done as a Python app would do it (numpy rasterizer and MNIST recipe, then
 forward and softmax). bench/compare.sh puts the two side by side.
@@ -93,7 +93,7 @@ def bench_infer(model, images):
 # ---- one drawing, the way a Python app would handle it ------------------------
 
 def sample_drawing():
-    """The 3 of app/cli_bench.c: two arcs of 61 points."""
+    """The 3 of app/cli/cli_bench.c: two arcs of 61 points."""
     a = -2.2 + 3.6 * np.arange(61) / 60
     return [np.stack([135 + r * np.cos(a), cy + r * np.sin(a)], 1) for cy, r in ((85, 48), (180, 58))]
 
@@ -163,7 +163,7 @@ def preprocess(canvas):
 
 def latency(model):
     """(median, p99) in us of one drawing end to end, and of the forward pass
-    (with softmax) alone, sampled as app/cli_bench.c does."""
+    (with softmax) alone, sampled as app/cli/cli_bench.c does."""
     strokes = sample_drawing()
 
     def drawing():

@@ -28,7 +28,7 @@ from window_harness import (DIGITS, HANG_S, SCREEN, SHIPPED, Window, Xvfb, draw_
 DIGITPAD = None   # set by main()
 
 
-# Every shortcut of the key handler in app/window.c and of the dialogs
+# Every shortcut of the key handler in app/window/events.c and of the dialogs
 # (dialogs.c), as xdotool key names; F12 (a screenshot, slow at 3000x2500)
 # has an action of its own.
 SHORTCUTS = ["c", "ctrl+c", "BackSpace", "Delete", "ctrl+z", "ctrl+shift+z", "ctrl+y", "t", "Escape", "e",
