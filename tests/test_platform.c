@@ -7,6 +7,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -118,7 +119,7 @@ static void test_display(void)
 /* A stand-in for zenity: the shell commands body. */
 static void fake_zenity(const char *body)
 {
-    char script[1024];
+    char script[3 * PATH_MAX];
     snprintf(script, sizeof script, "#!/bin/sh\n%s\n", body);
     write_text(at("bin/zenity"), script, 0755);
 }
@@ -134,13 +135,113 @@ static void *raise_stop(void *arg)
     return NULL;
 }
 
+/* A call of the chooser from a thread that blocks SIGTERM, the way a
+ * worker thread of the window may. */
+struct chooser_call {
+    const atomic_int *stop;
+    char path[64];
+    int rc;
+};
+
+static void *choose_with_sigterm_blocked(void *arg)
+{
+    struct chooser_call *call = arg;
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, NULL);
+    call->rc = dp_choose_file("Load", call->path, sizeof call->path, call->stop);
+    return NULL;
+}
+
+static int choose_from_blocking_thread(const atomic_int *stop, char *path, size_t size)
+{
+    struct chooser_call call = {stop, "", -2};
+    pthread_t t;
+    pthread_create(&t, NULL, choose_with_sigterm_blocked, &call);
+    pthread_join(t, NULL);
+    snprintf(path, size, "%s", call.path);
+    return call.rc;
+}
+
+/* This program stands in for the chooser itself where the stand-in must
+ * do what a shell cannot say plainly: "late MARK" and "deaf MARK" note that
+ * they started in the file MARK, then answer after a minute ("deaf" also
+ * ignores SIGTERM); "report FD" answers with what it inherited. */
+static int stand_in(char **argv)
+{
+    if (strcmp(argv[2], "report") == 0) {
+        sigset_t blocked;
+        struct sigaction term;
+        sigprocmask(SIG_SETMASK, NULL, &blocked);
+        sigaction(SIGTERM, NULL, &term);
+        struct stat st;
+        printf("/blocked=%d,ignored=%d,held=%d\n", sigismember(&blocked, SIGTERM), term.sa_handler == SIG_IGN,
+               fstat(atoi(argv[3]), &st) == 0);
+        return 0;
+    }
+    if (strcmp(argv[2], "deaf") == 0) signal(SIGTERM, SIG_IGN);
+    write_text(argv[3], "started\n", 0644);
+    sleep(60);
+    printf("/too/late.model\n");
+    return 0;
+}
+
+static char self[PATH_MAX];
+
+static void fake_stand_in(const char *args)
+{
+    char body[2 * PATH_MAX + 64];
+    snprintf(body, sizeof body, "exec '%s' --stand-in %s", self, args);
+    fake_zenity(body);
+}
+
+/* A stop request ends a chooser that never answers: from a thread that
+ * blocks SIGTERM too, and one that ignores SIGTERM (killed after its grace).
+ * The stand-in answers late, and that answer would be read if the stop did
+ * not end it. */
+static void test_chooser_stop(void)
+{
+    char path[64], args[PATH_MAX + 16];
+    const char *modes[] = {"late", "deaf"};
+    for (int k = 0; k < 2; k++) {
+        unlink(at("started"));
+        snprintf(args, sizeof args, "%s '%s'", modes[k], at("started"));
+        fake_stand_in(args);
+        pthread_t t;
+        atomic_store(&stop_after_a_while, 0);
+        pthread_create(&t, NULL, raise_stop, NULL);
+        int rc = choose_from_blocking_thread(&stop_after_a_while, path, sizeof path);
+        CHECK(rc == 0 && !path[0] && access(at("started"), F_OK) == 0,
+              "a stop request closes a chooser that %s (%d, %s, %s)", k ? "ignores SIGTERM" : "never answers", rc, path,
+              access(at("started"), F_OK) == 0 ? "it started" : "it never started");
+        pthread_join(t, NULL);
+    }
+}
+
+/* The child starts clean: SIGTERM neither blocked nor ignored even when the
+ * caller's thread blocks it and the process ignores it, and no descriptor
+ * of the process left open in it. */
+static void test_chooser_child(void)
+{
+    char args[32], path[64];
+    int held = open("/dev/null", O_RDONLY);   /* no O_CLOEXEC: the child must close it itself */
+    snprintf(args, sizeof args, "report %d", held);
+    fake_stand_in(args);
+    void (*old)(int) = signal(SIGTERM, SIG_IGN);
+    int rc = choose_from_blocking_thread(NULL, path, sizeof path);
+    signal(SIGTERM, old);
+    close(held);
+    CHECK(rc == 1 && strcmp(path, "/blocked=0,ignored=0,held=0") == 0, "the chooser's child starts clean: %d %s", rc,
+          path);
+}
+
 /* The chooser's odd answers: a child left holding its output, a path longer
- * than the room, complaints on stderr, and one that never answers (closed
- * by the stop request). */
+ * than the room, complaints on stderr. */
 static void test_chooser_edges(void)
 {
     char path[64];
-    fake_zenity("(sleep 30) & echo /picked/it.model; exit 0");
+    fake_zenity("(sleep 3) & echo /picked/it.model; exit 0");
     CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/picked/it.model") == 0,
           "a chooser that leaves a child holding its output: %s", path);
     fake_zenity("echo /a/path/far/longer/than/the/sixty/four/bytes/the/caller/has/room/for.model; exit 0");
@@ -150,13 +251,8 @@ static void test_chooser_edges(void)
     CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strlen(path) == 63, "a path that just fits: %s", path);
     fake_zenity("echo 'Gtk-WARNING: no theme' >&2; echo /ok.model");
     CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/ok.model") == 0, "stderr is not read");
-    fake_zenity("exec sleep 30");
-    pthread_t t;
-    atomic_store(&stop_after_a_while, 0);
-    pthread_create(&t, NULL, raise_stop, NULL);
-    CHECK(dp_choose_file("Load", path, sizeof path, &stop_after_a_while) == 0 && !path[0],
-          "a stop request closes a chooser that never answers");
-    pthread_join(t, NULL);
+    test_chooser_stop();
+    test_chooser_child();
 }
 
 static void test_chooser(void)
@@ -249,7 +345,8 @@ static void test_exe_dir(const char *argv0)
 
 int main(int argc, char **argv)
 {
-    (void)argc;
+    if (argc == 4 && strcmp(argv[1], "--stand-in") == 0) return stand_in(argv);
+    if (!realpath("/proc/self/exe", self)) snprintf(self, sizeof self, "%s", argv[0]);
     snprintf(tmp, sizeof tmp, "%s/dp_platform_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(tmp)) {
         perror("mkdtemp");

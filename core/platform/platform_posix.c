@@ -447,6 +447,24 @@ static const char *chooser_program(void)
 
 int dp_file_chooser_available(void) { return chooser_program() != NULL; }
 
+/* The child starts clean whatever thread asked: no signal blocked or
+ * ignored (so a stop request's SIGTERM ends it) and no descriptor of ours
+ * but its output (so it holds no file or pipe of the app open). Only
+ * async-signal-safe calls between fork and exec. */
+static void reset_child(void)
+{
+    static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM};
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (size_t k = 0; k < sizeof signals / sizeof signals[0]; k++) signal(signals[k], SIG_DFL);
+#if defined(__linux__) && defined(SYS_close_range)
+    if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
+#endif
+    long most = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (most > 0 && most < 65536 ? most : 65536); fd++) close(fd);
+}
+
 /* The chooser's child: its output into a pipe, its complaints (GTK's
  * warnings) nowhere. -1 if it could not start. */
 static pid_t start_chooser(char *const argv[], int *out_fd)
@@ -462,7 +480,7 @@ static pid_t start_chooser(char *const argv[], int *out_fd)
         int null = open("/dev/null", O_WRONLY);
         dup2(fds[1], STDOUT_FILENO);
         if (null >= 0) dup2(null, STDERR_FILENO);
-        close(fds[0]), close(fds[1]);
+        reset_child();
         execvp(argv[0], argv);
         _exit(127);
     }
@@ -471,9 +489,33 @@ static pid_t start_chooser(char *const argv[], int *out_fd)
     return pid;
 }
 
+/* Waits for the child to end. A stop request (now or while waiting) ends
+ * it: SIGTERM, then SIGKILL if it is still there two seconds later. */
+static void wait_child(pid_t pid, int *status, const atomic_int *stop)
+{
+    const struct timespec tick = {0, 20 * 1000 * 1000};
+    int terminated_ms = -1;
+    for (;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR)) return;
+        if (terminated_ms < 0 && stop && atomic_load(stop)) {
+            kill(pid, SIGTERM);
+            terminated_ms = 0;
+        }
+        if (terminated_ms >= 2000) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+            return;
+        }
+        nanosleep(&tick, NULL);
+        if (terminated_ms >= 0) terminated_ms += 20;
+    }
+}
+
 /* Reads the child's first line into out while it runs: until a newline, the
  * end of its output, its exit (a grandchild may keep the pipe open), or a
- * stop request (then it is ended). 1 with a line, 0 without, -1 too long. */
+ * stop request. Then waits for it to end (see wait_child). 1 with a line,
+ * 0 without, -1 too long. */
 static int read_answer(pid_t pid, int fd, char *out, size_t size, const atomic_int *stop, int *status)
 {
     size_t got = 0;
@@ -496,17 +538,14 @@ static int read_answer(pid_t pid, int fd, char *out, size_t size, const atomic_i
             }
             continue;
         }
-        if (stop && atomic_load(stop)) {
-            kill(pid, SIGTERM);
-            break;
-        }
+        if (stop && atomic_load(stop)) break;
         if (waitpid(pid, status, WNOHANG) == pid) {
             exited = 1;
             break;
         }
     }
     close(fd);
-    if (!exited) while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+    if (!exited) wait_child(pid, status, stop);
     out[got] = 0;
     out[strcspn(out, "\n")] = 0;
     return rc ? rc : out[0] != 0;
