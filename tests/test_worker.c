@@ -2,12 +2,20 @@
  * one at a time; what a job publishes and whether it still runs are seen in
  * one snapshot (a job that ends is never seen with a stale phase); posting
  * while busy is refused, or replaces a waiting job; stop requests reach a
- * running job and one that has not started; closing stops and drops. */
+ * running job and one that has not started; closing stops and drops;
+ * heavy jobs run at the lowest priority, prompt ones do not. */
 #include "check.h"
 #include "jobs.h"
 #include "worker.h"
 
 #include <SDL.h>
+#include <errno.h>
+#ifdef __linux__
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 /* A job that counts to its target, publishing each step under the lock,
  * and marks itself finished last. */
@@ -143,7 +151,7 @@ static void test_stop(worker *w)
 
 static void test_close(Uint32 wake)
 {
-    worker *w = worker_create("test", wake);
+    worker *w = worker_create("test", wake, WORKER_BACKGROUND);
     int freed = 0;
     counter endless = {.wait_for_stop = 1}, next = {.wait_for_stop = 1};
     worker_post(w, run_counter, free_counter, job_for(&endless, &freed), WORKER_WHEN_IDLE);
@@ -153,6 +161,47 @@ static void test_close(Uint32 wake)
     CHECK(endless.stopped_early && freed == 2 && (next.steps == 0 || next.stopped_early),
           "closing stops the running job and drops or stops the next one");
 }
+
+#ifdef __linux__
+/* What a job's thread runs at: its scheduling policy and niceness. */
+typedef struct {
+    int policy, nice;
+} priority_seen;
+
+static void note_priority(worker *w, void *p)
+{
+    (void)w;
+    priority_seen *seen = p;
+    seen->policy = sched_getscheduler(0);
+    errno = 0;
+    seen->nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+}
+
+static priority_seen priority_of(worker_priority priority, Uint32 wake)
+{
+    priority_seen seen = {-1, -100};
+    worker *w = worker_create("test", wake, priority);
+    worker_post(w, note_priority, NULL, &seen, WORKER_WHEN_IDLE);
+    wait_idle(w);
+    worker_free(w);
+    return seen;
+}
+
+/* Heavy jobs yield the CPU to everything else; a prompt worker's jobs (the
+ * file chooser, and the program it starts) run like the window. */
+static void test_priority(Uint32 wake)
+{
+    int window_policy = sched_getscheduler(0), window_nice = getpriority(PRIO_PROCESS, 0);
+    priority_seen background = priority_of(WORKER_BACKGROUND, wake), prompt = priority_of(WORKER_PROMPT, wake);
+    CHECK(background.policy == SCHED_IDLE || background.nice == 19, "a background worker yields: policy %d, nice %d",
+          background.policy, background.nice);
+    CHECK(prompt.policy == window_policy && prompt.nice == window_nice,
+          "a prompt worker runs as the window: policy %d (window %d), nice %d (window %d)", prompt.policy, window_policy,
+          prompt.nice, window_nice);
+}
+#else
+static void test_priority(Uint32 wake) { (void)wake; }
+#endif
 
 /* The trainer's failures are never lost: an evaluation without MNIST ends
  * FAILED, and the snapshot that first says "not busy" says so too. */
@@ -193,7 +242,7 @@ int main(void)
         return 1;
     }
     Uint32 wake = SDL_RegisterEvents(1);
-    worker *w = worker_create("test", wake);
+    worker *w = worker_create("test", wake, WORKER_BACKGROUND);
     CHECK(w != NULL, "the worker starts: %s", SDL_GetError());
     if (w) {
         test_snapshot(w);
@@ -202,6 +251,7 @@ int main(void)
         worker_free(w);
     }
     test_close(wake);
+    test_priority(wake);
     test_jobs_failure(wake);
     int woken = 0;
     SDL_Event ev;

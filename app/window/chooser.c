@@ -36,7 +36,7 @@ static void run(worker *w, void *p)
 chooser *chooser_create(Uint32 wake_event)
 {
     chooser *c = calloc(1, sizeof *c);
-    if (c && !(c->w = worker_create("chooser", wake_event))) {
+    if (c && !(c->w = worker_create("chooser", wake_event, WORKER_PROMPT))) {
         free(c);
         return NULL;
     }

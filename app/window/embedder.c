@@ -130,7 +130,7 @@ embedder *embedder_create(Uint32 wake_event)
 {
     embedder *e = calloc(1, sizeof *e);
     if (!e) return NULL;
-    if (!(e->w = worker_create("embedder", wake_event))) {
+    if (!(e->w = worker_create("embedder", wake_event, WORKER_BACKGROUND))) {
         free(e);
         return NULL;
     }

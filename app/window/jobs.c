@@ -274,7 +274,7 @@ jobs *jobs_create(Uint32 wake_event)
     if (!j) return NULL;
     train_curves_init(&j->curves);
     j->status.last_test_acc = NAN;
-    if (!(j->w = worker_create("trainer", wake_event))) {
+    if (!(j->w = worker_create("trainer", wake_event, WORKER_BACKGROUND))) {
         jobs_free(j);
         return NULL;
     }

@@ -17,6 +17,7 @@ struct worker {
     SDL_mutex *lock;
     SDL_cond *wake_thread;
     Uint32 wake_event;
+    worker_priority priority;
     atomic_int stop;        /* the running job should stop */
 
     /* Under lock. */
@@ -45,10 +46,10 @@ static void push_wake_event(worker *w)
 static int worker_main(void *arg)
 {
     worker *w = arg;
-    /* Only when the window and the display server do not need the CPU;
-     * threads the jobs start inherit it. With the window idle a job still
-     * gets every core. */
-    dp_thread_yield_to_others();
+    /* Background: only when the window and the display server do not need
+     * the CPU; threads and programs the jobs start inherit it. With the
+     * window idle a job still gets every core. */
+    if (w->priority == WORKER_BACKGROUND) dp_thread_yield_to_others();
     SDL_LockMutex(w->lock);
     for (;;) {
         while (!w->waiting.job && !w->quit) SDL_CondWait(w->wake_thread, w->lock);
@@ -70,11 +71,12 @@ static int worker_main(void *arg)
     return 0;
 }
 
-worker *worker_create(const char *name, Uint32 wake_event)
+worker *worker_create(const char *name, Uint32 wake_event, worker_priority priority)
 {
     worker *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->wake_event = wake_event;
+    w->priority = priority;
     throttle_init(&w->wake_pace, WAKE_INTERVAL);
     w->lock = SDL_CreateMutex();
     w->wake_thread = SDL_CreateCond();

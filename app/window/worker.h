@@ -1,6 +1,6 @@
-/* A background worker: one thread that runs jobs one at a time, at the
- * lowest priority, so the window never waits for them and never slows
- * down because of them. Jobs publish what they produce under the worker's
+/* A background worker: one thread that runs jobs one at a time, so the
+ * window never waits for them; a worker for heavy jobs runs at the lowest
+ * priority, so the window never slows down because of them either. Jobs publish what they produce under the worker's
  * lock; the window reads it under the same lock, together with whether a
  * job is still running, so it always sees a job whole: either running, or
  * ended with everything it published. The trainer (jobs.c) and the
@@ -18,9 +18,14 @@ typedef struct worker worker;
 typedef void (*worker_run_fn)(worker *w, void *job);
 typedef void (*worker_free_fn)(void *job);
 
+typedef enum {
+    WORKER_BACKGROUND,   /* heavy jobs: run only when nothing else wants the CPU */
+    WORKER_PROMPT,       /* jobs that wait on the user (and whatever they start): as the window */
+} worker_priority;
+
 /* wake_event: an SDL user event pushed when there is news for the window
  * (worker_wake) and when a job ends. NULL if the thread cannot start. */
-worker *worker_create(const char *name, Uint32 wake_event);
+worker *worker_create(const char *name, Uint32 wake_event, worker_priority priority);
 /* Asks the running job to stop, waits for it and drops a waiting one. */
 void worker_free(worker *w);
 
