@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end test of the window without an X server: SDL's offscreen video
 driver renders the drawing path of --strokes with --screenshot and saves a
-PNG; an empty canvas is "no digit", a bad stroke file one clear error.
+PNG; an empty canvas is "no digit", a bad stroke file one clear error; a
+scripted job that fails ends the run, one that ends at once is a success.
 
 usage: test_window_offscreen.py DIGITPAD
 """
@@ -61,11 +62,46 @@ def test_offscreen(tmp):
         check(False, f"a scripted evaluation whose job failed did not end within {HANG_S} s")
 
 
+def write_tiny_mnist(folder, n):
+    """MNIST's four files with n random images each (idx format, raw)."""
+    import random
+    import struct
+    rng = random.Random(5)
+    os.makedirs(folder)
+    for prefix in ("train", "t10k"):
+        with open(os.path.join(folder, f"{prefix}-images-idx3-ubyte"), "wb") as f:
+            f.write(struct.pack(">IIII", 2051, n, 28, 28) + bytes(rng.randrange(256) for _ in range(n * 784)))
+        with open(os.path.join(folder, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
+            f.write(struct.pack(">II", 2049, n) + bytes(i % 10 for i in range(n)))
+
+
+def test_quick_job(tmp):
+    """A scripted evaluation that ends almost at once (a tiny test set) is a
+    success, with the evaluation on the picture: the run does not judge a
+    job by whether it still runs right after it started."""
+    tiny = os.path.join(tmp, "tiny-mnist")
+    write_tiny_mnist(tiny, 10)
+    png = os.path.join(tmp, "quick.png")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", DIGITPAD_MNIST=tiny)
+    env.pop("DISPLAY", None)
+    for run in range(2):
+        try:
+            p = subprocess.run([DIGITPAD, "--verbose", "--evaluate", "--screenshot", png], capture_output=True,
+                               text=True, timeout=HANG_S, env=env)
+        except subprocess.TimeoutExpired:
+            check(False, f"a scripted evaluation of 10 images did not end within {HANG_S} s")
+            return
+        done = [l for l in p.stdout.splitlines() if l.startswith("job\teval\tdone")]
+        check(p.returncode == 0 and done and os.path.exists(png),
+              f"run {run}: a quick scripted evaluation succeeds: exit {p.returncode}, {done}, {p.stderr!r}")
+
+
 def main():
     global DIGITPAD
     DIGITPAD = program_from_argv(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         test_offscreen(tmp)
+        test_quick_job(tmp)
     return report("window offscreen")
 
 

@@ -119,7 +119,7 @@ int actions_open_file(app *a, const char *path, int strokes_too)
 {
     int csv = ends_with(path, ".csv"), model = !csv && (!strokes_too || ends_with(path, ".model"));
     if (!csv && !model) return open_strokes(a, path);
-    if (jobs_busy(a->train.jobs)) {
+    if (!training_idle(a)) {
         if (csv) status_set(&a->status, 1, "cannot plot %s while training or evaluating; stop it first", path);
         else status_set(&a->status, 1, "cannot load a model while training or evaluating; stop it first");
         return -1;

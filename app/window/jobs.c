@@ -313,7 +313,10 @@ static int copy_dataset(dp_dataset *dst, const dp_dataset *src)
 static job *new_job(jobs *j, job_kind kind, const dp_arch *arch, const dp_net *from, const char *mnist_dir)
 {
     job *jb = calloc(1, sizeof *jb);
-    if (!jb) return NULL;
+    if (!jb) {
+        dp_set_error("out of memory for a new job");
+        return NULL;
+    }
     *jb = (job){.owner = j, .kind = kind, .arch = *arch, .cfg = dp_train_defaults()};
     snprintf(jb->mnist_dir, sizeof jb->mnist_dir, "%s", mnist_dir);
     if (from && !(jb->from = dp_net_create(&from->arch))) {
@@ -331,7 +334,7 @@ static int post(jobs *j, job *jb)
     int trains = jb->kind == JOB_TRAIN || jb->kind == JOB_FINETUNE;
     dp_net *snap = trains ? dp_net_create(&jb->arch) : NULL;
     if ((trains && !snap) || jobs_busy(j)) {
-        if (snap) dp_set_error("a job is already running");
+        if (!trains || snap) dp_set_error("a job is already running");   /* else dp_net_create said why */
         dp_net_free(snap);
         free_job(jb);
         return -1;

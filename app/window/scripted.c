@@ -8,10 +8,8 @@ void scripted_start(app *a)
 {
     const window_options *o = &a->opt;
     if (has_job(o)) {
-        if (o->finetune) training_finetune(a);
-        else if (o->evaluate) training_evaluate(a);
-        else training_start(a);
-        if (!jobs_busy(a->train.jobs)) a->script_failed = 1;   /* the status line says why */
+        int started = o->finetune ? training_finetune(a) : o->evaluate ? training_evaluate(a) : training_start(a);
+        if (!started) a->script_failed = 1;   /* the status line says why (a job that ends at once is not a failure) */
     }
     if (o->my_digits) dialog_open(&a->dialog, DIALOG_DIGITS);
     if (o->view) views_set(&a->views, o->view);

@@ -28,10 +28,16 @@ static void new_run(training *t)
     t->logged_points = t->logged_tests = 0;
 }
 
-void training_start(app *a)
+int training_idle(app *a)
+{
+    training_poll(a);
+    return !a->train.job.busy;   /* only this thread starts jobs: none can start before the caller does */
+}
+
+int training_start(app *a)
 {
     training *t = &a->train;
-    if (jobs_busy(t->jobs) || training_need_mnist(a) != 0) return;
+    if (!training_idle(a) || training_need_mnist(a) != 0) return 0;
     const train_settings *s = &a->settings;
     dp_arch arch;
     if (s->from_current) arch = a->model.net->arch;
@@ -40,20 +46,21 @@ void training_start(app *a)
     dp_net *fresh = dp_net_create(&arch);
     if (!fresh) {
         status_set(&a->status, 1, "%s", dp_error());
-        return;
+        return 0;
     }
     if (s->from_current) dp_net_copy_params(fresh, a->model.net);
     else dp_net_init(fresh, s->cfg.seed);
     if (jobs_start_train(t->jobs, &arch, s->from_current ? a->model.net : NULL, &s->cfg, t->mnist_dir) != 0) {
         dp_net_free(fresh);
-        status_set(&a->status, 1, "could not start training");
-        return;
+        status_set(&a->status, 1, "could not start training: %s", dp_error());
+        return 0;
     }
     model_adopt(&a->model, fresh, s->from_current ? a->model.name : "training…");
     new_run(t);
     a->model.unsaved = 1;
     status_set(&a->status, 0, "training on MNIST: %d epochs, batch %d, learning rate %g", s->cfg.epochs, s->cfg.batch,
                (double)s->cfg.lr);
+    return 1;
 }
 
 void training_stop(app *a)
@@ -63,12 +70,16 @@ void training_stop(app *a)
     status_set(&a->status, 0, "stopping…");
 }
 
-void training_evaluate(app *a)
+int training_evaluate(app *a)
 {
     training *t = &a->train;
-    if (jobs_busy(t->jobs) || training_need_mnist(a) != 0) return;
-    if (jobs_start_eval(t->jobs, a->model.net, t->mnist_dir) == 0)
-        status_set(&a->status, 0, "evaluating %s on the 10,000 MNIST test images…", a->model.name);
+    if (!training_idle(a) || training_need_mnist(a) != 0) return 0;
+    if (jobs_start_eval(t->jobs, a->model.net, t->mnist_dir) != 0) {
+        status_set(&a->status, 1, "could not start the evaluation: %s", dp_error());
+        return 0;
+    }
+    status_set(&a->status, 0, "evaluating %s on the 10,000 MNIST test images…", a->model.name);
+    return 1;
 }
 
 /* ---- fine-tuning --------------------------------------------------------------------- */
@@ -88,14 +99,14 @@ static int start_finetune_job(app *a, const dp_finetune_cfg *cfg)
     return rc;
 }
 
-void training_finetune(app *a)
+int training_finetune(app *a)
 {
-    const char *why = kept_finetune_blocker(&a->kept, jobs_busy(a->train.jobs));
+    const char *why = kept_finetune_blocker(&a->kept, !training_idle(a));
     if (why) {
         status_set(&a->status, 1, "cannot fine-tune: %s", why);
-        return;
+        return 0;
     }
-    if (training_need_mnist(a) != 0) return;
+    if (training_need_mnist(a) != 0) return 0;
     dp_finetune_cfg cfg = dp_finetune_defaults();
     dp_net *fresh = dp_net_create(&a->model.net->arch);
     /* Everything that can fail, before the job starts. */
@@ -103,7 +114,7 @@ void training_finetune(app *a)
         dp_net_free(fresh);
         model_forget_before(&a->model);
         status_set(&a->status, 1, "could not start fine-tuning: %s", dp_error());
-        return;
+        return 0;
     }
     dp_net_copy_params(fresh, a->model.net);
     char name[300];
@@ -116,6 +127,7 @@ void training_finetune(app *a)
     a->kept.tuned_mnist = cfg.mnist_images;
     status_set(&a->status, 0, "fine-tuning on %d of your digits and %d MNIST images; %d test digits kept aside", n_train,
                cfg.mnist_images, n_test);
+    return 1;
 }
 
 void training_finetune_choice(app *a, int keep_new)

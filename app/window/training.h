@@ -11,10 +11,19 @@
  * (a message and the status line) and returns -1. */
 int training_need_mnist(app *a);
 
-void training_start(app *a);
+/* Takes the news of a job that has ended (training_poll) and says whether
+ * none runs now. Call it before whatever starts a job or replaces the
+ * model: the ended job is then finished with its own state, not the next
+ * one's, and its last weights do not land on a model loaded after it. */
+int training_idle(app *a);
+
+/* Each start says whether the job was handed to the trainer (1), or not
+ * (0: one runs, MNIST is missing, or it could not start; the status line
+ * says which). */
+int training_start(app *a);
 void training_stop(app *a);
-void training_evaluate(app *a);
-void training_finetune(app *a);
+int training_evaluate(app *a);
+int training_finetune(app *a);
 /* After a fine-tune: keep the new model (1) or go back (0). */
 void training_finetune_choice(app *a, int keep_new);
 
