@@ -4,7 +4,8 @@ confusion matrix, open one of its test digits on the canvas (its logged
 prediction must be the evaluation's), draw over it, clear it; the views
 under the canvas (Preparation, Inside, Nearest examples, whose neighbours of
 a drawn 7 must be mostly 7s); Save picture; a train --csv log loaded and
-plotted, a broken one refused (needs MNIST).
+plotted, a broken one refused; Enter after scrolling a cell's digits past
+the end (needs MNIST).
 DIGITPAD_TEACH_SHOTS=DIR keeps screenshots of each view.
 
 usage: test_window_inspect.py DIGITPAD
@@ -47,6 +48,7 @@ def test_inspect(tmp):
             if not wrong:
                 return
             count, (t, p) = wrong[-1]
+            opened_cell = (t, p)
             cx, cy, cw, ch = cells[(t, p)][:4]
             w.xdo("mousemove", "--window", w.wid, str(cx + cw // 2), str(cy + ch // 2))
             w.xdo("click", "1")
@@ -169,9 +171,52 @@ def test_inspect(tmp):
                     check(f is not None and f"{bad}:2: bad loss" in f[2], f"a broken CSV is refused: {f}")
                     w.key("Escape")
             xwd_shot(w, "csv")
+            enter_after_scrolling(w, *opened_cell)
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")
+
+
+def testcell_group(w, timeout):
+    """The digits of an open cell, as drawn next: their lines and the count line."""
+    shown = []
+    while True:
+        f = w.next_line(("testcell", "testcells"), timeout)
+        if f is None or f[0] == "testcells":
+            return shown, f
+        shown.append(f)
+
+
+def enter_after_scrolling(w, t, p):
+    """Enter in a cell's digits opens the first digit shown, also when the
+    keys just before it scrolled past the last page and nothing was drawn in
+    between."""
+    w.drain()   # the places logged so far are not those of this evaluation
+    w.key("e")
+    f = w.next_line("job", 60, accept=lambda f: f[1] == "eval")
+    check(f is not None and f[2] == "done", f"Evaluate again: {f}")
+    cell = w.next_line("matrix", 10, accept=lambda f: (int(f[1]), int(f[2])) == (t, p))
+    check(cell is not None, f"the cell {t},{p} is shown again")
+    if cell is None:
+        return
+    cx, cy, cw, ch = (int(v) for v in cell[3:7])
+    w.xdo("mousemove", "--window", w.wid, str(cx + cw // 2), str(cy + ch // 2))
+    w.xdo("click", "1")
+    first_page, summary = testcell_group(w, 10)
+    check(first_page and summary is not None, f"the cell's digits are shown: {summary}")
+    if not first_page or summary is None:
+        return
+    w.xdo("key", "--window", w.wid, *(["Next"] * 40))
+    last_page = first_page
+    if int(summary[1]) < int(summary[2]):   # more than one page: the last one is drawn
+        last_page, summary = testcell_group(w, 10)
+        check(last_page, "Page Down to the last page draws it")
+    if not last_page:
+        return
+    w.xdo("key", "--window", w.wid, "Next", "Next", "Return")
+    f = w.next_line("opened", 10)
+    check(f is not None and f[1] == last_page[0][1],
+          f"Enter after scrolling past the end opens the first digit of the last page ({last_page[0][1]}): {f}")
 
 
 def main():

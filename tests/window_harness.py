@@ -131,7 +131,9 @@ class Window:
                 return out
 
     def next_line(self, prefix, timeout=10.0, accept=None):
-        """Waits for a log line starting with prefix (and accepted); returns its fields."""
+        """Waits for a log line of the kind prefix, or of one of a tuple of kinds (and accepted); returns its
+        fields."""
+        kinds = (prefix,) if isinstance(prefix, str) else prefix
         end = time.time() + timeout
         while time.time() < end:
             try:
@@ -139,7 +141,7 @@ class Window:
             except queue.Empty:
                 break
             f = self._note(line)
-            if f[0] == prefix and (accept is None or accept(f)):
+            if f[0] in kinds and (accept is None or accept(f)):
                 return f
         return None
 

@@ -133,6 +133,16 @@ void evalview_open_cell(eval_view *v, dialog_state *d, int truth, int predicted)
     dialog_open(d, DIALOG_EVAL_CELL);
 }
 
+/* Scrolled no further than the last page (by the grid last drawn), so a
+ * key or the wheel acts on what is shown. */
+static void clamp_scroll(eval_view *v)
+{
+    int cols = v->cols > 0 ? v->cols : 1, rows = v->rows > 0 ? v->rows : 1;
+    int last = (v->list_n + cols - 1) / cols - rows;
+    if (v->scroll > last) v->scroll = last;
+    if (v->scroll < 0) v->scroll = 0;
+}
+
 int evalview_key(eval_view *v, dialog_state *d, const SDL_KeyboardEvent *k, command_queue *cmds)
 {
     SDL_Keycode key = k->keysym.sym;
@@ -140,18 +150,16 @@ int evalview_key(eval_view *v, dialog_state *d, const SDL_KeyboardEvent *k, comm
     if (key == SDLK_ESCAPE || key == SDLK_BACKSPACE) dialog_open(d, DIALOG_EVAL);
     else if (key == SDLK_PAGEDOWN || key == SDLK_DOWN) v->scroll += key == SDLK_DOWN ? 1 : page;
     else if (key == SDLK_PAGEUP || key == SDLK_UP) v->scroll -= key == SDLK_UP ? 1 : page;
-    else if (key == SDLK_RETURN && v->list_n) {   /* the first digit shown (scroll is clamped when drawn) */
-        long first = (long)v->scroll * (v->cols > 0 ? v->cols : 1);
-        command_push(cmds, CMD_OPEN_TEST_DIGIT, v->list[first < v->list_n ? first : v->list_n - 1]);
-    }
-    if (v->scroll < 0) v->scroll = 0;
+    clamp_scroll(v);
+    if (key == SDLK_RETURN && v->list_n)   /* the first digit shown */
+        command_push(cmds, CMD_OPEN_TEST_DIGIT, v->list[(long)v->scroll * (v->cols > 0 ? v->cols : 1)]);
     return key != SDLK_F12;
 }
 
 void evalview_wheel(eval_view *v, int dy)
 {
     v->scroll -= dy;
-    if (v->scroll < 0) v->scroll = 0;
+    clamp_scroll(v);
 }
 
 /* One test digit: its picture, and its probability of the column's digit
@@ -204,7 +212,7 @@ void evalview_draw_cell(frame *f, eval_view *v, dialog_state *d)
                "%s of %s test images · most confident first · click one to put it on the canvas", shown, total);
     v->cols = g.cols, v->rows = g.rows;
     int total_rows = (v->list_n + g.cols - 1) / g.cols;
-    if (v->scroll > total_rows - g.rows) v->scroll = total_rows - g.rows > 0 ? total_rows - g.rows : 0;
+    clamp_scroll(v);
     int first = v->scroll * g.cols, count = v->list_n - first < g.rows * g.cols ? v->list_n - first : g.rows * g.cols;
     if (count > PLACES_MAX) count = PLACES_MAX;
     for (int k = 0; k < count; k++) draw_test_digit(f, v, k, grid_cell(&g, k), v->list[first + k]);
