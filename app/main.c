@@ -103,7 +103,7 @@ static int parse_window_args(int argc, char **argv, window_options *o)
     }
     if ((o->train_steps || o->finetune || o->evaluate) && !o->screenshot_path) {
         cli_error(NULL, "%s goes with --screenshot",
-                  o->finetune ? "--finetune" : o->evaluate ? "--evaluate" : "--train-steps");
+                  o->finetune ? "--finetune" : o->cell_t >= 0 ? "--cell" : o->evaluate ? "--evaluate" : "--train-steps");
         return CLI_USAGE;
     }
     if ((o->train_steps > 0) + o->finetune + o->evaluate > 1) {

@@ -94,6 +94,13 @@ def test_basic(tmp):
     expect_usage_error(["calibrate"], "--out")
     expect_usage_error(["calibrate", "--out", "x", "--precision", "2"], "--precision")
     expect_usage_error(["calibrate", "--out", "x", "--holdout", "10"], "--holdout")
+    # The window's options are refused before any window opens.
+    expect_usage_error(["--view", "bogus"], "--view must be training, preparation, inside or nearest, not 'bogus'")
+    expect_usage_error(["--cell", "3,5"], "--cell goes with --screenshot")
+    expect_usage_error(["--evaluate"], "--evaluate goes with --screenshot")
+    expect_usage_error(["--train-steps", "5", "--finetune", "--screenshot", "x.png"], "one job at a time")
+    expect_usage_error(["--size", "10x10"], "--size")
+    expect_usage_error(["-Vx"], "unknown option '-V'")
 
     # Named pipes are refused at once, never waited on (as model, drawing or MNIST file).
     fifo = os.path.join(tmp, "pipe.model")

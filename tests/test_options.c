@@ -225,6 +225,9 @@ static void test_numbers(const cli_command *c)
     CHECK_USAGE(parse(c, "--seed", "18446744073709551616", NULL),
                 "--seed needs a non-negative whole number, not '18446744073709551616'");
     CHECK_USAGE(parse(c, "--seed", "1.0", NULL), "--seed needs a non-negative whole number, not '1.0'");
+    CHECK_USAGE(parse(c, "--seed", " -1", NULL), "--seed needs a non-negative whole number, not ' -1'");
+    CHECK_USAGE(parse(c, "--seed", " 7", NULL), "--seed needs a non-negative whole number, not ' 7'");
+    CHECK_USAGE(parse(c, "--seed", "+7", NULL), "--seed needs a non-negative whole number, not '+7'");
     CHECK(o.seed == 42, "bad seeds are not stored");
 
     /* the first bad option ends the parse: what follows is not read */
@@ -245,6 +248,8 @@ static void test_refused(const cli_command *c, const cli_command *window)
     CHECK_USAGE(parse(c, "--json=1", NULL), "unknown option '--json=1' (see 'digitpad test --help')");
     CHECK_USAGE(parse(c, "--s", "1", NULL), "unknown option '--s' (see 'digitpad test --help')");   /* ambiguous */
     CHECK_USAGE(parse(c, "-x", NULL), "unknown option '-x' (see 'digitpad test --help')");
+    /* in a group, the option itself, not the argument before the group */
+    CHECK_USAGE(parse(c, "--json", "-xq", NULL), "unknown option '-x' (see 'digitpad test --help')");
     CHECK_USAGE(parse(c, "--optimizer", "rmsprop", NULL), "--optimizer must be adam or sgd, not 'rmsprop'");
     CHECK_USAGE(parse(c, "--optimizer", "ADAM", NULL), "--optimizer must be adam or sgd, not 'ADAM'");
     CHECK_USAGE(parse(c, "--view", "", NULL), "--view must be training, preparation or inside, not ''");

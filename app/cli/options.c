@@ -2,6 +2,7 @@
 #include "options.h"
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -44,8 +45,8 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    /* strtoull takes "-1" as 2^64-1: a minus sign is refused outright */
-    if (!*s || *end || errno || s[0] == '-') {
+    /* strtoull takes "-1" and " -1" as 2^64-1: only digits, from the first character */
+    if (!isdigit((unsigned char)s[0]) || *end || errno) {
         cli_error(cmd, "%s needs a non-negative whole number, not '%s'", opt, s);
         return -1;
     }
@@ -115,9 +116,13 @@ static int build_longopts(const cli_command *c, struct option *lo)
     return 0;
 }
 
-/* An option getopt_long refused: missing value, or unknown (or ambiguous). */
+/* An option getopt_long refused: missing value, or unknown (or ambiguous).
+ * An unknown short option is named by itself: inside a group ("-hx") the
+ * argument getopt points at is not the one that holds it. */
 static void report_refused(const cli_command *c, int ch, const char *arg)
 {
+    char short_opt[3] = {'-', (char)optopt, 0};
+    if (ch == '?' && optopt > 0 && optopt < 128) arg = short_opt;
     if (ch == ':') cli_error(c->cmd, "%s needs a value", arg);
     else if (c->cmd) cli_error(c->cmd, "unknown option '%s' (see '%s %s --help')", arg, DP_PROG, c->cmd);
     else cli_error(NULL, "unknown option '%s' (see '%s --help')", arg, DP_PROG);
