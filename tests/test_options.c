@@ -250,6 +250,7 @@ static void test_refused(const cli_command *c, const cli_command *window)
     CHECK_USAGE(parse(c, "-x", NULL), "unknown option '-x' (see 'digitpad test --help')");
     /* in a group, the option itself, not the argument before the group */
     CHECK_USAGE(parse(c, "--json", "-xq", NULL), "unknown option '-x' (see 'digitpad test --help')");
+    CHECK_USAGE(parse(c, "--help=1", NULL), "unknown option '--help=1' (see 'digitpad test --help')");
     CHECK_USAGE(parse(c, "--optimizer", "rmsprop", NULL), "--optimizer must be adam or sgd, not 'rmsprop'");
     CHECK_USAGE(parse(c, "--optimizer", "ADAM", NULL), "--optimizer must be adam or sgd, not 'ADAM'");
     CHECK_USAGE(parse(c, "--view", "", NULL), "--view must be training, preparation or inside, not ''");

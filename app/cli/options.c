@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* getopt_long returns a row's index plus FIRST_ROW, clear of 'h', ':' and
- * '?'; MAX_ROWS bounds the longopts array built on the stack. */
-enum { FIRST_ROW = 256, MAX_ROWS = 48 };
+/* getopt_long returns a row's index plus FIRST_ROW, clear of 'h', ':', '?'
+ * and of LONG_HELP (--help); MAX_ROWS bounds the longopts array built on
+ * the stack. */
+enum { LONG_HELP = 255, FIRST_ROW = 256, MAX_ROWS = 48 };
 
 int cli_parse_int(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
 {
@@ -111,14 +112,17 @@ static int build_longopts(const cli_command *c, struct option *lo)
         int has_arg = c->options[i].kind == CLI_FLAG ? no_argument : required_argument;
         lo[n++] = (struct option){c->options[i].name, has_arg, NULL, FIRST_ROW + i};
     }
-    if (c->usage) lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    /* --help apart from -h: a refused "--help=1" is then named as given (see report_refused) */
+    if (c->usage) lo[n++] = (struct option){"help", no_argument, NULL, LONG_HELP};
     lo[n] = (struct option){NULL, 0, NULL, 0};
     return 0;
 }
 
 /* An option getopt_long refused: missing value, or unknown (or ambiguous).
- * An unknown short option is named by itself: inside a group ("-hx") the
- * argument getopt points at is not the one that holds it. */
+ * An unknown short option (getopt's optopt, a character; a long option
+ * refused for its value has its row's number there, unknown ones 0) is
+ * named by itself: inside a group ("-qx") the argument getopt points at is
+ * not the one that holds it. */
 static void report_refused(const cli_command *c, int ch, const char *arg)
 {
     char short_opt[3] = {'-', (char)optopt, 0};
@@ -141,7 +145,7 @@ int cli_parse(const cli_command *c, int argc, char **argv, int *first_arg)
     while ((ch = getopt_long(argc, argv, c->usage ? ":h" : ":", longopts, NULL)) != -1) {
         if (ch >= FIRST_ROW) {
             if (read_value(c->cmd, &c->options[ch - FIRST_ROW], optarg) != 0) return CLI_USAGE;
-        } else if (ch == 'h') {
+        } else if (ch == 'h' || ch == LONG_HELP) {
             fputs(c->usage, stdout);
             return CLI_HELP;
         } else {
