@@ -13,6 +13,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,18 +122,21 @@ static void test_display(void)
 /* A stand-in for zenity: the shell commands body. */
 static void fake_zenity(const char *body)
 {
-    char script[3 * PATH_MAX];
+    char script[4 * PATH_MAX];
     snprintf(script, sizeof script, "#!/bin/sh\n%s\n", body);
     write_text(at("bin/zenity"), script, 0755);
 }
 
 static atomic_int stop_after_a_while;
 
+/* Raises the stop once the stand-in chooser has started (arg: the file it
+ * notes that in): however slow the machine, the stop then reaches a child
+ * that runs. A minute at most. */
 static void *raise_stop(void *arg)
 {
-    (void)arg;
-    struct timespec pause = {0, 300 * 1000 * 1000};
-    nanosleep(&pause, NULL);
+    const char *started = arg;
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < 6000 && access(started, F_OK) != 0; waited++) nanosleep(&pause, NULL);
     atomic_store(&stop_after_a_while, 1);
     return NULL;
 }
@@ -165,9 +171,10 @@ static int choose_from_blocking_thread(const atomic_int *stop, char *path, size_
 }
 
 /* This program stands in for the chooser itself where the stand-in must
- * do what a shell cannot say plainly: "late MARK" and "deaf MARK" note that
- * they started in the file MARK, then answer after a minute ("deaf" also
- * ignores SIGTERM); "report FD" answers with what it inherited. */
+ * do what a shell cannot say plainly: "silent MARK" and "deaf MARK" note
+ * that they started (their process id) in the file MARK, then never answer nor end by
+ * themselves ("deaf" also ignores SIGTERM, so only SIGKILL ends it);
+ * "report FD" answers with what it inherited. */
 static int stand_in(char **argv)
 {
     if (strcmp(argv[2], "report") == 0) {
@@ -181,43 +188,78 @@ static int stand_in(char **argv)
         return 0;
     }
     if (strcmp(argv[2], "deaf") == 0) signal(SIGTERM, SIG_IGN);
-    write_text(argv[3], "started\n", 0644);
-    sleep(60);
-    printf("/too/late.model\n");
-    return 0;
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    write_text(argv[3], pid, 0644);
+    for (;;) pause();
 }
 
 static char self[PATH_MAX];
 
-static void fake_stand_in(const char *args)
+/* exec: the stand-in is the chooser; else a shell script runs it and waits. */
+static void fake_stand_in(const char *args, int exec)
 {
-    char body[2 * PATH_MAX + 64];
-    snprintf(body, sizeof body, "exec '%s' --stand-in %s", self, args);
+    char body[3 * PATH_MAX];
+    snprintf(body, sizeof body, "%s'%s' --stand-in %s", exec ? "exec " : "", self, args);
     fake_zenity(body);
 }
 
 /* A stop request ends a chooser that never answers: from a thread that
  * blocks SIGTERM too, and one that ignores SIGTERM (killed after its grace).
- * The stand-in answers late, and that answer would be read if the stop did
- * not end it. */
+ * The stand-ins never end by themselves: a stop that does not end them
+ * hangs the test (and its time limit fails it). */
 static void test_chooser_stop(void)
 {
-    char path[64], args[PATH_MAX + 16];
-    const char *modes[] = {"late", "deaf"};
+    char path[64], args[PATH_MAX + 96], started[PATH_MAX + 64];
+    const char *modes[] = {"silent", "deaf"};
+    snprintf(started, sizeof started, "%s", at("started"));
     for (int k = 0; k < 2; k++) {
-        unlink(at("started"));
-        snprintf(args, sizeof args, "%s '%s'", modes[k], at("started"));
-        fake_stand_in(args);
+        unlink(started);
+        snprintf(args, sizeof args, "%s '%s'", modes[k], started);
+        fake_stand_in(args, 1);
         pthread_t t;
         atomic_store(&stop_after_a_while, 0);
-        pthread_create(&t, NULL, raise_stop, NULL);
+        pthread_create(&t, NULL, raise_stop, started);
         int rc = choose_from_blocking_thread(&stop_after_a_while, path, sizeof path);
-        CHECK(rc == 0 && !path[0] && access(at("started"), F_OK) == 0,
-              "a stop request closes a chooser that %s (%d, %s, %s)", k ? "ignores SIGTERM" : "never answers", rc, path,
-              access(at("started"), F_OK) == 0 ? "it started" : "it never started");
+        CHECK(rc == 0 && !path[0] && access(started, F_OK) == 0, "a stop request closes a chooser that %s (%d, %s, %s)",
+              k ? "ignores SIGTERM" : "never answers", rc, path,
+              access(started, F_OK) == 0 ? "it started" : "it never started");
         pthread_join(t, NULL);
     }
 }
+
+#ifdef __linux__
+/* A chooser that is a script running the real one: a stop ends the script
+ * (SIGTERM) and what it started too (it ignores SIGTERM: SIGKILL, to the
+ * whole process group). This process adopts orphans meanwhile, so it can
+ * see how the real one ended; one left running hangs the test. */
+static void test_chooser_wrapper(void)
+{
+    char path[64], args[PATH_MAX + 96], started[PATH_MAX + 64];
+    snprintf(started, sizeof started, "%s", at("started"));
+    unlink(started);
+    snprintf(args, sizeof args, "deaf '%s'", started);
+    fake_stand_in(args, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    pthread_t t;
+    atomic_store(&stop_after_a_while, 0);
+    pthread_create(&t, NULL, raise_stop, started);
+    int rc = choose_from_blocking_thread(&stop_after_a_while, path, sizeof path);
+    pthread_join(t, NULL);
+    FILE *f = fopen(started, "r");
+    long pid = 0;
+    if (f && fscanf(f, "%ld", &pid) != 1) pid = 0;
+    if (f) fclose(f);
+    int status = 0;
+    pid_t ended = pid > 0 ? waitpid((pid_t)pid, &status, 0) : -1;
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    CHECK(rc == 0 && ended == (pid_t)pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          "a stop ends what the chooser started: pid %ld, waited %ld, %s %d", pid, (long)ended,
+          WIFSIGNALED(status) ? "signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+#else
+static void test_chooser_wrapper(void) {}
+#endif
 
 /* The child starts clean: SIGTERM neither blocked nor ignored even when the
  * caller's thread blocks it and the process ignores it, and no descriptor
@@ -227,7 +269,7 @@ static void test_chooser_child(void)
     char args[32], path[64];
     int held = open("/dev/null", O_RDONLY);   /* no O_CLOEXEC: the child must close it itself */
     snprintf(args, sizeof args, "report %d", held);
-    fake_stand_in(args);
+    fake_stand_in(args, 1);
     void (*old)(int) = signal(SIGTERM, SIG_IGN);
     int rc = choose_from_blocking_thread(NULL, path, sizeof path);
     signal(SIGTERM, old);
@@ -252,6 +294,7 @@ static void test_chooser_edges(void)
     fake_zenity("echo 'Gtk-WARNING: no theme' >&2; echo /ok.model");
     CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/ok.model") == 0, "stderr is not read");
     test_chooser_stop();
+    test_chooser_wrapper();
     test_chooser_child();
 }
 

@@ -447,22 +447,23 @@ static const char *chooser_program(void)
 
 int dp_file_chooser_available(void) { return chooser_program() != NULL; }
 
-/* The child starts clean whatever thread asked: no signal blocked or
- * ignored (so a stop request's SIGTERM ends it) and no descriptor of ours
- * but its output (so it holds no file or pipe of the app open). Only
- * async-signal-safe calls between fork and exec. */
-static void reset_child(void)
+/* The child starts clean whatever thread asked: no signal ignored or
+ * handled (so a stop request's SIGTERM ends it), then none blocked; none of
+ * our descriptors but its output (so it holds no file or pipe of the app
+ * open); a process group of its own, so a stop reaches whatever it starts.
+ * Only async-signal-safe calls between fork and exec: open_max is read
+ * before the fork. */
+static void reset_child(long open_max)
 {
-    static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM};
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);   /* refused for KILL, STOP and libc's own: fine */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    for (size_t k = 0; k < sizeof signals / sizeof signals[0]; k++) signal(signals[k], SIG_DFL);
+    setpgid(0, 0);
 #if defined(__linux__) && defined(SYS_close_range)
     if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0) return;
 #endif
-    long most = sysconf(_SC_OPEN_MAX);
-    for (int fd = 3; fd < (most > 0 && most < 65536 ? most : 65536); fd++) close(fd);
+    for (long fd = 3; fd < open_max; fd++) close((int)fd);
 }
 
 /* The chooser's child: its output into a pipe, its complaints (GTK's
@@ -470,6 +471,7 @@ static void reset_child(void)
 static pid_t start_chooser(char *const argv[], int *out_fd)
 {
     int fds[2];
+    long open_max = sysconf(_SC_OPEN_MAX);
     if (pipe(fds) != 0) return -1;
     pid_t pid = fork();
     if (pid < 0) {
@@ -480,13 +482,20 @@ static pid_t start_chooser(char *const argv[], int *out_fd)
         int null = open("/dev/null", O_WRONLY);
         dup2(fds[1], STDOUT_FILENO);
         if (null >= 0) dup2(null, STDERR_FILENO);
-        reset_child();
+        reset_child(open_max > 0 ? open_max : 1024);
         execvp(argv[0], argv);
         _exit(127);
     }
+    setpgid(pid, pid);   /* also here, so it holds before either side goes on (fails once it has exec'd: fine) */
     close(fds[1]);
     *out_fd = fds[0];
     return pid;
+}
+
+/* A signal for the child and anything it started. */
+static void signal_child(pid_t pid, int sig)
+{
+    if (kill(-pid, sig) != 0) kill(pid, sig);
 }
 
 /* Waits for the child to end. A stop request (now or while waiting) ends
@@ -494,22 +503,22 @@ static pid_t start_chooser(char *const argv[], int *out_fd)
 static void wait_child(pid_t pid, int *status, const atomic_int *stop)
 {
     const struct timespec tick = {0, 20 * 1000 * 1000};
-    int terminated_ms = -1;
+    double terminated_at = -1;
     for (;;) {
         pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR)) return;
-        if (terminated_ms < 0 && stop && atomic_load(stop)) {
-            kill(pid, SIGTERM);
-            terminated_ms = 0;
+        if (r == pid || (r < 0 && errno != EINTR)) break;
+        if (terminated_at < 0 && stop && atomic_load(stop)) {
+            signal_child(pid, SIGTERM);
+            terminated_at = dp_now();
         }
-        if (terminated_ms >= 2000) {
-            kill(pid, SIGKILL);
+        if (terminated_at >= 0 && dp_now() - terminated_at >= 2.0) {
+            signal_child(pid, SIGKILL);
             while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
-            return;
+            break;
         }
         nanosleep(&tick, NULL);
-        if (terminated_ms >= 0) terminated_ms += 20;
     }
+    if (terminated_at >= 0) kill(-pid, SIGKILL);   /* what it started and left behind */
 }
 
 /* Reads the child's first line into out while it runs: until a newline, the
