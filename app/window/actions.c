@@ -119,9 +119,10 @@ int actions_open_file(app *a, const char *path, int strokes_too)
 {
     int csv = ends_with(path, ".csv"), model = !csv && (!strokes_too || ends_with(path, ".model"));
     if (!csv && !model) return open_strokes(a, path);
-    if (!training_idle(a)) {
-        if (csv) status_set(&a->status, 1, "cannot plot %s while training or evaluating; stop it first", path);
-        else status_set(&a->status, 1, "cannot load a model while training or evaluating; stop it first");
+    const char *why = training_blocker(a);
+    if (why) {
+        if (csv) status_set(&a->status, 1, "cannot plot %s: %s", path, why);
+        else status_set(&a->status, 1, "cannot load a model: %s", why);
         return -1;
     }
     return csv ? plot_csv(a, path) : model_load(&a->model, path, &a->status);

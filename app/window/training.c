@@ -28,16 +28,24 @@ static void new_run(training *t)
     t->logged_points = t->logged_tests = 0;
 }
 
-int training_idle(app *a)
+const char *training_blocker(app *a)
 {
     training_poll(a);
-    return !a->train.job.busy;   /* only this thread starts jobs: none can start before the caller does */
+    /* Only this thread starts jobs: none can start before the caller does. */
+    if (a->train.job.busy) return "wait for the running job to finish, or Stop it";
+    if (a->model.before) {
+        dialog_open(&a->dialog, DIALOG_FINETUNE);
+        return "first keep the fine-tuned model or go back to the one before (Enter or Esc)";
+    }
+    return NULL;
 }
 
 int training_start(app *a)
 {
     training *t = &a->train;
-    if (!training_idle(a) || training_need_mnist(a) != 0) return 0;
+    const char *why = training_blocker(a);
+    if (why) status_set(&a->status, 1, "cannot train: %s", why);
+    if (why || training_need_mnist(a) != 0) return 0;
     const train_settings *s = &a->settings;
     dp_arch arch;
     if (s->from_current) arch = a->model.net->arch;
@@ -73,7 +81,9 @@ void training_stop(app *a)
 int training_evaluate(app *a)
 {
     training *t = &a->train;
-    if (!training_idle(a) || training_need_mnist(a) != 0) return 0;
+    const char *why = training_blocker(a);
+    if (why) status_set(&a->status, 1, "cannot evaluate: %s", why);
+    if (why || training_need_mnist(a) != 0) return 0;
     if (jobs_start_eval(t->jobs, a->model.net, t->mnist_dir) != 0) {
         status_set(&a->status, 1, "could not start the evaluation: %s", dp_error());
         return 0;
@@ -101,7 +111,8 @@ static int start_finetune_job(app *a, const dp_finetune_cfg *cfg)
 
 int training_finetune(app *a)
 {
-    const char *why = kept_finetune_blocker(&a->kept, !training_idle(a));
+    const char *why = training_blocker(a);
+    if (!why) why = kept_finetune_blocker(&a->kept, 0);
     if (why) {
         status_set(&a->status, 1, "cannot fine-tune: %s", why);
         return 0;

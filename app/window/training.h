@@ -11,11 +11,13 @@
  * (a message and the status line) and returns -1. */
 int training_need_mnist(app *a);
 
-/* Takes the news of a job that has ended (training_poll) and says whether
- * none runs now. Call it before whatever starts a job or replaces the
- * model: the ended job is then finished with its own state, not the next
- * one's, and its last weights do not land on a model loaded after it. */
-int training_idle(app *a);
+/* Takes the news of a job that has ended (training_poll), then says why a
+ * job cannot start or the model be replaced now (a job runs; a fine-tune
+ * waits for the keep-or-go-back choice, whose dialog is shown again), or
+ * NULL. Call it before either: the ended job is then finished with its own
+ * state, not the next one's, its last weights do not land on a model loaded
+ * after it, and the model from before a fine-tune is not lost. */
+const char *training_blocker(app *a);
 
 /* Each start says whether the job was handed to the trainer (1), or not
  * (0: one runs, MNIST is missing, or it could not start; the status line
