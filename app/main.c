@@ -23,11 +23,12 @@ static const char usage[] =
     "  --train-steps N     with --screenshot: press Train and shoot after N steps\n"
     "  --finetune          with --screenshot: press Fine-tune and shoot its before/after figures\n"
     "  --my-digits         open My digits (your kept digits)\n"
-    "  --view NAME         under the canvas: training (default), preparation, inside or nearest\n"
+    "  --view NAME         under the canvas: training (default), preparation, inside, nearest or\n"
+    "                      teach (the teaching strip, where it is a tab)\n"
     "  --evaluate          with --screenshot: press Evaluate and shoot the result\n"
     "  --cell T,P[,K]      with --screenshot: evaluate, open the test digits T read as P (and put\n"
     "                      the K-th, from 0, on the canvas)\n"
-    "  --size WxH          window size (default 1100x780)\n"
+    "  --size WxH          window size (default 1100x700, smaller on a smaller screen)\n"
     "  --verbose           log predictions, training points and the canvas position\n"
     "\n"
     "commands:\n"
@@ -50,11 +51,11 @@ static int parse_size(const char *cmd, const char *s, void *to)
     window_options *o = to;
     long ww, hh;
     char tail;
-    if (sscanf(s, "%ldx%ld%c", &ww, &hh, &tail) != 2 || ww < 320 || hh < 240 || ww > 16384 || hh > 16384) {
-        cli_error(cmd, "--size needs WIDTHxHEIGHT between 320x240 and 16384x16384, not '%s'", s);
+    if (sscanf(s, "%ldx%ld%c", &ww, &hh, &tail) != 2 || ww < 320 || hh < 360 || ww > 16384 || hh > 16384) {
+        cli_error(cmd, "--size needs WIDTHxHEIGHT between 320x360 and 16384x16384, not '%s'", s);
         return -1;
     }
-    o->width = (int)ww, o->height = (int)hh;
+    o->width = (int)ww, o->height = (int)hh, o->size_given = 1;
     return 0;
 }
 
@@ -77,7 +78,7 @@ static int parse_cell(const char *cmd, const char *s, void *to)
 }
 
 /* --view: the names of view_id, in its order. */
-static const char *const view_names[] = {"training", "preparation", "inside", "nearest", NULL};
+static const char *const view_names[] = {"training", "preparation", "inside", "nearest", "teach", NULL};
 _Static_assert(sizeof view_names / sizeof view_names[0] == VIEW_COUNT + 1, "a name for every view");
 
 /* The window's options into o; CLI_RUN, or CLI_USAGE (the window has no
@@ -115,7 +116,7 @@ static int parse_window_args(int argc, char **argv, window_options *o)
 
 static int run_window(int argc, char **argv)
 {
-    window_options o = {.width = 1100, .height = 780, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
+    window_options o = {.width = 1100, .height = 700, .start_time = dp_now(), .cell_t = -1, .cell_p = -1, .cell_k = -1};
     int parsed = parse_window_args(argc, argv, &o);
     if (parsed != CLI_RUN) return cli_exit_status(parsed);
     return window_run(&o);

@@ -95,7 +95,7 @@ def test_basic(tmp):
     expect_usage_error(["calibrate", "--out", "x", "--precision", "2"], "--precision")
     expect_usage_error(["calibrate", "--out", "x", "--holdout", "10"], "--holdout")
     # The window's options are refused before any window opens.
-    expect_usage_error(["--view", "bogus"], "--view must be training, preparation, inside or nearest, not 'bogus'")
+    expect_usage_error(["--view", "bogus"], "--view must be training, preparation, inside, nearest or teach, not 'bogus'")
     expect_usage_error(["--cell", "3,5"], "--cell goes with --screenshot")
     expect_usage_error(["--evaluate"], "--evaluate goes with --screenshot")
     expect_usage_error(["--train-steps", "5", "--finetune", "--screenshot", "x.png"], "one job at a time")

@@ -1,6 +1,6 @@
-/* The window's logic without a display: layout over many window sizes, the
- * undo/redo stack and its memory budget, the built-in font, throttling and
- * frame statistics. */
+/* The window's logic without a display (the main layout has test_layout.c):
+ * the dialogs' layout, the undo/redo stack and its memory budget, the
+ * built-in font, throttling and frame statistics. */
 #include "check.h"
 #include "dialog_layout.h"
 #include "drawing.h"
@@ -10,93 +10,6 @@
 #include "evallist.h"
 #include "train_csv.h"
 #include "wrap.h"
-
-static void check_layout(int w, int h, float density)
-{
-    ui_layout l;
-    layout_compute(&l, w, h, density);
-    ui_rect win = {0, 0, w, h};
-    char where[64];
-    snprintf(where, sizeof where, "%dx%d@%g", w, h, (double)density);
-    const ui_rect *all[] = {&l.toolbar, &l.brush, &l.canvas, &l.side, &l.preview, &l.verdict, &l.bars,
-                            &l.chart_loss, &l.chart_drawing, &l.chart_acc, &l.status, &l.progress};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        CHECK(all[i]->w >= 0 && all[i]->h >= 0, "%s: rect %zu has negative size", where, i);
-        CHECK(all[i]->w == 0 || rect_inside(*all[i], win), "%s: rect %zu (%d,%d %dx%d) leaves the window", where,
-              i, all[i]->x, all[i]->y, all[i]->w, all[i]->h);
-    }
-    CHECK(l.canvas.w == l.canvas.h, "%s: canvas is not square", where);
-    CHECK(!rect_overlaps(l.canvas, l.side) && !rect_overlaps(l.canvas, l.toolbar) &&
-          !rect_overlaps(l.canvas, l.chart_loss) && !rect_overlaps(l.canvas, l.status),
-          "%s: canvas overlaps another region", where);
-    CHECK(!rect_overlaps(l.chart_loss, l.chart_acc) && !rect_overlaps(l.side, l.chart_acc) &&
-          !rect_overlaps(l.chart_loss, l.chart_drawing) && !rect_overlaps(l.chart_drawing, l.chart_acc) &&
-          !rect_overlaps(l.canvas, l.chart_drawing), "%s: charts overlap", where);
-    CHECK(!rect_overlaps(l.preview, l.bars) && !rect_overlaps(l.preview, l.verdict), "%s: side panel overlaps", where);
-    for (int i = 0; i < BTN_COUNT; i++) {
-        CHECK(l.buttons[i].w == 0 || rect_inside(l.buttons[i], l.toolbar), "%s: button %d outside the toolbar",
-              where, i);
-        for (int j = i + 1; j < BTN_COUNT; j++)
-            CHECK(!rect_overlaps(l.buttons[i], l.buttons[j]), "%s: buttons %d and %d overlap", where, i, j);
-        CHECK(!rect_overlaps(l.buttons[i], l.brush), "%s: button %d overlaps the brush slider", where, i);
-    }
-    /* The view tabs: over the bottom area, side by side, clear of everything above. */
-    for (int i = 0; i < VIEW_COUNT; i++) {
-        CHECK(!rect_overlaps(l.view_tabs[i], l.canvas) && !rect_overlaps(l.view_tabs[i], l.side) &&
-              !rect_overlaps(l.view_tabs[i], l.view_area) && !rect_overlaps(l.view_tabs[i], l.view_save),
-              "%s: view tab %d overlaps", where, i);
-        for (int j = i + 1; j < VIEW_COUNT; j++)
-            CHECK(!rect_overlaps(l.view_tabs[i], l.view_tabs[j]), "%s: view tabs %d and %d overlap", where, i, j);
-    }
-    CHECK(rect_inside(l.chart_loss, l.view_area) || l.chart_loss.w == 0, "%s: the charts are in the view area", where);
-    if (w >= 1100 * density && h >= 780 * density)
-        CHECK(l.view_tabs[VIEW_NEAREST].w > 0 && l.view_save.w > 0 && l.view_area.h >= 150 * density,
-              "%s: tabs and a usable view area (%d px)", where, l.view_area.h);
-    /* The teaching strip: inside the side panel, below the bars, nothing on top of anything. */
-    const ui_rect *teach[] = {&l.keep_caption, &l.mine_info, &l.mine_digits, &l.mine_collect, &l.mine_finetune,
-                              &l.keep[0], &l.keep[1], &l.keep[2], &l.keep[3], &l.keep[4], &l.keep[5], &l.keep[6],
-                              &l.keep[7], &l.keep[8], &l.keep[9]};
-    int n_teach = (int)(sizeof teach / sizeof teach[0]);
-    for (int i = 0; i < n_teach; i++) {
-        CHECK(teach[i]->w == 0 || rect_inside(*teach[i], l.side), "%s: teaching rect %d outside the side panel", where, i);
-        CHECK(!rect_overlaps(*teach[i], l.bars) && !rect_overlaps(*teach[i], l.preview) &&
-              !rect_overlaps(*teach[i], l.verdict), "%s: teaching rect %d overlaps the bars or preview", where, i);
-        for (int j = i + 1; j < n_teach; j++)
-            CHECK(!rect_overlaps(*teach[i], *teach[j]), "%s: teaching rects %d and %d overlap", where, i, j);
-    }
-    if (w >= 1100 * density && h >= 780 * density) {
-        CHECK(l.keep[0].w >= 24 * density && l.mine_finetune.w > 0 && l.bars.h >= 150 * density,
-              "%s: keep buttons %d px, bars %d px", where, l.keep[0].w, l.bars.h);
-        for (int d = 0; d < 10; d++)
-            CHECK(l.keep[d].w == l.keep[0].w && l.keep[d].y == l.keep[0].y, "%s: keep buttons in one even row", where);
-    }
-    /* A usable window gives a usable canvas: at least the 280 px of the real canvas at 1100x780. */
-    if (w >= 1100 * density && h >= 780 * density)
-        CHECK(l.canvas.w >= 280 * density, "%s: canvas only %d px", where, l.canvas.w);
-    /* At the minimum window size everything is there and the canvas is usable. */
-    if (w >= 480 * density && h >= 360 * density) {
-        CHECK(l.canvas.w >= 100 * density, "%s: canvas only %d px", where, l.canvas.w);
-        for (int i = 0; i < BTN_COUNT; i++) CHECK(l.buttons[i].w > 0, "%s: button %d hidden", where, i);
-    }
-}
-
-static void test_layout(void)
-{
-    static const int sizes[][2] = {{1100, 780}, {480, 360}, {640, 480}, {1920, 1080}, {3840, 2160},
-                                   {2200, 1560}, {800, 1400}, {1400, 500}, {1, 1}, {100, 60}, {5000, 300}};
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        for (float d = 1.0f; d <= 2.0f; d += 1.0f) check_layout(sizes[i][0], sizes[i][1], d);
-    ui_layout small, big;
-    layout_compute(&small, 1100, 780, 1);
-    layout_compute(&big, 2200, 1560, 1);
-    CHECK(big.canvas.w > small.canvas.w * 3 / 2, "a bigger window shows a bigger canvas (%d vs %d)",
-          big.canvas.w, small.canvas.w);
-    CHECK(big.scale > small.scale, "text and controls scale with the window");
-    ui_layout hidpi;
-    layout_compute(&hidpi, 2200, 1560, 2);
-    CHECK(hidpi.scale >= 2 * small.scale * 0.99f, "HiDPI doubles the scale (%g vs %g)", (double)hidpi.scale,
-          (double)small.scale);
-}
 
 static void draw_line(drawing *d, float x0, float y0, float x1, float y1)
 {
@@ -393,7 +306,7 @@ static void test_wrap(void)
 static void check_dialogs(int w, int h, float density)
 {
     ui_layout l;
-    layout_compute(&l, w, h, density);
+    layout_compute(&l, w, h, density, 1.0f);
     ui_rect win = {0, 0, w, h};
     char where[64];
     snprintf(where, sizeof where, "%dx%d@%g", w, h, (double)density);
@@ -457,7 +370,6 @@ int main(void)
 {
     test_wrap();
     test_dialog_layouts();
-    test_layout();
     test_train_csv();
     test_eval_cells();
     test_undo();

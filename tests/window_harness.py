@@ -200,7 +200,10 @@ class Window:
 
 
 class Xvfb:
-    """An X server of its own (the first free display from :91), SCREEN in size."""
+    """An X server of its own (the first free display from :91), SCREEN in size unless told."""
+
+    def __init__(self, screen=None):
+        self.screen = screen or SCREEN
 
     def __enter__(self):
         if not shutil.which("Xvfb") or not shutil.which("xdotool"):
@@ -209,7 +212,7 @@ class Xvfb:
             if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
                 break
         self.display = f":{n}"
-        self.proc = subprocess.Popen(["Xvfb", self.display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
+        self.proc = subprocess.Popen(["Xvfb", self.display, "-screen", "0", f"{self.screen[0]}x{self.screen[1]}x24",
                                       "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if os.path.exists(f"/tmp/.X11-unix/X{n}"):

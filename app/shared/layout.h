@@ -11,16 +11,29 @@ typedef enum {
     BTN_UNDO, BTN_REDO, BTN_CLEAR, BTN_HELP, BTN_COUNT
 } button_id;
 
-/* What the area under the canvas shows. */
-typedef enum { VIEW_TRAINING, VIEW_PREPARATION, VIEW_INSIDE, VIEW_NEAREST, VIEW_COUNT } view_id;
+/* What the area under the canvas shows. VIEW_TEACH (the teaching strip)
+ * is a tab only in windows whose side panel has no room for it. */
+typedef enum { VIEW_TRAINING, VIEW_PREPARATION, VIEW_INSIDE, VIEW_NEAREST, VIEW_TEACH, VIEW_COUNT } view_id;
+
+/* How the window is arranged: a column in portrait (canvas on top, the
+ * answer under it, the views below); canvas | answer over the views; and
+ * in wide, short windows canvas | answer | views side by side. */
+typedef enum { ARRANGE_PORTRAIT, ARRANGE_LANDSCAPE, ARRANGE_WIDE } arrangement;
 
 typedef struct {
     int w, h;              /* window, output pixels */
-    float scale;           /* UI scale: 1.0 at about 1100×780 logical pixels */
+    float scale;           /* UI scale: 1.0 at about 1100×720 logical pixels, times zoom and density */
     int pad;
+    int min_control;       /* the smallest side of any control: finger-sized in narrow windows */
+    int touch;             /* narrower than 700 window pixels: a finger is the likely pointer */
+    arrangement arrange;
+    int teach_in_tab;      /* the teaching strip is the VIEW_TEACH tab's content, not in the side panel */
+    int bars_columns;      /* the bars are ten columns side by side (a short panel), not rows */
+    int train_stop_shared; /* Stop has Train's place: one button, Train or Stop as the job asks */
     ui_rect toolbar, buttons[BTN_COUNT], brush;   /* brush: label + slider */
     ui_rect canvas;        /* square */
-    ui_rect side;          /* right of the canvas */
+    ui_rect side;          /* the panel right of the canvas (in portrait: under it, holding the bars) */
+    ui_rect answer;        /* the panel holding preview and verdict (in portrait: beside the canvas; else the side) */
     ui_rect preview;       /* the 28×28 view, square */
     ui_rect verdict;       /* the big digit and its probability */
     ui_rect bars;          /* ten probability bars */
@@ -35,8 +48,27 @@ typedef struct {
     ui_rect status, progress;
 } ui_layout;
 
-/* density: output pixels per window coordinate (2 on a HiDPI display). */
-void layout_compute(ui_layout *l, int w, int h, float density);
+#define LAYOUT_ZOOM_MIN 0.5f
+#define LAYOUT_ZOOM_MAX 3.0f
+
+/* density: output pixels per window coordinate (2 on a HiDPI display);
+ * zoom: the user's UI zoom (1 by default, Ctrl+= and Ctrl+-). */
+void layout_compute(ui_layout *l, int w, int h, float density, float zoom);
+
+/* The regions a frame shows, named, for the --verbose protocol and tests:
+ * "canvas", "button.train", "tab.training", "chart.loss", … control: it
+ * takes clicks (so it must meet min_control). Regions of no size are left
+ * out; the charts only when the Training view is shown, the teaching strip
+ * only where it is shown. Returns the count (at most max). */
+typedef struct {
+    const char *name;
+    ui_rect r;
+    int control;
+} layout_region;
+#define LAYOUT_REGIONS_MAX 64
+int layout_regions(const ui_layout *l, view_id shown, layout_region *out, int max);
+/* What a view tab shows: VIEW_TEACH falls back to Training where it is no tab. */
+view_id layout_shown_view(const ui_layout *l, view_id chosen);
 
 int rect_contains(ui_rect r, int x, int y);
 int rect_overlaps(ui_rect a, ui_rect b);

@@ -55,7 +55,9 @@ typedef struct {
     ui_text *text;
     Uint32 wake_event;
     float density;                /* output pixels per window coordinate */
+    float zoom;                   /* the UI zoom (Ctrl+= / Ctrl+- / Ctrl+0), remembered */
     ui_layout lay;
+    int regions_logged;           /* --verbose: the view whose regions were last logged (-1: relayout since) */
     ui_ctx ui;
     int dirty, quit;
     command_queue cmds;           /* what the last frame was asked */

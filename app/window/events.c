@@ -2,7 +2,9 @@
 #include "events.h"
 #include "actions.h"
 #include "kept_dialogs.h"
+#include "common.h"
 #include "platform.h"
+#include "prefs.h"
 #include "training.h"
 #include "verbose.h"
 
@@ -14,13 +16,14 @@ void events_relayout(app *a)
     SDL_GetWindowSize(a->win, &ww, &wh);
     SDL_GetRendererOutputSize(a->ren, &ow, &oh);
     a->density = ww > 0 ? (float)ow / (float)ww : 1.0f;
-    layout_compute(&a->lay, ow, oh, a->density);
+    layout_compute(&a->lay, ow, oh, a->density, a->zoom);
     float old_scale = a->ui.scale;
     a->ui.scale = a->lay.scale;
     text_set_scale(a->text, a->lay.scale);
     if (a->ui.scale != old_scale) dp_memory_release_free();   /* fonts and textures of the old scale */
     a->dirty = 1;
     verbose_layout(&a->lay, a->density);
+    a->regions_logged = -1;
 }
 
 /* ---- keys ----------------------------------------------------------------------- */
@@ -62,6 +65,37 @@ static void escape(app *a, int busy)
     else if (a->kept.collect) kept_set_collect(&a->kept, 0, &a->status);
 }
 
+/* Ctrl+= / Ctrl+- zoom the UI a step (dir 1, -1), Ctrl+0 back to 100 %
+ * (dir 0); the zoom is remembered for the next start. */
+static void zoom(app *a, int dir)
+{
+    float z = dir ? prefs_zoom_step(a->zoom, dir) : 1.0f;
+    if (z == a->zoom) return;
+    a->zoom = z;
+    events_relayout(a);
+    status_set(&a->status, 0, "zoom %.0f %% (Ctrl+0: 100 %%)", 100.0 * z);
+    window_prefs prefs = {z};
+    char path[4096];
+    prefs_path(path, sizeof path);
+    if (prefs_save(&prefs, path) != 0) status_set(&a->status, 1, "%s", dp_error());
+}
+
+/* Keys with Ctrl held that mean the same everywhere: zoom. 1 if used. */
+static int zoom_key(app *a, const SDL_KeyboardEvent *k)
+{
+    if (!(k->keysym.mod & KMOD_CTRL)) return 0;
+    switch (k->keysym.sym) {
+    case SDLK_EQUALS:
+    case SDLK_PLUS:
+    case SDLK_KP_PLUS: zoom(a, 1); return 1;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS: zoom(a, -1); return 1;
+    case SDLK_0:
+    case SDLK_KP_0: zoom(a, 0); return 1;
+    default: return 0;
+    }
+}
+
 /* The keys of the window itself; 0 if the key means nothing here. */
 static int window_key(app *a, const SDL_KeyboardEvent *k)
 {
@@ -81,7 +115,7 @@ static int window_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_m: dialog_open(&a->dialog, DIALOG_DIGITS); break;
     case SDLK_p: kept_set_collect(&a->kept, !a->kept.collect, &a->status); break;
     case SDLK_f: if (!busy) training_finetune(a); break;
-    case SDLK_v: views_set(&a->views, (view_id)((a->views.view + (shift ? VIEW_COUNT - 1 : 1)) % VIEW_COUNT)); break;
+    case SDLK_v: views_cycle(&a->views, &a->lay, shift ? -1 : 1); break;
     case SDLK_e: if (!busy) training_evaluate(a); break;
     case SDLK_s: if (ctrl) dialog_open(&a->dialog, DIALOG_SAVE); break;
     case SDLK_o: if (ctrl) dialog_open(&a->dialog, DIALOG_LOAD); break;
@@ -100,6 +134,10 @@ static int window_key(app *a, const SDL_KeyboardEvent *k)
 
 static void handle_key(app *a, const SDL_KeyboardEvent *k)
 {
+    if (zoom_key(a, k)) {
+        a->dirty = 1;
+        return;
+    }
     if (dialog_key(a, k)) {
         a->dirty = 1;
         return;

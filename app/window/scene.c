@@ -19,22 +19,28 @@ static void draw_tooltip(frame *f)
     text_draw(f->text, FONT_SMALL, ui->tip, x + pad, y + pad, THEME_TEXT, TEXT_LEFT);
 }
 
-static void draw_side(app *a, frame *f)
+static side_inputs side_of(app *a)
 {
     const drawing *d = &a->canvas.draw;
     int busy = a->train.job.busy;
-    side_inputs in = {
+    return (side_inputs){
         .reading = &a->reading, .model = &a->model, .kept = &a->kept, .drawing_empty = drawing_is_empty(d),
         .raw_shown = a->reading.with_raw && !drawing_image(d), .finetune_blocker = kept_finetune_blocker(&a->kept, busy),
     };
-    side_draw(f, &a->side, &in);
 }
 
 static void draw_under_canvas(app *a, frame *f)
 {
     views_draw_tabs(f, &a->views);
-    if (a->views.view == VIEW_TRAINING) {
+    view_id shown = layout_shown_view(f->lay, a->views.view);
+    if (shown == VIEW_TRAINING) {
         charts_draw(f, &a->train.curves, &a->train.job, &a->reading);
+        return;
+    }
+    if (shown == VIEW_TEACH) {
+        side_inputs in = side_of(a);
+        draw_round(f->ren, f->lay->view_area, (int)(6 * f->lay->scale), THEME_PANEL);
+        side_draw_teach(f, &in);
         return;
     }
     view_inputs in = {&a->reading, &a->canvas.draw, &a->model, a->canvas.brush};
@@ -77,7 +83,8 @@ void scene_draw(app *a, frame *f)
     f->ui->blocked = dialog_open;   /* widgets under a dialog are inert */
     canvas_prompt prompt = {a->kept.collect, a->kept.prompt};
     canvas_draw(f, &a->canvas, &a->reading, prompt, dialog_open);
-    draw_side(a, f);
+    side_inputs side = side_of(a);
+    side_draw(f, &a->side, &side);
     draw_under_canvas(a, f);
     status_draw(f, &a->status, &a->train.job, a->model.name, a->model.unsaved);
     toolbar_draw(f, &a->canvas, &a->train.job);

@@ -39,7 +39,14 @@ static void draw_preview(frame *f, side_panel *sp, const reading *r)
         }
     }
     draw_frame(f->ren, (ui_rect){p.x - 1, p.y - 1, p.w + 2, p.h + 2}, THEME_PANEL_EDGE);
-    text_draw(f->text, FONT_SMALL, "what the network sees (28×28)", p.x, p.y + p.h + 2, THEME_TEXT_DIM, TEXT_LEFT);
+    /* The caption as long as the panel lets it be. */
+    static const char *captions[] = {"what the network sees (28×28)", "the network's input", "28×28 input"};
+    int room = f->lay->answer.x + f->lay->answer.w - p.x - f->lay->pad / 2;
+    for (int i = 0; i < 3; i++)
+        if (text_width(f->text, FONT_SMALL, captions[i]) <= room) {
+            text_draw(f->text, FONT_SMALL, captions[i], p.x, p.y + p.h + 2, THEME_TEXT_DIM, TEXT_LEFT);
+            break;
+        }
 }
 
 static void two_best(const float *p, int *first, int *second)
@@ -50,19 +57,45 @@ static void two_best(const float *p, int *first, int *second)
         if (c != *first && p[c] > p[*second]) *second = c;
 }
 
+/* The largest font from the given one down in which s fits w×h. */
+static font_size fit_font(ui_text *t, font_size from, const char *s, int w, int h)
+{
+    font_size f = from;
+    while (f > FONT_SMALL && (text_width(t, f, s) > w || text_height(t, f) > h)) f--;
+    return f;
+}
+
+/* The answer in two lines, each in the largest font that fits, the pair
+ * centred in v; the second line shortened to short_small if it cannot fit. */
+static void draw_two_lines(frame *f, ui_rect v, const char *big, SDL_Color big_c, const char *small,
+                           const char *short_small, font_size small_from)
+{
+    ui_text *t = f->text;
+    font_size sf = fit_font(t, small_from, small, v.w, v.h / 3);
+    if (text_width(t, sf, small) > v.w && short_small) small = short_small, sf = fit_font(t, small_from, small, v.w, v.h / 3);
+    int small_h = text_height(t, sf);
+    font_size bf = fit_font(t, FONT_HUGE, big, v.w, v.h - small_h);
+    int big_h = text_height(t, bf), top = v.y + (v.h - big_h - small_h) / 2;
+    int cx = v.x + v.w / 2;
+    SDL_Rect clip = to_sdl(v);
+    SDL_RenderSetClipRect(f->ren, &clip);
+    text_draw(t, bf, big, cx, top, big_c, TEXT_CENTER);
+    text_draw(t, sf, small, cx, top + big_h, small_from == FONT_NORMAL ? THEME_TEXT_DIM : THEME_TEXT, TEXT_CENTER);
+    SDL_RenderSetClipRect(f->ren, NULL);
+}
+
 /* The big answer: the digit when sure (the model's calibrated threshold,
  * see `digitpad calibrate`), "2 or 4?" or "2?" when not. */
 static void draw_verdict(frame *f, const side_inputs *in)
 {
     const reading *r = in->reading;
     ui_rect v = f->lay->verdict;
-    if (v.w <= 0) return;
-    int cx = v.x + v.w / 2, cy = v.y + v.h * 2 / 5;
-    char big[32], small[64];
+    if (v.w <= 0 || v.h <= 0) return;
+    char big[32], small[64], short_small[32] = "";
     SDL_Color col = THEME_ACCENT, unsure = color_mix(col, THEME_TEXT, 0.4f);
+    if (in->raw_shown) v.h -= text_height(f->text, FONT_SMALL);   /* room for the line under it */
     if (!r->has_digit) {
-        text_draw(f->text, FONT_HUGE, "–", cx, cy, THEME_DISABLED, TEXT_CENTER | TEXT_MIDDLE);
-        text_draw(f->text, FONT_NORMAL, "no digit yet", cx, cy + v.h / 3, THEME_TEXT_DIM, TEXT_CENTER | TEXT_MIDDLE);
+        draw_two_lines(f, v, "–", THEME_DISABLED, "no digit yet", NULL, FONT_NORMAL);
         return;
     }
     int first, second;
@@ -74,22 +107,50 @@ static void draw_verdict(frame *f, const side_inputs *in)
     } else if (p2 >= SECOND_ABOVE) {
         snprintf(big, sizeof big, "%d or %d?", first, second);
         snprintf(small, sizeof small, "%.0f %% / %.0f %% — not sure", 100.0 * p1, 100.0 * p2);
+        snprintf(short_small, sizeof short_small, "%.0f / %.0f %%", 100.0 * p1, 100.0 * p2);
     } else {
         snprintf(big, sizeof big, "%d?", first);
         snprintf(small, sizeof small, "only %.0f %% sure", 100.0 * p1);
+        snprintf(short_small, sizeof short_small, "%.0f %%", 100.0 * p1);
     }
-    text_draw(f->text, FONT_HUGE, big, cx, cy, p1 >= in->model->net->unsure_below ? col : unsure, TEXT_CENTER | TEXT_MIDDLE);
-    text_draw(f->text, FONT_LARGE, small, cx, cy + v.h / 3, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+    draw_two_lines(f, v, big, p1 >= in->model->net->unsure_below ? col : unsure, small, short_small, FONT_LARGE);
     if (in->raw_shown) {   /* R: what it would say to the canvas merely shrunk */
         int raw = dp_argmax(r->raw_probs, DP_CLASSES);
-        text_drawf(f->text, FONT_SMALL, cx, v.y + v.h - 2, THEME_TEXT_DIM, TEXT_CENTER | TEXT_BOTTOM,
+        text_drawf(f->text, FONT_SMALL, v.x + v.w / 2, v.y + v.h, THEME_TEXT_DIM, TEXT_CENTER,
                    "without preparation: %d · %.1f %%", raw, 100.0 * r->raw_probs[raw]);
+    }
+}
+
+/* Ten columns side by side, the digit under each and the top one's
+ * percentage over it: for a panel too short for ten rows. */
+static void draw_bar_columns(frame *f, const reading *r, ui_rect b)
+{
+    int label_h = text_height(f->text, FONT_NORMAL), value_h = text_height(f->text, FONT_SMALL);
+    int col = b.w / DP_CLASSES, gap = col / 6, h = b.h - label_h - value_h;
+    if (h < 4 || col < 6) return;
+    int top = dp_argmax(r->probs, DP_CLASSES);
+    for (int d = 0; d < DP_CLASSES; d++) {
+        int x = b.x + d * col, is_top = r->has_digit && d == top;
+        ui_rect track = {x + gap / 2, b.y + value_h, col - gap, h};
+        draw_fill(f->ren, track, color_mix(THEME_BG, THEME_PANEL, 0.6f));
+        text_drawf(f->text, FONT_NORMAL, x + col / 2, b.y + b.h, is_top ? THEME_TEXT : THEME_TEXT_DIM,
+                   TEXT_CENTER | TEXT_BOTTOM, "%d", d);
+        if (!r->has_digit) continue;
+        int fill = (int)((float)h * r->probs[d] + 0.5f);
+        draw_fill(f->ren, (ui_rect){track.x, track.y + h - fill, track.w, fill}, is_top ? THEME_ACCENT : THEME_TEXT_DIM);
+        if (is_top)
+            text_drawf(f->text, FONT_SMALL, x + col / 2, track.y + h - fill, THEME_TEXT, TEXT_CENTER | TEXT_BOTTOM, "%.0f %%",
+                       100.0 * r->probs[d]);
     }
 }
 
 static void draw_bars(frame *f, const reading *r)
 {
     ui_rect b = f->lay->bars;
+    if (f->lay->bars_columns) {
+        draw_bar_columns(f, r, b);
+        return;
+    }
     if (b.h < 20 || b.w < 60) return;
     int row = b.h / DP_CLASSES, gap = row / 5;
     int label_w = text_width(f->text, FONT_NORMAL, "0") + f->lay->pad;
@@ -168,21 +229,29 @@ static void draw_kept_row(frame *f, const side_inputs *in)
                   "Ask for each digit in turn, to keep a balanced set quickly (P)", k->ok, k->collect))
         command_push(f->cmds, CMD_COLLECT, !k->collect);
     const char *blocker = in->finetune_blocker;
-    if (ui_button(f->ui, ID_KEPT_ROW + 2, l->mine_finetune, "Fine-tune on them",
+    const char *tune = text_width(f->text, FONT_NORMAL, "Fine-tune on them") <= l->mine_finetune.w - 8 ? "Fine-tune on them"
+                                                                                                 : "Fine-tune";
+    if (ui_button(f->ui, ID_KEPT_ROW + 2, l->mine_finetune, tune,
                   blocker ? blocker : "Teach the model your handwriting: a short training on your digits mixed with "
                                       "MNIST, with before and after figures (F)",
                   !blocker, 0))
         command_push(f->cmds, CMD_FINETUNE, 0);
 }
 
+void side_draw_teach(frame *f, const side_inputs *in)
+{
+    draw_keep_row(f, in);
+    draw_kept_row(f, in);
+}
+
 void side_draw(frame *f, side_panel *p, const side_inputs *in)
 {
-    ui_rect s = f->lay->side;
-    if (s.w <= 0 || s.h <= 0) return;
-    draw_round(f->ren, s, (int)(6 * f->lay->scale), THEME_PANEL);
+    const ui_layout *l = f->lay;
+    if (l->side.w > 0 && l->side.h > 0) draw_round(f->ren, l->side, (int)(6 * l->scale), THEME_PANEL);
+    if (!rect_inside(l->answer, l->side) && l->answer.w > 0)
+        draw_round(f->ren, l->answer, (int)(6 * l->scale), THEME_PANEL);
     draw_preview(f, p, in->reading);
     draw_verdict(f, in);
     draw_bars(f, in->reading);
-    draw_keep_row(f, in);
-    draw_kept_row(f, in);
+    if (!l->teach_in_tab) side_draw_teach(f, in);
 }

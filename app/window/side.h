@@ -24,6 +24,9 @@ typedef struct {
 } side_inputs;
 
 void side_draw(frame *f, side_panel *p, const side_inputs *in);
+/* The teaching strip alone: in the side panel, or as the Teach tab's view
+ * in windows whose panel has no room for it. */
+void side_draw_teach(frame *f, const side_inputs *in);
 void side_free(side_panel *p);
 
 #endif

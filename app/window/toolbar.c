@@ -14,11 +14,12 @@ static void button(frame *f, button_id b, const char *label, const char *tip, in
 static void draw_brush(frame *f, canvas_view *c)
 {
     ui_rect br = f->lay->brush;
-    if (br.w <= 40) return;
+    if (br.w <= 0) return;
     char label[32];
     snprintf(label, sizeof label, "Brush %d", (int)(c->brush + 0.5f));
     int lw = text_width(f->text, FONT_SMALL, "Brush 00") + f->lay->pad / 2;
-    text_draw(f->text, FONT_SMALL, label, br.x, br.y + br.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
+    if (br.w - lw < 2 * f->lay->min_control) lw = 0;   /* a narrow window: the slider alone (its tip names it) */
+    else text_draw(f->text, FONT_SMALL, label, br.x, br.y + br.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
     ui_rect slider = {br.x + lw, br.y, br.w - lw, br.h};
     if (ui_slider(f->ui, ID_BRUSH, slider, &c->brush, BRUSH_MIN, BRUSH_MAX,
                   "Brush width on the canvas ([ and ], or the mouse wheel); the network sees a normalised stroke"))
@@ -33,8 +34,10 @@ void toolbar_draw(frame *f, canvas_view *c, const jobs_status *job)
     draw_fill(f->ren, l->toolbar, THEME_PANEL);
     draw_fill(f->ren, (ui_rect){0, l->toolbar.h - 1, l->w, 1}, THEME_PANEL_EDGE);
     const char *train_label = !training ? "Train" : job->kind == JOB_FINETUNE ? "Tuning…" : "Training…";
-    button(f, BTN_TRAIN, train_label, "Train a network on MNIST in the background (T)", !busy, 1, CMD_TRAIN, 0);
-    button(f, BTN_STOP, "Stop", "Stop training; keeps what was learned (Esc)", training, 0, CMD_STOP, 0);
+    if (!l->train_stop_shared || !training)
+        button(f, BTN_TRAIN, train_label, "Train a network on MNIST in the background (T)", !busy, 1, CMD_TRAIN, 0);
+    if (!l->train_stop_shared || training)
+        button(f, BTN_STOP, "Stop", "Stop training; keeps what was learned (Esc)", training, 0, CMD_STOP, 0);
     button(f, BTN_SETTINGS, "Settings…", "Epochs, batch size and learning rate for Train", !busy, 0, CMD_DIALOG,
            DIALOG_SETTINGS);
     button(f, BTN_EVAL, "Evaluate", "Score the model on the 10,000 MNIST test digits (E)", !busy, 0, CMD_EVALUATE, 0);

@@ -79,6 +79,20 @@ void verbose_layout(const ui_layout *l, float density)
     fflush(stdout);
 }
 
+void verbose_regions(const ui_layout *l, float density, view_id shown)
+{
+    if (!enabled) return;
+    layout_region r[LAYOUT_REGIONS_MAX];
+    int n = layout_regions(l, shown, r, LAYOUT_REGIONS_MAX);
+    for (int i = 0; i < n; i++) {
+        printf("region\t%s\t", r[i].name);
+        print_rect(r[i].r, density);
+        putchar('\n');
+    }
+    printf("regions\t%d\t%s\n", n, l->arrange == ARRANGE_PORTRAIT ? "portrait" : l->arrange == ARRANGE_WIDE ? "wide" : "landscape");
+    fflush(stdout);
+}
+
 /* ---- the places of a frame ---------------------------------------------------- */
 
 /* How each kind of place is printed: its values before the rectangle, after

@@ -19,6 +19,9 @@ void verbose_probs(const char *kind, int has_digit, const float *probs);
 
 /* Where the canvas and every button are, in window coordinates. */
 void verbose_layout(const ui_layout *l, float density);
+/* "region<TAB>NAME<TAB>X<TAB>Y<TAB>W<TAB>H" for every region the frame
+ * shows (layout_regions), in window coordinates. */
+void verbose_regions(const ui_layout *l, float density, view_id shown);
 
 /* The clickable places of a frame, each group when it changed. */
 void verbose_places(const places *p, float density);

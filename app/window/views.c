@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *view_names[VIEW_COUNT] = {"Training", "Preparation", "Inside the network", "Nearest examples"};
+static const char *view_names[VIEW_COUNT] = {"Training", "Preparation", "Inside the network", "Nearest examples",
+                                             "Teach it"};
+/* When the tabs share a narrow window's width. */
+static const char *short_names[VIEW_COUNT] = {"Charts", "Prep", "Inside", "Nearest", "Teach"};
 
 void views_init(view_state *v, Uint32 wake_event)
 {
@@ -31,6 +34,13 @@ void views_set(view_state *v, view_id view)
 {
     v->view = view;
     verbose_line("view", "%s", view_names[view]);
+}
+
+void views_cycle(view_state *v, const ui_layout *l, int dir)
+{
+    int n = l->teach_in_tab ? VIEW_COUNT : VIEW_TEACH;
+    int shown = (int)layout_shown_view(l, v->view);
+    views_set(v, (view_id)((shown + (dir < 0 ? n - 1 : 1)) % n));
 }
 
 /* ---- shared drawing -------------------------------------------------------------- */
@@ -99,23 +109,30 @@ void views_draw_tabs(frame *f, view_state *v)
         "Each step that turns your drawing into the network's 28×28 input, and what it would say without them",
         "The first layer's filters and what they find in your drawing",
         "The training images the network finds most like your drawing",
+        "Teach it your handwriting: keep drawings as digits, then fine-tune on them",
     };
-    for (int i = 0; i < VIEW_COUNT; i++)
-        if (ui_button(f->ui, ID_VIEW_TAB + i, f->lay->view_tabs[i], view_names[i], tips[i], 1, v->view == (view_id)i)) {
+    view_id shown = layout_shown_view(f->lay, v->view);
+    for (int i = 0; i < VIEW_COUNT; i++) {
+        ui_rect r = f->lay->view_tabs[i];
+        const char *name = text_width(f->text, FONT_NORMAL, view_names[i]) <= r.w - 8 ? view_names[i] : short_names[i];
+        if (ui_button(f->ui, ID_VIEW_TAB + i, r, name, tips[i], 1, shown == (view_id)i)) {
             views_set(v, (view_id)i);
             f->redraw = 1;
         }
-    static const char *file_names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest"};
-    if (ui_button(f->ui, ID_VIEW_TAB + VIEW_COUNT, f->lay->view_save, "Save picture",
+    }
+    static const char *file_names[VIEW_COUNT] = {"training", "preparation", "inside", "nearest", "teach"};
+    ui_rect save = f->lay->view_save;
+    const char *save_label = text_width(f->text, FONT_NORMAL, "Save picture") <= save.w - 8 ? "Save picture" : "Save";
+    if (ui_button(f->ui, ID_VIEW_TAB + VIEW_COUNT, save, save_label,
                   "Save what this view shows as a PNG (in the screenshots folder)", 1, 0))
-        command_push_text(f->cmds, CMD_SAVE_PICTURE, file_names[v->view], f->lay->view_area);
+        command_push_text(f->cmds, CMD_SAVE_PICTURE, file_names[shown], f->lay->view_area);
 }
 
 void views_draw(frame *f, view_state *v, const view_inputs *in)
 {
     ui_rect area = f->lay->view_area;
     if (area.w <= 0 || area.h <= 0) return;
-    switch (v->view) {
+    switch (layout_shown_view(f->lay, v->view)) {
     case VIEW_PREPARATION: view_prep_draw(f, v, in, area); break;
     case VIEW_INSIDE: view_inside_draw(f, v, in, area); break;
     case VIEW_NEAREST: view_nearest_draw(f, v, in, area); break;

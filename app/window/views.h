@@ -61,6 +61,8 @@ typedef struct {
 void views_init(view_state *v, Uint32 wake_event);
 void views_free(view_state *v);
 void views_set(view_state *v, view_id view);
+/* The next (dir 1) or previous (-1) view that is a tab in this layout. */
+void views_cycle(view_state *v, const ui_layout *l, int dir);
 /* Takes a finished embedding, and asks for one when the model in use
  * changed and the Nearest view is shown (not while a job changes the
  * weights ten times a second); 1 if there is something new to draw. */

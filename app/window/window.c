@@ -8,6 +8,7 @@
 #include "events.h"
 #include "pictures.h"
 #include "platform.h"
+#include "prefs.h"
 #include "scene.h"
 #include "scripted.h"
 #include "theme.h"
@@ -99,6 +100,17 @@ static int init_video(const window_options *opt)
     return 0;
 }
 
+/* The default size on a screen smaller than it (a 1366×768 laptop with its
+ * panel, a small tablet): the screen's usable area less room for the
+ * window's frame. */
+static void fit_default_size(int *w, int *h)
+{
+    SDL_Rect usable;
+    if (SDL_GetDisplayUsableBounds(0, &usable) != 0 || usable.w <= 0 || usable.h <= 0) return;
+    if (*w > usable.w - 16) *w = usable.w - 16 > 320 ? usable.w - 16 : 320;
+    if (*h > usable.h - 48) *h = usable.h - 48 > 360 ? usable.h - 48 : 360;
+}
+
 static int create_window(app *a)
 {
     if (init_video(&a->opt) != 0) return -1;
@@ -110,6 +122,7 @@ static int create_window(app *a)
      * another. */
     SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_DEFAULT);
     SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+    if (!a->opt.size_given) fit_default_size(&a->opt.width, &a->opt.height);
     a->win = SDL_CreateWindow("digitpad", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                               a->opt.width, a->opt.height,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
@@ -117,7 +130,7 @@ static int create_window(app *a)
         fprintf(stderr, "digitpad: cannot create the window: %s\n", SDL_GetError());
         return -1;
     }
-    SDL_SetWindowMinimumSize(a->win, 480, 360);
+    SDL_SetWindowMinimumSize(a->win, 320, 360);
     a->ren = SDL_CreateRenderer(a->win, -1, 0);
     if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     if (!a->ren) {
@@ -204,6 +217,11 @@ static int app_init(app *a, const window_options *opt)
     memset(a, 0, sizeof *a);
     a->opt = *opt;
     verbose_enable(opt->verbose);
+    window_prefs prefs;
+    char prefs_file[4096];
+    prefs_path(prefs_file, sizeof prefs_file);
+    prefs_load(&prefs, prefs_file);
+    a->zoom = prefs.zoom;
     if (create_window(a) != 0 || open_fonts(a) != 0 || init_modules(a) != 0) return -1;
     if (opt->strokes_path && open_drawing(a, opt->strokes_path) != 0) return -1;
     if (!a->status.text[0])
@@ -250,6 +268,11 @@ static void render_frame(app *a)
     a->dirty = 0;
     a->status.changed = 0;
     places_clear(&a->places);
+    view_id shown = layout_shown_view(&a->lay, a->views.view);
+    if (a->regions_logged != (int)shown) {   /* the charts or the teaching strip came or went */
+        verbose_regions(&a->lay, a->density, shown);
+        a->regions_logged = (int)shown;
+    }
     frame f = {a->ren, a->text, &a->ui, &a->lay, a->density, &a->cmds, &a->places, 0};
     ui_begin_frame(&a->ui, t0);
     scene_draw(a, &f);

@@ -15,7 +15,8 @@ typedef struct {
     int evaluate;                 /* --evaluate / --cell: press Evaluate and shoot the result */
     int cell_t, cell_p, cell_k;   /* --cell T,P[,K]: open that cell's digits (and put the K-th on the canvas) */
     int verbose;                  /* --verbose: log predictions, training, canvas */
-    int width, height;            /* --size */
+    int width, height;            /* --size, else the default (fitted to the screen) */
+    int size_given;
     double start_time;            /* dp_now() when main() began, for the start-up time */
 } window_options;
 

@@ -5,6 +5,7 @@
  * reduced to the minimum and maximum of each pixel column, so 100k points
  * cost about as much as a few hundred and spikes stay visible. */
 #include "chart.h"
+#include "wrap.h"
 #include "theme.h"
 
 #include <math.h>
@@ -72,6 +73,25 @@ static void draw_entry(SDL_Renderer *r, ui_text *t, const chart_spec *spec, cons
     text_draw(t, FONT_SMALL, l->label, e->tx, e->ty, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
 }
 
+static int measure_small(void *ctx, const char *s, size_t n) { return text_width_n(ctx, FONT_SMALL, s, n); }
+
+/* The text of an empty chart, word-wrapped to the panel's width and centred
+ * on (cx, cy). */
+static void draw_empty_text(ui_text *t, const char *s, int cx, int cy, int width)
+{
+    const char *lines[8];
+    size_t lens[8];
+    int n = 0;
+    for (s = wrap_skip_spaces(s); *s && n < 8; s = wrap_skip_spaces(s)) {
+        lens[n] = wrap_line(s, width, measure_small, t);
+        lines[n++] = s;
+        s += lens[n - 1];
+    }
+    int lh = text_height(t, FONT_SMALL), y = cy - n * lh / 2;
+    for (int i = 0; i < n; i++)
+        text_draw_n(t, FONT_SMALL, lines[i], lens[i], cx, y + i * lh, THEME_TEXT_DIM, TEXT_CENTER);
+}
+
 /* The panel and its frame, the title row, or the text of an empty chart. */
 static void draw_panel(SDL_Renderer *r, ui_text *t, const chart_spec *spec, const SDL_Color *colors,
                        const chart_plan *p)
@@ -85,7 +105,7 @@ static void draw_panel(SDL_Renderer *r, ui_text *t, const chart_spec *spec, cons
     for (int i = 0; p->legend == CHART_LEGEND_TITLE && i < p->n_entries; i++)
         draw_entry(r, t, spec, colors, &p->entries[i]);
     if (p->empty_shown)
-        text_draw(t, FONT_SMALL, spec->empty_text, p->empty_x, p->empty_y, THEME_TEXT_DIM, TEXT_CENTER | TEXT_MIDDLE);
+        draw_empty_text(t, spec->empty_text, p->empty_x, p->empty_y, p->rect.w - 8);
 }
 
 /* The legend in its box inside the plot, over the lines but see-through. */

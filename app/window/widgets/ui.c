@@ -206,10 +206,9 @@ int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip,
     /* A narrow window squeezes the buttons: fall back to the small font, and
      * if even that does not fit, keep the label's start visible. */
     font_size f = text_width(ui->text, FONT_NORMAL, label) <= r.w - 6 ? FONT_NORMAL : FONT_SMALL;
-    if (text_width(ui->text, f, label) <= r.w - 4)
-        text_draw(ui->text, f, label, r.x + r.w / 2, r.y + r.h / 2 + dy, fg, TEXT_CENTER | TEXT_MIDDLE);
-    else
-        text_draw(ui->text, f, label, r.x + 3, r.y + r.h / 2 + dy, fg, TEXT_LEFT | TEXT_MIDDLE);
+    char cut[128];   /* even the small font is too wide: the start, with "…" (the tooltip says what it does) */
+    const char *shown = text_fit_head(ui->text, f, label, r.w - 4, cut, sizeof cut);
+    text_draw(ui->text, f, shown, r.x + r.w / 2, r.y + r.h / 2 + dy, fg, TEXT_CENTER | TEXT_MIDDLE);
     SDL_RenderSetClipRect(ui->r, NULL);
     note_tooltip(ui, id, r, tip);
     return clicked;
