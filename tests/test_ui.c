@@ -322,7 +322,7 @@ static void check_dialogs(int w, int h, float density)
     load_layout_compute(&fl, &l, 8, 1);
     eval_layout_compute(&ev, &l);
     help_layout_compute(&hp, &l, 15);
-    message_layout_compute(&ms, &l);
+    message_layout_compute(&ms, &l, 3);
     digits_layout_compute(&gd, &l);
     cell_layout_compute(&gc, &l);
     tune_layout_compute(&tn, &l);

@@ -524,6 +524,10 @@ def test_monkey(tmp):
             how = "WM_DELETE_WINDOW" if send_close_request(x.display, w.wid) else "SIGTERM"
             if how == "SIGTERM":
                 w.proc.send_signal(signal.SIGTERM)
+            else:   # the model being trained is in no file: the window asks first; D discards it
+                asked = w.next_line("dialog", HANG_S, accept=lambda f: f[1] == "quit")
+                check(asked is not None, "closing with the unsaved model asks first")
+                w.key("d")
             try:
                 rc = w.proc.wait(timeout=HANG_S)
             except subprocess.TimeoutExpired:

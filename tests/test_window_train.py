@@ -58,6 +58,12 @@ def test_train(tmp):
             check(elapsed < HANG_S, f"Stop took {elapsed:.2f} s: a hang")
             print(f"training: {len(steps)} loss points up to step {steps[-1][0] if steps else 0}, "
                   f"stopped {elapsed:.2f} s after the click")
+            # The run's end is set against the model before it; Esc closes
+            # that dialog and leaves the choice at the bottom of the window.
+            f = w.next_line("dialog", 10, accept=lambda f: f[1] == "trained")
+            check(f is not None, "the end of the run shows its result")
+            w.key("Escape")
+            check(w.next_line("dialog", 10, accept=lambda f: f[1] == "none") is not None, "Esc closes it")
             # A train --csv file plotted after the run stays plotted: the run's
             # points are not copied over it any more.
             csv = os.path.join(tmp, "plot.csv")

@@ -7,6 +7,7 @@ bench/window_bench.py drives the window with the same classes.
 A mode's main() calls program_from_argv() first: it sets DIGITPAD, the
 program that Window starts.
 """
+import atexit
 import ctypes
 import ctypes.util
 import os
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -32,6 +34,19 @@ SCREEN = (1400, 1000)   # the Xvfb screen
 # how fast these things happen is printed, and measured by
 # bench/window_bench.py, never asserted.
 HANG_S = 60
+
+
+_SANDBOX = []
+
+
+def sandbox():
+    """A folder of this test run's own (removed at exit): the default data and
+    config folders of every Window, so no test reads or leaves files (kept
+    digits, an autosaved model, the zoom) in the user's folders."""
+    if not _SANDBOX:
+        _SANDBOX.append(tempfile.mkdtemp(prefix="digitpad-test-"))
+        atexit.register(shutil.rmtree, _SANDBOX[0], True)
+    return _SANDBOX[0]
 
 
 def set_digitpad(path):
@@ -78,6 +93,8 @@ class Window:
 
     def __init__(self, display, *args, env=None, cwd=None):
         e = dict(os.environ, DISPLAY=display)
+        for key, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
+            e[key] = os.path.join(sandbox(), sub)
         e.update(env or {})
         self.proc = subprocess.Popen([DIGITPAD, "--verbose", *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=e, cwd=cwd)

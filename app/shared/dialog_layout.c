@@ -107,9 +107,10 @@ void help_layout_compute(help_layout *h, const ui_layout *l, int rows)
     h->note_y = h->y0 + rows * h->row + h->row / 3;
 }
 
-void message_layout_compute(message_layout *m, const ui_layout *l)
+void message_layout_compute(message_layout *m, const ui_layout *l, int n_buttons)
 {
-    static const float buttons[] = {100, 0};
+    float buttons[4] = {0};
+    for (int i = 0; i < n_buttons && i < 3; i++) buttons[i] = 100;
     memset(m, 0, sizeof *m);
     m->box = dialog_box_place(l, 620, 260, buttons);
     m->text_y = m->box.card.y + u(l, 60);

@@ -63,12 +63,12 @@ typedef struct {
 } help_layout;
 void help_layout_compute(help_layout *h, const ui_layout *l, int rows);
 
-/* A message: wrapped text. */
+/* A message: wrapped text, and n_buttons buttons (1 to 3). */
 typedef struct {
     dialog_box box;
     int text_y;
 } message_layout;
-void message_layout_compute(message_layout *m, const ui_layout *l);
+void message_layout_compute(message_layout *m, const ui_layout *l, int n_buttons);
 
 /* My digits and a confusion cell's test digits: a grid of cells under a
  * header (My digits: also a row of tabs), a note under it, buttons. */

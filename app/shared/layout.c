@@ -303,6 +303,19 @@ static void arrange_portrait(ui_layout *l, ui_rect m)
     layout_views(l, rect_nonneg(m.x, vy2, m.w, m.y + m.h - vy2));
 }
 
+/* "Go back to …" and "Keep" at the right of the status line, in the
+ * progress bar's half (a job and the choice never show together). */
+static void layout_status_choice(ui_layout *l)
+{
+    ui_rect s = l->status;
+    int h = maxi(mini(s.h - 4, s.h), mini(l->min_control, s.h)), y = s.y + (s.h - h) / 2, gap = l->pad / 2;
+    int keep_w = control(l, 64), back_w = control(l, 300), room = s.w / 2 - l->pad;
+    if (keep_w + gap + back_w > room) back_w = room - keep_w - gap;
+    if (back_w < 2 * l->min_control) return;   /* no room: the keys still choose (the dialog) */
+    l->status_keep = (ui_rect){s.x + s.w - l->pad - keep_w, y, keep_w, h};
+    l->status_back = (ui_rect){l->status_keep.x - gap - back_w, y, back_w, h};
+}
+
 /* ---- all of it -------------------------------------------------------------------- */
 
 /* The part of r inside bounds (an empty rect if none). */
@@ -372,6 +385,7 @@ void layout_compute(ui_layout *l, int w, int h, float density, float zoom)
     if (h - status_h >= l->toolbar.h) {   /* (a window too short for both keeps the toolbar) */
         l->status = (ui_rect){0, h - status_h, w, status_h};
         l->progress = (ui_rect){w / 2, l->status.y + status_h / 4, maxi(w / 2 - l->pad, 0), status_h / 2};
+        layout_status_choice(l);
     } else {
         l->status = (ui_rect){0, h, w, 0};
     }

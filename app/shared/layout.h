@@ -46,6 +46,9 @@ typedef struct {
     ui_rect view_area;     /* the bottom area under the tabs: the training charts or another view */
     ui_rect chart_loss, chart_drawing, chart_acc;   /* chart_drawing: the drawing's ten probabilities while training */
     ui_rect status, progress;
+    /* In the status line while a trained or loaded model is not kept yet:
+     * "Go back to …" and "Keep". */
+    ui_rect status_back, status_keep;
 } ui_layout;
 
 #define LAYOUT_ZOOM_MIN 0.5f

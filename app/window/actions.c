@@ -1,5 +1,6 @@
 /* What spans the window's modules (see actions.h). */
 #include "actions.h"
+#include "closing.h"
 #include "common.h"
 #include "paths.h"
 #include "platform.h"
@@ -125,7 +126,17 @@ int actions_open_file(app *a, const char *path, int strokes_too)
         else status_set(&a->status, 1, "cannot load a model: %s", why);
         return -1;
     }
-    return csv ? plot_csv(a, path) : model_load(&a->model, path, &a->status);
+    if (csv) return plot_csv(a, path);
+    int had_previous = a->model.previous != NULL;   /* the way back to the model before, kept first */
+    if (model_keep_previous(&a->model) != 0) {
+        status_set(&a->status, 1, "cannot load a model: %s", dp_error());
+        return -1;
+    }
+    if (model_load(&a->model, path, &a->status) != 0) {
+        if (!had_previous) model_drop_previous(&a->model);
+        return -1;
+    }
+    return 0;
 }
 
 int actions_save_model(app *a, const char *path) { return model_save(&a->model, path, &a->status); }
@@ -169,6 +180,9 @@ static void run_one(app *a, const command *c)
     case CMD_EVALUATE: training_evaluate(a); break;
     case CMD_FINETUNE: training_finetune(a); break;
     case CMD_FINETUNE_CHOICE: training_finetune_choice(a, c->arg); break;
+    case CMD_PREVIOUS: training_previous_choice(a, c->arg); break;
+    case CMD_QUIT_CHOICE: window_quit_choice(a, c->arg); break;
+    case CMD_RESTORE: window_restore_choice(a, c->arg); break;
     case CMD_DIALOG: dialog_open(&a->dialog, (dialog_kind)c->arg); break;
     case CMD_UNDO: actions_undo(a); break;
     case CMD_REDO: drawing_redo(&a->canvas.draw); break;
@@ -177,9 +191,12 @@ static void run_one(app *a, const command *c)
     case CMD_COLLECT: kept_set_collect(&a->kept, c->arg, &a->status); break;
     case CMD_VIEW: views_set(&a->views, (view_id)c->arg); break;
     case CMD_SAVE_PICTURE: actions_picture(a, c->text, c->rect); break;
-    case CMD_SAVE_MODEL:
-        if (actions_save_model(a, c->text) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+    case CMD_SAVE_MODEL: {
+        int ok = actions_save_model(a, c->text) == 0;
+        if (ok) dialog_open(&a->dialog, DIALOG_NONE);
+        closing_saved(a, ok);
         break;
+    }
     case CMD_OPEN_FILE:
         if (actions_open_file(a, c->text, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
         break;

@@ -7,6 +7,7 @@
 #define DP_APP_H
 
 #include <SDL.h>
+#include <stdatomic.h>
 
 #include "canvas.h"
 #include "chooser.h"
@@ -60,6 +61,9 @@ typedef struct {
     int regions_logged;           /* --verbose: the view whose regions were last logged (-1: relayout since) */
     ui_ctx ui;
     int dirty, quit;
+    atomic_int terminate;         /* the system asked the program to end (closing.c) */
+    int quit_after_save;          /* "Save…" in the question on closing: close once saved */
+    char restore_what[512];       /* the autosave offered, in words */
     command_queue cmds;           /* what the last frame was asked */
     places places;                /* where it showed what */
 

@@ -22,7 +22,12 @@ typedef enum {
     CMD_OPEN_TEST_DIGIT,    /* arg: index in the evaluated test set */
     CMD_OPEN_NEAREST,       /* arg: index of a training image in the embedding */
     CMD_FINETUNE_CHOICE,    /* arg: 1 keep the fine-tuned model, 0 go back */
+    CMD_PREVIOUS,           /* arg: 1 keep the model trained or loaded, 0 go back to the one before */
+    CMD_QUIT_CHOICE,        /* arg: QUIT_SAVE, QUIT_DISCARD or QUIT_CANCEL */
+    CMD_RESTORE,            /* arg: 1 restore the autosaved model, 0 discard it */
 } command_kind;
+
+enum { QUIT_CANCEL, QUIT_SAVE, QUIT_DISCARD };
 
 typedef struct {
     command_kind kind;

@@ -11,7 +11,8 @@
 static const char *const dialog_names[] = {
     [DIALOG_NONE] = "none", [DIALOG_SETTINGS] = "settings", [DIALOG_SAVE] = "save", [DIALOG_LOAD] = "load",
     [DIALOG_EVAL] = "eval", [DIALOG_HELP] = "help", [DIALOG_MESSAGE] = "message", [DIALOG_DIGITS] = "digits",
-    [DIALOG_FINETUNE] = "finetune", [DIALOG_EVAL_CELL] = "evalcell",
+    [DIALOG_FINETUNE] = "finetune", [DIALOG_EVAL_CELL] = "evalcell", [DIALOG_TRAINED] = "trained",
+    [DIALOG_QUIT] = "quit", [DIALOG_RESTORE] = "restore",
 };
 
 static int takes_text(dialog_kind k) { return k == DIALOG_SAVE || k == DIALOG_LOAD; }

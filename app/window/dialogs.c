@@ -193,7 +193,7 @@ void help_draw(frame *f, dialog_state *d)
 void message_draw(frame *f, dialog_state *d)
 {
     message_layout m;
-    message_layout_compute(&m, f->lay);
+    message_layout_compute(&m, f->lay, 1);
     dialog_draw_card(f, &m.box, d->title);
     dialog_draw_wrapped(f, d->body, m.box.x, m.text_y, m.box.w, THEME_TEXT);
     if (ui_button(f->ui, ID_DIALOG, m.box.button[0], "OK", "Close (Enter)", 1, 1))

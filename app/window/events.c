@@ -1,7 +1,9 @@
 /* Input (see events.h). */
 #include "events.h"
 #include "actions.h"
+#include "closing.h"
 #include "kept_dialogs.h"
+#include "model_dialogs.h"
 #include "common.h"
 #include "platform.h"
 #include "prefs.h"
@@ -44,6 +46,9 @@ static int dialog_key(app *a, const SDL_KeyboardEvent *k)
         return gallery_key(&a->kept, &env, k, &a->cmds);
     }
     case DIALOG_EVAL_CELL: return evalview_key(&a->eval, &a->dialog, k, &a->cmds);
+    case DIALOG_TRAINED:
+    case DIALOG_QUIT:
+    case DIALOG_RESTORE: return model_dialogs_key(&a->dialog, k, &a->model, &a->cmds);
     case DIALOG_FINETUNE:   /* Enter keeps the fine-tuned model, Esc goes back */
         if (key == SDLK_RETURN || key == SDLK_KP_ENTER) training_finetune_choice(a, 1);
         else if (key == SDLK_ESCAPE) training_finetune_choice(a, 0);
@@ -197,7 +202,7 @@ void events_handle(app *a, const SDL_Event *e)
         return;
     }
     switch (e->type) {
-    case SDL_QUIT: a->quit = 1; break;
+    case SDL_QUIT: closing_request(a); break;
     case SDL_WINDOWEVENT: handle_window(a, &e->window); break;
     case SDL_MOUSEMOTION: handle_motion(a, &e->motion); break;
     case SDL_MOUSEBUTTONDOWN: handle_mouse_button(a, &e->button, 1); break;

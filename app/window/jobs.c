@@ -7,6 +7,7 @@
 #include "worker.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 
 struct jobs {
     worker *w;
+    atomic_int closing;          /* the window closes: a stopped run ends without measuring */
 
     /* Published, under the worker's lock. */
     jobs_status status;
@@ -114,7 +116,23 @@ static void publish_progress(jobs *j, const dp_train_progress *p, float smooth, 
     if (!isnan(p->test_acc)) {
         chart_series_add(&j->curves.test, (float)p->step, (float)p->test_acc);
         j->status.last_test_acc = p->test_acc;
+        j->status.last_test_step = p->step;
     }
+    worker_unlock(j->w);
+}
+
+/* A run that stopped between epochs is measured where it stopped, so its
+ * result can be set against the model before it (not when the window closes). */
+static void measure_end(jobs *j, const dp_net *net)
+{
+    worker_lock(j->w);
+    int measured = !isnan(j->status.last_test_acc) && j->status.last_test_step == j->status.progress.step;
+    worker_unlock(j->w);
+    if (measured || atomic_load(&j->closing) || !j->test_set.n) return;
+    double acc = dp_accuracy(j->eval_exec, net, &j->test_set);
+    worker_lock(j->w);
+    j->status.last_test_acc = acc;
+    j->status.last_test_step = j->status.progress.step;
     worker_unlock(j->w);
 }
 
@@ -168,6 +186,7 @@ static void run_train(jobs *j, job *jb)
     set_phase(j, PHASE_RUNNING, "training");
     publish_weights(j, net);
     int rc = dp_trainer_run(t, worker_stop_flag(j->w), on_progress, j);
+    if (rc >= 0) measure_end(j, net);
     finish_run(j, net, rc);
     dp_trainer_free(t);
     dp_net_free(net);
@@ -274,6 +293,7 @@ jobs *jobs_create(Uint32 wake_event)
     if (!j) return NULL;
     train_curves_init(&j->curves);
     j->status.last_test_acc = NAN;
+    j->status.last_test_step = -1;
     if (!(j->w = worker_create("trainer", wake_event, WORKER_BACKGROUND))) {
         jobs_free(j);
         return NULL;
@@ -284,6 +304,7 @@ jobs *jobs_create(Uint32 wake_event)
 void jobs_free(jobs *j)
 {
     if (!j) return;
+    atomic_store(&j->closing, 1);
     worker_free(j->w);   /* first: the job may still be using the rest */
     dp_net_free(j->snapshot);
     eval_result_free(&j->eval);
@@ -347,6 +368,7 @@ static int post(jobs *j, job *jb)
         train_curves_clear(&j->curves);
         memset(&j->status.progress, 0, sizeof j->status.progress);
         j->status.last_test_acc = NAN;
+        j->status.last_test_step = -1;
         j->status.before = j->status.after = (dp_finetune_score){NAN, NAN, 0, 0};
     }
     j->status.kind = jb->kind;

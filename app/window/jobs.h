@@ -24,7 +24,8 @@ typedef struct {
     int busy;                       /* it still runs: a job that ends is seen whole, with its final phase */
     unsigned done;                  /* jobs ended so far: one that starts and ends between two looks counts */
     dp_train_progress progress;     /* latest training report */
-    double last_test_acc;           /* full test set, after the last epoch (NaN if none) */
+    double last_test_acc;           /* full test set, after the last epoch and at a training run's end (NaN if none) */
+    long last_test_step;            /* the step it was measured at */
     char message[512];              /* what failed */
     dp_finetune_score before, after;/* a fine-tune's, once it has ended */
 } jobs_status;

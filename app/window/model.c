@@ -5,6 +5,7 @@
 #include "platform.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ int model_adopt(model_state *m, dp_net *net, const char *name)
     m->net = net;
     m->exec = ex;
     m->weights_version++;
+    m->accuracy = NAN;
     app_copy_text(m->name, sizeof m->name, name);
     return 0;
 }
@@ -32,14 +34,29 @@ void model_free(model_state *m)
     dp_exec_free(m->exec);
     dp_net_free(m->net);
     dp_net_free(m->before);
+    dp_net_free(m->previous);
     m->exec = NULL;
-    m->net = m->before = NULL;
+    m->net = m->before = m->previous = NULL;
+}
+
+/* Loads path as the model in use, with the accuracy its file records. */
+static int load_file(model_state *m, const char *path)
+{
+    char *meta = NULL;
+    dp_net *net = dp_model_load(path, &meta, NULL, NULL);
+    if (!net || model_adopt(m, net, app_base_name(path)) != 0) {
+        free(meta);
+        return -1;
+    }
+    m->accuracy = dp_meta_number(meta, "test-accuracy");
+    if (isnan(m->accuracy)) m->accuracy = dp_meta_number(meta, "mnist-test-accuracy");
+    free(meta);
+    return 0;
 }
 
 int model_load(model_state *m, const char *path, status_line *st)
 {
-    dp_net *net = dp_model_load(path, NULL, NULL, NULL);
-    if (!net || model_adopt(m, net, app_base_name(path)) != 0) {
+    if (load_file(m, path) != 0) {
         status_set(st, 1, "could not load model: %s", dp_error());
         return -1;
     }
@@ -64,7 +81,9 @@ int model_save(model_state *m, const char *path, status_line *st)
 {
     make_parent_dirs(path);
     char meta[512];
-    snprintf(meta, sizeof meta, "saved-by: digitpad %s window\nfrom: %s\n", DP_VERSION, m->name);
+    int n = snprintf(meta, sizeof meta, "saved-by: digitpad %s window\nfrom: %s\n", DP_VERSION, m->name);
+    if (!isnan(m->accuracy) && n > 0 && (size_t)n < sizeof meta)
+        snprintf(meta + n, sizeof meta - (size_t)n, "test-accuracy: %.4f\n", m->accuracy);
     if (dp_model_save(path, m->net, meta, NULL) != 0) {
         status_set(st, 1, "%s", dp_error());
         return -1;
@@ -95,8 +114,7 @@ int model_start(model_state *m, const char *path, status_line *st)
     if (app_find_shipped_model(shipped, sizeof shipped, msg, sizeof msg) == 0 && !(n && strcmp(tries[0], shipped) == 0))
         tries[n++] = shipped;
     for (int i = 0; i < n; i++) {
-        dp_net *net = dp_model_load(tries[i], NULL, NULL, NULL);
-        if (net && model_adopt(m, net, app_base_name(tries[i])) == 0) {
+        if (load_file(m, tries[i]) == 0) {
             if (failed[0]) status_set(st, 1, "could not load model: %s; using the shipped model instead", failed);
             return 0;
         }
@@ -104,6 +122,58 @@ int model_start(model_state *m, const char *path, status_line *st)
     }
     if (failed[0]) snprintf(msg, sizeof msg, "could not load model: %s", failed);
     return start_untrained(m, msg, st);
+}
+
+int model_keep_previous(model_state *m)
+{
+    if (m->previous) return 0;
+    dp_net *copy = dp_net_create(&m->net->arch);
+    if (!copy) return -1;
+    dp_net_copy_params(copy, m->net);
+    m->previous = copy;
+    app_copy_text(m->previous_name, sizeof m->previous_name, m->name);
+    m->previous_unsaved = m->unsaved;
+    m->previous_accuracy = m->accuracy;
+    return 0;
+}
+
+void model_resolve_previous(model_state *m, int keep, status_line *st)
+{
+    if (!m->previous) return;
+    if (keep) {
+        dp_net_free(m->previous);
+        status_set(st, 0, "keeping %s%s", m->name, m->unsaved ? " (Save… writes it to a file)" : "");
+    } else {
+        char name[256];
+        app_copy_text(name, sizeof name, m->previous_name);
+        double acc = m->previous_accuracy;
+        int unsaved = m->previous_unsaved;
+        if (model_adopt(m, m->previous, name) != 0) {
+            m->previous = NULL;
+            status_set(st, 1, "could not go back: %s", dp_error());
+            return;
+        }
+        m->accuracy = acc, m->unsaved = unsaved;
+        status_set(st, 0, "back to %s", name);
+    }
+    m->previous = NULL;
+}
+
+void model_drop_previous(model_state *m)
+{
+    dp_net_free(m->previous);
+    m->previous = NULL;
+}
+
+int model_keep_is_default(const model_state *m)
+{
+    return isnan(m->previous_accuracy) || isnan(m->accuracy) || m->accuracy >= m->previous_accuracy - 0.003;
+}
+
+void model_previous_label(const model_state *m, char *out, size_t size)
+{
+    if (isnan(m->previous_accuracy)) snprintf(out, size, "Go back to %s", m->previous_name);
+    else snprintf(out, size, "Go back to %s, %.2f %%", m->previous_name, 100.0 * m->previous_accuracy);
 }
 
 int model_keep_before(model_state *m)
@@ -115,6 +185,7 @@ int model_keep_before(model_state *m)
     m->before = copy;
     app_copy_text(m->before_name, sizeof m->before_name, m->name);
     m->before_unsaved = m->unsaved;
+    m->before_accuracy = m->accuracy;
     return 0;
 }
 
@@ -135,8 +206,9 @@ void model_choose(model_state *m, int keep_new, status_line *st)
         m->unsaved = 1;
         status_set(st, 0, "using the fine-tuned model (Save… keeps it in a file)");
     } else {
+        double acc = m->before_accuracy;
         model_adopt(m, m->before, m->before_name);
-        m->unsaved = m->before_unsaved;
+        m->unsaved = m->before_unsaved, m->accuracy = acc;
         status_set(st, 0, "back to %s as it was before fine-tuning", m->before_name);
     }
     m->before = NULL;

@@ -1,6 +1,7 @@
 #include "scene.h"
 #include "charts.h"
 #include "kept_dialogs.h"
+#include "model_dialogs.h"
 #include "theme.h"
 #include "toolbar.h"
 
@@ -71,6 +72,12 @@ static void draw_dialog(app *a, frame *f)
         if (a->model.before) tune_result_draw(f, &a->train.job, &a->kept);
         else dialog_open(d, DIALOG_NONE);
         break;
+    case DIALOG_TRAINED:
+        if (a->model.previous) trained_draw(f, &a->train.job, &a->model);
+        else dialog_open(d, DIALOG_NONE);
+        break;
+    case DIALOG_QUIT: quit_draw(f, &a->model); break;
+    case DIALOG_RESTORE: restore_draw(f, a->restore_what); break;
     case DIALOG_NONE: break;
     }
 }
@@ -87,6 +94,11 @@ void scene_draw(app *a, frame *f)
     side_draw(f, &a->side, &side);
     draw_under_canvas(a, f);
     status_draw(f, &a->status, &a->train.job, a->model.name, a->model.unsaved);
+    if (a->model.previous && !a->train.job.busy) {
+        char back[320];
+        model_previous_label(&a->model, back, sizeof back);
+        status_draw_choice(f, back);
+    }
     toolbar_draw(f, &a->canvas, &a->train.job);
     if (!dialog_open) draw_tooltip(f);
     f->ui->blocked = 0;

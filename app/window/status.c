@@ -1,6 +1,7 @@
 #include "status.h"
 #include "platform.h"
 #include "theme.h"
+#include "widget_ids.h"
 #include "verbose.h"
 
 #include <math.h>
@@ -50,6 +51,19 @@ static void draw_progress(frame *f, const jobs_status *job, const char *model_na
     snprintf(line, sizeof line, "epoch %d/%d   %.0f %%   step %ld   %.0f img/s   ETA %s", g->epoch, g->epochs,
              100.0 * frac, g->step, g->img_per_s, eta);
     text_draw(f->text, FONT_SMALL, line, p.x + p.w / 2, p.y + p.h / 2, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+}
+
+void status_draw_choice(frame *f, const char *back_label)
+{
+    const ui_layout *l = f->lay;
+    if (l->status_back.w <= 0) return;
+    draw_fill(f->ren, (ui_rect){l->status_back.x, l->status.y + 1, l->status.w - l->status_back.x, l->status.h - 1},
+              THEME_PANEL);
+    if (ui_button(f->ui, ID_STATUS, l->status_back, back_label,
+                  "Use the model from before the last Train or Load again", 1, 0))
+        command_push(f->cmds, CMD_PREVIOUS, 0);
+    if (ui_button(f->ui, ID_STATUS + 1, l->status_keep, "Keep", "Keep the model in use (the one before is let go)", 1, 0))
+        command_push(f->cmds, CMD_PREVIOUS, 1);
 }
 
 void status_draw(frame *f, const status_line *st, const jobs_status *job, const char *model_name, int unsaved)

@@ -19,5 +19,9 @@ void status_set(status_line *s, int error, const char *fmt, ...) __attribute__((
 /* The bar: the message on the left; a job's progress bar, or the model's
  * name, on the right. */
 void status_draw(frame *f, const status_line *s, const jobs_status *job, const char *model_name, int unsaved);
+/* While a trained or loaded model is not kept yet (and no job runs): "Go
+ * back to …" (back_label) and "Keep" over the right of the bar; they queue
+ * CMD_PREVIOUS. */
+void status_draw_choice(frame *f, const char *back_label);
 
 #endif

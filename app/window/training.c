@@ -58,8 +58,11 @@ int training_start(app *a)
     }
     if (s->from_current) dp_net_copy_params(fresh, a->model.net);
     else dp_net_init(fresh, s->cfg.seed);
-    if (jobs_start_train(t->jobs, &arch, s->from_current ? a->model.net : NULL, &s->cfg, t->mnist_dir) != 0) {
+    int had_previous = a->model.previous != NULL;   /* the way back to the model before, kept first */
+    if (model_keep_previous(&a->model) != 0 ||
+        jobs_start_train(t->jobs, &arch, s->from_current ? a->model.net : NULL, &s->cfg, t->mnist_dir) != 0) {
         dp_net_free(fresh);
+        if (!had_previous) model_drop_previous(&a->model);
         status_set(&a->status, 1, "could not start training: %s", dp_error());
         return 0;
     }
@@ -145,6 +148,7 @@ void training_finetune_choice(app *a, int keep_new)
 {
     if (!a->model.before) return;
     model_choose(&a->model, keep_new, &a->status);
+    if (keep_new) a->model.accuracy = a->train.job.after.mnist;
     verbose_line("finetune_choice", "%s", keep_new ? "keep" : "back");
     if (a->dialog.open == DIALOG_FINETUNE) dialog_open(&a->dialog, DIALOG_NONE);
 }
@@ -201,21 +205,39 @@ static void eval_ended(app *a)
     eval_view *v = &a->eval;
     if (!jobs_take_eval(a->train.jobs, &v->result, &v->seen)) return;
     v->have = 1;
+    a->model.accuracy = v->result.e.accuracy;   /* recorded in the file when saved */
     dialog_open(&a->dialog, DIALOG_EVAL);
     status_set(&a->status, 0, "%s: %.2f%% on the MNIST test set (%.1f s)", a->model.name, 100 * v->result.e.accuracy,
                v->result.seconds);
 }
 
+/* The run's model is in use; what it scores is set against the model
+ * before it, which stays one click away until the user keeps the new one. */
 static void train_ended(app *a)
 {
     const jobs_status *j = &a->train.job;
     const char *how = j->phase == PHASE_STOPPED ? "stopped" : "finished";
     app_copy_text(a->model.name, sizeof a->model.name, "trained here");
-    if (isnan(j->last_test_acc))
+    a->model.accuracy = j->last_test_step == j->progress.step ? j->last_test_acc : NAN;
+    verbose_line("trained", "%ld\t%.4f\t%.4f", j->progress.step, a->model.accuracy, a->model.previous_accuracy);
+    if (isnan(a->model.accuracy))
         status_set(&a->status, 0, "training %s at step %ld; the window now uses this network", how, j->progress.step);
     else
-        status_set(&a->status, 0, "training %s at step %ld: %.2f%% on the MNIST test set; Save keeps it", how,
-                   j->progress.step, 100 * j->last_test_acc);
+        status_set(&a->status, 0, "training %s at step %ld: %.2f%% on the MNIST test set", how, j->progress.step,
+                   100 * a->model.accuracy);
+    if (a->model.previous) dialog_open(&a->dialog, DIALOG_TRAINED);
+}
+
+void training_previous_choice(app *a, int keep)
+{
+    if (!a->model.previous) return;
+    if (training_blocker(a)) {   /* a job would write its weights over the model gone back to */
+        status_set(&a->status, 1, "wait for the running job to finish, or Stop it");
+        return;
+    }
+    model_resolve_previous(&a->model, keep, &a->status);
+    verbose_line("previous", "%s", keep ? "keep" : "back");
+    if (a->dialog.open == DIALOG_TRAINED) dialog_open(&a->dialog, DIALOG_NONE);
 }
 
 static void job_ended(app *a)

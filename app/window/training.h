@@ -26,6 +26,9 @@ int training_start(app *a);
 void training_stop(app *a);
 int training_evaluate(app *a);
 int training_finetune(app *a);
+/* After a Train or Load: keep the new model (1) or go back to the one
+ * before (0); refused while a job runs. */
+void training_previous_choice(app *a, int keep);
 /* After a fine-tune: keep the new model (1) or go back (0). */
 void training_finetune_choice(app *a, int keep_new);
 

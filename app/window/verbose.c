@@ -59,6 +59,7 @@ static const struct {
     {"button", "view0", AT(view_tabs[0])}, {"button", "view1", AT(view_tabs[1])},
     {"button", "view2", AT(view_tabs[2])}, {"button", "view3", AT(view_tabs[3])},
     {"button", "savepicture", AT(view_save)},
+    {"button", "goback", AT(status_back)}, {"button", "keepnew", AT(status_keep)},
 };
 
 /* x y w h in window coordinates. */

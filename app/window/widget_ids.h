@@ -7,6 +7,7 @@
 enum {
     ID_TOOLBAR = 1,       /* + button_id */
     ID_BRUSH = 100,
+    ID_STATUS = 110,      /* Go back, Keep */
     ID_KEEP = 120,        /* + digit */
     ID_KEPT_ROW = 140,    /* My digits…, Collect, Fine-tune */
     ID_DIALOG = 500,      /* a dialog's own buttons and steppers */

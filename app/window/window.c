@@ -3,6 +3,7 @@
  * frame was asked for is done by actions.c. */
 #include "window.h"
 #include "actions.h"
+#include "closing.h"
 #include "app.h"
 #include "common.h"
 #include "events.h"
@@ -228,6 +229,8 @@ static int app_init(app *a, const window_options *opt)
         status_set(&a->status, 0, "model %s — draw a digit; T trains, F1 shows the keys", a->model.name);
     events_relayout(a);
     SDL_ShowWindow(a->win);
+    closing_watch(a);
+    closing_offer_restore(a);
     scripted_start(a);
     return 0;
 }
@@ -346,6 +349,8 @@ static void loop_once(app *a)
             actions_run(a);   /* what a key asked for, before the next event (Enter, then typing) */
         } while (SDL_PollEvent(&e));
     }
+    if (atomic_load(&a->terminate) && !a->quit) closing_request(a);   /* a request no toolkit turned into an event */
+    if (a->quit_after_save && a->dialog.open != DIALOG_SAVE) a->quit_after_save = 0;   /* the Save was cancelled */
     training_poll(a);
     actions_poll(a);
     if (views_poll(&a->views, &a->model, a->train.job.busy)) a->dirty = 1;

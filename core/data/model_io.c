@@ -529,3 +529,16 @@ dp_net *dp_model_load(const char *path, char **meta, dp_train_state *state, int 
     free(data);
     return net;
 }
+
+double dp_meta_number(const char *meta, const char *key)
+{
+    size_t klen = strlen(key);
+    for (const char *line = meta; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, klen) != 0 || line[klen] != ':') continue;
+        char *end;
+        double v = strtod(line + klen + 1, &end);
+        if (end == line + klen + 1 || !isfinite(v)) return NAN;
+        return v;
+    }
+    return NAN;
+}

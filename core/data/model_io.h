@@ -31,6 +31,11 @@ int dp_model_save(const char *path, const dp_net *net, const char *meta, const d
  * *has_state set to 1. Returns NULL with dp_error() naming the problem. */
 dp_net *dp_model_load(const char *path, char **meta, dp_train_state *state, int *has_state);
 
+/* A number in a model's META text: the value of the first line "KEY: VALUE"
+ * (key matched whole), or NaN if there is none or it is not a number.
+ * meta may be NULL. */
+double dp_meta_number(const char *meta, const char *key);
+
 /* The same from memory; name is used in error messages. */
 dp_net *dp_model_parse(const unsigned char *data, size_t len, const char *name,
                        char **meta, dp_train_state *state, int *has_state);

@@ -59,6 +59,8 @@ int dp_make_dirs(const char *dir);
 typedef enum { DP_PATH_MISSING, DP_PATH_FILE, DP_PATH_FOLDER, DP_PATH_OTHER } dp_path_kind;
 /* What PATH names (following symlinks). */
 dp_path_kind dp_path_kind_of(const char *path);
+/* When PATH was last modified, in seconds since 1970 (UTC); -1 if it cannot be told. */
+long long dp_file_mtime(const char *path);
 
 /* Calls fn(ctx, name) for each entry of DIR but "." and ".." (in no
  * particular order) until fn returns non-zero, which is then returned; 0
@@ -102,6 +104,14 @@ void dp_timestamp(char *out, size_t size);
  * the program; a second one ends it at once. Off restores the default. */
 void dp_catch_interrupt(atomic_int *flag);
 void dp_release_interrupt(void);
+
+/* From now on a request from the system to end the program (SIGTERM,
+ * SIGINT, SIGHUP on POSIX) sets *flag, then runs the handler it had before
+ * if that was a function (a toolkit's, which turns it into a quit event);
+ * where it had none, the request only sets *flag (the program polls it).
+ * So the program can tell "the system asks us to end" from "the user
+ * closed the window", and save what would otherwise be lost. */
+void dp_watch_termination(atomic_int *flag);
 
 /* ---- the program and the user's folders -------------------------------------- */
 

@@ -99,6 +99,13 @@ dp_path_kind dp_path_kind_of(const char *path)
     return S_ISREG(st.st_mode) ? DP_PATH_FILE : S_ISDIR(st.st_mode) ? DP_PATH_FOLDER : DP_PATH_OTHER;
 }
 
+long long dp_file_mtime(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return -1;
+    return (long long)st.st_mtime;
+}
+
 int dp_list_dir(const char *dir, dp_dir_fn fn, void *ctx)
 {
     DIR *d = opendir(dir);
@@ -335,6 +342,29 @@ void dp_timestamp(char *out, size_t size)
 }
 
 static atomic_int *interrupt_flag;
+static atomic_int *termination_flag;
+static struct sigaction termination_before[3];
+static const int termination_signals[3] = {SIGTERM, SIGINT, SIGHUP};
+
+static void on_termination(int sig)
+{
+    if (termination_flag) atomic_store(termination_flag, 1);
+    for (int i = 0; i < 3; i++) {
+        const struct sigaction *b = &termination_before[i];
+        if (termination_signals[i] != sig || (b->sa_flags & SA_SIGINFO)) continue;
+        if (b->sa_handler != SIG_DFL && b->sa_handler != SIG_IGN) b->sa_handler(sig);
+    }
+}
+
+void dp_watch_termination(atomic_int *flag)
+{
+    termination_flag = flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_termination;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++) sigaction(termination_signals[i], &sa, &termination_before[i]);
+}
 
 static void on_interrupt(int sig)
 {

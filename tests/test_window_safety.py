@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""The window never loses a good model or the user's work: Train, then Stop,
+shows the run's MNIST accuracy against the model before; Go back (the
+button at the bottom, or Enter when the new model scores lower) gives the
+shipped model's readings back exactly; closing with an unsaved model asks
+(Save… / Discard / Cancel); SIGTERM ends promptly but writes an autosave,
+which the next start offers to restore. Under Xvfb, with MNIST.
+
+usage: test_window_safety.py DIGITPAD
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from dptest import check, find_mnist, report
+from window_harness import DIGITS, HANG_S, Window, Xvfb, draw_batched, program_from_argv, send_close_request
+
+
+def probs(f):
+    return f[2] if f else None
+
+
+def train_a_little(w, steps=60):
+    """Train from a new network, Stop after some steps; the 'trained' line (step, after, before)."""
+    w.drain()
+    w.key("t")
+    f = w.next_line("train", HANG_S, accept=lambda f: int(f[1]) >= steps)
+    check(f is not None, f"training reaches step {steps}")
+    w.key("Escape")   # nothing else is open: Esc stops training
+    done = w.next_line("trained", HANG_S)
+    check(done is not None, "the run ends with its result")
+    check(w.next_line("dialog", 10, accept=lambda f: f[1] == "trained") is not None, "shown in a dialog")
+    return done
+
+
+def test_go_back(w, shipped):
+    done = train_a_little(w)
+    after, before = float(done[2]), float(done[3])
+    check(abs(before - 0.9965) < 1e-6, f"'before' is the shipped model's recorded accuracy: {before}")
+    check(0.0 < after < 1.0, f"'after' is the stopped run's measured accuracy: {after}")
+    trained = w.settle()
+    check(probs(trained) != shipped, "the drawing is read by the new model")
+    w.key("Escape")
+    check(w.next_line("dialog", 10, accept=lambda f: f[1] == "none") is not None, "Esc closes the result")
+    time.sleep(0.5)
+    w.drain()
+    check(w.buttons.get("goback", (0, 0, 0, 0))[2] > 0, f"'Go back' is at the bottom: {w.buttons.get('goback')}")
+    w.click("goback")
+    check(w.next_line("previous", 10) == ["previous", "back"], "the click goes back")
+    back = w.settle()
+    check(probs(back) == shipped, f"the shipped model's readings come back exactly: {back} vs {shipped}")
+    # A run that scores lower than the model before: Enter (the default) goes back.
+    done = train_a_little(w)
+    if float(done[2]) < float(done[3]) - 0.003:
+        w.key("Return")
+        check(w.next_line("previous", 10) == ["previous", "back"], "Enter goes back when the new model scores lower")
+        check(probs(w.settle()) == shipped, "and the readings are the shipped model's")
+    print(f"safety: stopped at step {done[1]}: {float(done[2]):.4f} against {float(done[3]):.4f} before; went back")
+
+
+def test_close_and_autosave(x, w, data):
+    """Keep a trained model; closing asks; Cancel keeps the window; SIGTERM autosaves."""
+    train_a_little(w)
+    w.key("Escape")
+    time.sleep(0.3)
+    w.drain()
+    w.click("keepnew")
+    check(w.next_line("previous", 10) == ["previous", "keep"], "Keep keeps the trained model")
+    w.settle()
+    kept = [l.split("\t") for l in w.log if l.startswith("predict\t")][-1]   # the trained model's reading
+    if send_close_request(x.display, w.wid):
+        check(w.next_line("dialog", 10, accept=lambda f: f[1] == "quit") is not None,
+              "closing with an unsaved model asks first")
+        w.key("Escape")
+        check(w.next_line("quit_choice", 10) == ["quit_choice", "cancel"], "Esc cancels")
+        time.sleep(0.5)
+        check(w.proc.poll() is None, "and the window stays open")
+    t0 = time.time()
+    w.proc.send_signal(signal.SIGTERM)
+    try:
+        rc = w.proc.wait(timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        rc = None
+    check(rc == 0, f"SIGTERM ends the window (exit {rc}) in {time.time() - t0:.2f} s")
+    autosave = os.path.join(data, "digitpad", "autosave.model")
+    check(os.path.isfile(autosave), "the unsaved model was written to autosave.model")
+    check(any("autosave.model" in l for l in w.stderr), f"and stderr says where: {w.stderr[-2:]}")
+    return kept
+
+
+def test_restore(x, env, data, kept):
+    w = Window(x.display, env=env)
+    try:
+        check(w.next_line("dialog", 20, accept=lambda f: f[1] == "restore") is not None, "the next start offers it")
+        w.find()
+        w.next_line("canvas", 5)
+        w.key("Return")
+        check(w.next_line("restore_choice", 10) == ["restore_choice", "restore"], "Enter restores")
+        time.sleep(0.3)
+        w.drain()
+        draw_batched(w, DIGITS["2"])
+        restored = w.settle()
+        check(probs(restored) == probs(kept), f"the restored model reads as the kept one did: {restored} vs {kept}")
+        check(not os.path.exists(os.path.join(data, "digitpad", "autosave.model")), "the autosave is used up")
+    finally:
+        w.close()
+
+
+def main():
+    program_from_argv(__doc__)
+    find_mnist()
+    with tempfile.TemporaryDirectory() as tmp, Xvfb() as x:
+        data = os.path.join(tmp, "data")
+        env = {"XDG_DATA_HOME": data, "XDG_CONFIG_HOME": os.path.join(tmp, "config"), "HOME": tmp}
+        w = Window(x.display, "--size", "1100x700", env=env)
+        try:
+            check(w.next_line("canvas", 20) is not None and w.find() is not None, "the window opens")
+            w.next_line("predict", 10)
+            draw_batched(w, DIGITS["2"])
+            shipped = probs(w.settle())
+            test_go_back(w, shipped)
+            kept = test_close_and_autosave(x, w, data)
+        finally:
+            if w.proc.poll() is None:
+                w.close()
+        test_restore(x, env, data, kept)
+    return report("window safety")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
