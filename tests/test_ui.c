@@ -9,6 +9,7 @@
 #include "pace.h"
 #include "evallist.h"
 #include "train_csv.h"
+#include "textfield.h"
 #include "wrap.h"
 
 static void draw_line(drawing *d, float x0, float y0, float x1, float y1)
@@ -366,8 +367,61 @@ static void test_dialog_layouts(void)
     }
 }
 
+/* The Save and Load fields' editing: caret moves over whole UTF-8
+ * characters, edits at the caret, select-all, one line, never overflowing. */
+static void test_textfield(void)
+{
+    text_field t;
+    tf_set(&t, "ab");
+    tf_insert(&t, "é");   /* two bytes */
+    CHECK(strcmp(t.text, "abé") == 0 && t.caret == 4, "typing at the end: '%s' caret %zu", t.text, t.caret);
+    tf_left(&t);
+    CHECK(t.caret == 2, "Left steps over the whole 'é' (caret %zu)", t.caret);
+    tf_insert(&t, "X");
+    CHECK(strcmp(t.text, "abXé") == 0 && t.caret == 3, "typing at the caret: '%s'", t.text);
+    tf_delete(&t);
+    CHECK(strcmp(t.text, "abX") == 0 && t.caret == 3, "Delete removes the whole character after: '%s'", t.text);
+    tf_home(&t);
+    tf_delete(&t);
+    CHECK(strcmp(t.text, "bX") == 0 && t.caret == 0, "Home, Delete: '%s'", t.text);
+    tf_backspace(&t);
+    CHECK(strcmp(t.text, "bX") == 0 && t.caret == 0, "Backspace at the start does nothing");
+    tf_end(&t);
+    tf_backspace(&t);
+    CHECK(strcmp(t.text, "b") == 0 && t.caret == 1, "End, Backspace: '%s'", t.text);
+    tf_right(&t);
+    CHECK(t.caret == 1, "Right at the end stays");
+    tf_select_all(&t);
+    tf_insert(&t, "new");
+    CHECK(strcmp(t.text, "new") == 0 && !t.all_selected, "typing replaces everything selected: '%s'", t.text);
+    tf_select_all(&t);
+    tf_backspace(&t);
+    CHECK(t.text[0] == 0 && t.caret == 0, "Backspace with everything selected empties the field");
+    tf_insert(&t, "one\ntwo");
+    CHECK(strcmp(t.text, "one") == 0, "a paste keeps one line: '%s'", t.text);
+    static char big[TEXTFIELD_MAX * 2];
+    memset(big, 'x', sizeof big - 1);
+    tf_set(&t, "");
+    tf_insert(&t, big);
+    CHECK(strlen(t.text) == TEXTFIELD_MAX - 1, "a long paste is cut to the field (%zu)", strlen(t.text));
+    tf_set(&t, "");
+    for (int i = 0; i < TEXTFIELD_MAX; i++) tf_insert(&t, "é");
+    CHECK(strlen(t.text) % 2 == 0 && strlen(t.text) >= TEXTFIELD_MAX - 2, "never half a character (%zu bytes)",
+          strlen(t.text));
+    char out[256];
+    tf_expand_tilde("~/models/a.model", "/home/ann", out, sizeof out);
+    CHECK(strcmp(out, "/home/ann/models/a.model") == 0, "~/ is the home folder: %s", out);
+    tf_expand_tilde("~", "/home/ann", out, sizeof out);
+    CHECK(strcmp(out, "/home/ann") == 0, "~ alone: %s", out);
+    tf_expand_tilde("~bob/x", "/home/ann", out, sizeof out);
+    CHECK(strcmp(out, "~bob/x") == 0, "~user is left alone: %s", out);
+    tf_expand_tilde("/a/~/b", "/home/ann", out, sizeof out);
+    CHECK(strcmp(out, "/a/~/b") == 0, "only a leading ~: %s", out);
+}
+
 int main(void)
 {
+    test_textfield();
     test_wrap();
     test_dialog_layouts();
     test_train_csv();

@@ -31,6 +31,11 @@ void actions_undo(app *a)
     if (!kept_undo(&a->kept, &a->canvas.draw, 0, &a->status)) drawing_undo(&a->canvas.draw);
 }
 
+void actions_redo(app *a)
+{
+    if (!kept_redo(&a->kept, &a->canvas.draw, &a->status)) drawing_redo(&a->canvas.draw);
+}
+
 void actions_keep(app *a, int digit) { kept_keep(&a->kept, &a->canvas.draw, digit, &a->status); }
 
 /* An image on the canvas to draw over (the network reads both). */
@@ -185,7 +190,7 @@ static void run_one(app *a, const command *c)
     case CMD_RESTORE: window_restore_choice(a, c->arg); break;
     case CMD_DIALOG: dialog_open(&a->dialog, (dialog_kind)c->arg); break;
     case CMD_UNDO: actions_undo(a); break;
-    case CMD_REDO: drawing_redo(&a->canvas.draw); break;
+    case CMD_REDO: actions_redo(a); break;
     case CMD_CLEAR: actions_clear(a); break;
     case CMD_KEEP: actions_keep(a, c->arg); break;
     case CMD_COLLECT: kept_set_collect(&a->kept, c->arg, &a->status); break;

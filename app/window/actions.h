@@ -18,6 +18,9 @@ void actions_clear(app *a);
 /* Ctrl+Z: takes back a digit just kept (the drawing comes back), else the
  * last change to the drawing. */
 void actions_undo(app *a);
+/* Ctrl+Y: keeps again a digit whose keep was just taken back, else redoes
+ * the last change to the drawing undone. */
+void actions_redo(app *a);
 void actions_keep(app *a, int digit);
 /* A model (.model) to load, a train --csv file (.csv) to plot, or a stroke
  * file to draw, as a dropped file is; 0 if it worked. */

@@ -22,8 +22,9 @@ void dialog_open(dialog_state *d, dialog_kind kind)
     if (kind != d->open) verbose_line("dialog", "%s", dialog_names[kind]);   /* what keys will reach */
     if (takes_text(d->open)) SDL_StopTextInput();
     d->open = kind;
-    d->path[0] = 0;
-    if (kind == DIALOG_SAVE) app_default_model_path(d->path, sizeof d->path);
+    char path[4096] = "";
+    if (kind == DIALOG_SAVE) app_default_model_path(path, sizeof path);
+    tf_set(&d->path, path);
     if (takes_text(kind)) SDL_StartTextInput();
     if (kind == DIALOG_LOAD) d->chooser = dp_file_chooser_available();
     if (kind != DIALOG_MESSAGE) d->body[0] = 0;
@@ -38,27 +39,41 @@ void dialog_message(dialog_state *d, const char *title, const char *body)
 
 void dialog_type(dialog_state *d, const char *utf8)
 {
-    if (!takes_text(d->open)) return;
-    size_t n = strlen(d->path), add = strlen(utf8);
-    if (n + add < sizeof d->path) memcpy(d->path + n, utf8, add + 1);
+    if (takes_text(d->open)) tf_insert(&d->path, utf8);
 }
 
-void dialog_backspace(dialog_state *d)
-{
-    size_t n = strlen(d->path);
-    while (n > 0 && ((unsigned char)d->path[n - 1] & 0xC0) == 0x80) n--;   /* UTF-8 continuation bytes */
-    if (n > 0) n--;
-    d->path[n] = 0;
-}
-
-void dialog_paste(dialog_state *d)
+static void paste(text_field *t)
 {
     char *clip = SDL_GetClipboardText();
     if (!clip) return;
-    for (char *p = clip; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = 0;
-    dialog_type(d, clip);
+    tf_insert(t, clip);   /* its first line */
     SDL_free(clip);
+}
+
+int dialog_edit_key(dialog_state *d, const SDL_KeyboardEvent *k)
+{
+    if (!takes_text(d->open)) return 0;
+    text_field *t = &d->path;
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    switch (k->keysym.sym) {
+    case SDLK_LEFT: tf_left(t); return 1;
+    case SDLK_RIGHT: tf_right(t); return 1;
+    case SDLK_HOME: tf_home(t); return 1;
+    case SDLK_END: tf_end(t); return 1;
+    case SDLK_BACKSPACE: tf_backspace(t); return 1;
+    case SDLK_DELETE: tf_delete(t); return 1;
+    case SDLK_a: if (ctrl) tf_select_all(t); return ctrl;
+    case SDLK_c: if (ctrl) SDL_SetClipboardText(t->text); return ctrl;   /* the whole field: it is one path */
+    case SDLK_v: if (ctrl) paste(t); return ctrl;
+    default: return 0;
+    }
+}
+
+void dialog_typed_path(const dialog_state *d, char *out, size_t size)
+{
+    char home[4096];
+    dp_home_dir(home, sizeof home);
+    tf_expand_tilde(d->path.text, home, out, size);
 }
 
 void dialog_draw_card(frame *f, const dialog_box *b, const char *title)
@@ -83,20 +98,29 @@ int dialog_draw_wrapped(frame *f, const char *s, int x, int y, int width, SDL_Co
     return used;
 }
 
-void dialog_draw_field(frame *f, ui_rect field, const char *text)
+void dialog_draw_field(frame *f, ui_rect field, const text_field *t)
 {
     int pad = f->lay->pad;
     draw_fill(f->ren, field, THEME_BG);
     draw_frame(f->ren, field, THEME_ACCENT);
     SDL_Rect clip = to_sdl(rect_inset(field, 2));
     SDL_RenderSetClipRect(f->ren, &clip);
-    /* Only the end that fits is drawn (and cached): a path of thousands of
-     * characters would otherwise make one huge texture per key typed. */
-    int room = field.w - 2 * pad, tx = field.x + pad;
-    const char *shown = text_fit_tail(f->text, FONT_NORMAL, text, room);
-    int tw = text_width(f->text, FONT_NORMAL, shown);
-    text_draw(f->text, FONT_NORMAL, shown, tx, field.y + field.h / 2, THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
-    if ((int)(f->ui->now * 2) % 2 == 0)
-        draw_fill(f->ren, (ui_rect){tx + tw + 1, field.y + field.h / 5, 2, field.h * 3 / 5}, THEME_TEXT);
+    /* From where the caret stays in view, only what fits is drawn (and
+     * cached): a path of thousands of characters would otherwise make one
+     * huge texture per key typed. */
+    int room = field.w - 2 * pad, tx = field.x + pad, cy = field.y + field.h / 2;
+    char before_caret[TEXTFIELD_MAX], rest[TEXTFIELD_MAX];
+    memcpy(before_caret, t->text, t->caret);
+    before_caret[t->caret] = 0;
+    const char *start = text_fit_tail(f->text, FONT_NORMAL, before_caret, room - pad);
+    const char *from = t->text + (start - before_caret);
+    const char *shown = text_fit_head(f->text, FONT_NORMAL, from, room, rest, sizeof rest);
+    int caret_x = tx + text_width(f->text, FONT_NORMAL, start);
+    if (t->all_selected)
+        draw_fill(f->ren, (ui_rect){tx, field.y + field.h / 5, text_width(f->text, FONT_NORMAL, shown), field.h * 3 / 5},
+                  color_mix(THEME_BG, THEME_ACCENT, 0.45f));
+    text_draw(f->text, FONT_NORMAL, shown, tx, cy, THEME_TEXT, TEXT_LEFT | TEXT_MIDDLE);
+    draw_fill(f->ren, (ui_rect){caret_x, field.y + field.h / 5, (int)(2 * f->lay->scale + 0.5f), field.h * 3 / 5},
+              THEME_TEXT);
     SDL_RenderSetClipRect(f->ren, NULL);
 }

@@ -7,6 +7,7 @@
 #define DP_DIALOG_H
 
 #include "dialog_layout.h"
+#include "textfield.h"
 #include "frame.h"
 
 typedef enum {
@@ -16,7 +17,7 @@ typedef enum {
 
 typedef struct {
     dialog_kind open;
-    char path[4096];                    /* Save and Load: what is typed */
+    text_field path;                    /* Save and Load: what is typed */
     int chooser;                        /* Load: the system has a file chooser */
     char title[128], body[1024];        /* a message */
 } dialog_state;
@@ -25,16 +26,20 @@ typedef struct {
  * new file name in the models folder; Save and Load take typed text. */
 void dialog_open(dialog_state *d, dialog_kind kind);
 void dialog_message(dialog_state *d, const char *title, const char *body);
-/* Typed text and Backspace, for Save and Load; Ctrl+V pastes one line. */
+/* Typed text, for Save and Load. */
 void dialog_type(dialog_state *d, const char *utf8);
-void dialog_backspace(dialog_state *d);
-void dialog_paste(dialog_state *d);
+/* The editing keys of their text field: Left, Right, Home, End, Backspace,
+ * Delete, Ctrl+A, Ctrl+C, Ctrl+V (one line of the clipboard); 1 if used. */
+int dialog_edit_key(dialog_state *d, const SDL_KeyboardEvent *k);
+/* What is typed, with a leading "~" as the home folder. */
+void dialog_typed_path(const dialog_state *d, char *out, size_t size);
 
 /* Dims the window and draws the card with its title. */
 void dialog_draw_card(frame *f, const dialog_box *b, const char *title);
 /* Word-wrapped text; returns the height used. */
 int dialog_draw_wrapped(frame *f, const char *s, int x, int y, int width, SDL_Color c);
-/* A one-line text field showing the end of text, with a blinking caret. */
-void dialog_draw_field(frame *f, ui_rect field, const char *text);
+/* A one-line text field: the part of the text around the caret, the caret
+ * (always shown), everything highlighted when all is selected. */
+void dialog_draw_field(frame *f, ui_rect field, const text_field *t);
 
 #endif

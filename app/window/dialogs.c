@@ -17,8 +17,10 @@ static const float lr_choices[] = {0.0001f, 0.0002f, 0.0005f, 0.001f, 0.002f, 0.
 /* Save or Load what is typed (the command closes the dialog if it works). */
 static void confirm_path(dialog_state *d, command_queue *cmds)
 {
-    if (!d->path[0]) return;
-    command_push_text(cmds, d->open == DIALOG_SAVE ? CMD_SAVE_MODEL : CMD_OPEN_FILE, d->path, (ui_rect){0, 0, 0, 0});
+    char path[4096];
+    dialog_typed_path(d, path, sizeof path);
+    if (!path[0]) return;
+    command_push_text(cmds, d->open == DIALOG_SAVE ? CMD_SAVE_MODEL : CMD_OPEN_FILE, path, (ui_rect){0, 0, 0, 0});
 }
 
 int dialogs_key(dialog_state *d, const SDL_KeyboardEvent *k, command_queue *cmds)
@@ -28,8 +30,7 @@ int dialogs_key(dialog_state *d, const SDL_KeyboardEvent *k, command_queue *cmds
     if (key == SDLK_F12) return 0;
     if (key == SDLK_ESCAPE) dialog_open(d, DIALOG_NONE);
     else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) text ? confirm_path(d, cmds) : dialog_open(d, DIALOG_NONE);
-    else if (text && key == SDLK_BACKSPACE) dialog_backspace(d);
-    else if (text && key == SDLK_v && (k->keysym.mod & KMOD_CTRL)) dialog_paste(d);
+    else if (text) dialog_edit_key(d, k);
     return 1;
 }
 
@@ -122,7 +123,7 @@ static void file_buttons(frame *f, dialog_state *d, const dialog_box *b, const c
 {
     char tip[32];
     snprintf(tip, sizeof tip, "%s (Enter)", verb);
-    if (ui_button(f->ui, ID_DIALOG, b->button[0], verb, tip, d->path[0], 1)) confirm_path(d, f->cmds);
+    if (ui_button(f->ui, ID_DIALOG, b->button[0], verb, tip, d->path.text[0], 1)) confirm_path(d, f->cmds);
     if (ui_button(f->ui, ID_DIALOG + 1, b->button[1], "Cancel", "Close (Esc)", 1, 0))
         dialog_open(d, DIALOG_NONE), f->redraw = 1;
 }
@@ -134,7 +135,7 @@ void save_draw(frame *f, dialog_state *d)
     dialog_draw_card(f, &l.box, "Save model");
     text_draw(f->text, FONT_NORMAL, "File (the folder is created if needed; an existing file is replaced safely):",
               l.box.x, l.hint_y, THEME_TEXT_DIM, TEXT_LEFT);
-    dialog_draw_field(f, l.field, d->path);
+    dialog_draw_field(f, l.field, &d->path);
     file_buttons(f, d, &l.box, "Save");
 }
 
@@ -151,10 +152,10 @@ void load_draw(frame *f, dialog_state *d)
               l.box.x, l.hint_y, THEME_TEXT_DIM, TEXT_LEFT);
     for (int i = 0; i < n; i++)
         if (ui_button(f->ui, ID_LOAD_LIST + i, l.listed[i], names[i], NULL, 1, 0)) {
-            app_copy_text(d->path, sizeof d->path, names[i]);   /* shown in the field if it fails */
+            tf_set(&d->path, names[i]);   /* shown in the field if it fails */
             confirm_path(d, f->cmds);
         }
-    dialog_draw_field(f, l.field, d->path);
+    dialog_draw_field(f, l.field, &d->path);
     file_buttons(f, d, &l.box, "Load");
     if (d->chooser && ui_button(f->ui, ID_DIALOG + 2, l.box.button[2], "Browse…",
                                 "Choose a file with the system's file chooser", 1, 0))

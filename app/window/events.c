@@ -63,11 +63,20 @@ static void toggle_raw(app *a)
     reading_invalidate(&a->reading);   /* read the unprepared canvas too */
 }
 
-/* Esc stops training, else ends collecting. */
+/* Esc closes the innermost thing first: (a dialog has had the key) Collect
+ * mode, then the running job. */
 static void escape(app *a, int busy)
 {
-    if (busy) training_stop(a);
-    else if (a->kept.collect) kept_set_collect(&a->kept, 0, &a->status);
+    if (a->kept.collect) kept_set_collect(&a->kept, 0, &a->status);
+    else if (busy) training_stop(a);
+}
+
+/* Ctrl+O: Load, unless the button is disabled; then the status says why. */
+static void open_load(app *a)
+{
+    const char *why = training_blocker(a);
+    if (why) status_set(&a->status, 1, "cannot load a model now: %s", why);
+    else dialog_open(&a->dialog, DIALOG_LOAD);
 }
 
 /* Ctrl+= / Ctrl+- zoom the UI a step (dir 1, -1), Ctrl+0 back to 100 %
@@ -106,24 +115,23 @@ static int window_key(app *a, const SDL_KeyboardEvent *k)
 {
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     int busy = jobs_busy(a->train.jobs);
-    drawing *d = &a->canvas.draw;
     switch (k->keysym.sym) {
     case SDLK_c: if (!ctrl) actions_clear(a); break;
     case SDLK_BACKSPACE:
     case SDLK_DELETE: actions_clear(a); break;
-    case SDLK_z: if (ctrl && shift) drawing_redo(d); else if (ctrl) actions_undo(a); break;
-    case SDLK_y: if (ctrl) drawing_redo(d); break;
-    case SDLK_t: if (!busy) training_start(a); break;
+    case SDLK_z: if (ctrl && shift) actions_redo(a); else if (ctrl) actions_undo(a); break;
+    case SDLK_y: if (ctrl) actions_redo(a); break;
+    case SDLK_t: training_start(a); break;   /* says why not while a job runs */
     case SDLK_ESCAPE: escape(a, busy); break;
     case SDLK_RETURN:
     case SDLK_KP_ENTER: if (a->kept.collect) actions_keep(a, a->kept.prompt); break;
     case SDLK_m: dialog_open(&a->dialog, DIALOG_DIGITS); break;
     case SDLK_p: kept_set_collect(&a->kept, !a->kept.collect, &a->status); break;
-    case SDLK_f: if (!busy) training_finetune(a); break;
+    case SDLK_f: training_finetune(a); break;
     case SDLK_v: views_cycle(&a->views, &a->lay, shift ? -1 : 1); break;
-    case SDLK_e: if (!busy) training_evaluate(a); break;
+    case SDLK_e: training_evaluate(a); break;
     case SDLK_s: if (ctrl) dialog_open(&a->dialog, DIALOG_SAVE); break;
-    case SDLK_o: if (ctrl) dialog_open(&a->dialog, DIALOG_LOAD); break;
+    case SDLK_o: if (ctrl) open_load(a); break;
     case SDLK_b: a->canvas.show_box = !a->canvas.show_box; break;
     case SDLK_r: toggle_raw(a); break;
     case SDLK_LEFTBRACKET: canvas_set_brush(&a->canvas, a->canvas.brush - 2); break;
@@ -176,6 +184,7 @@ static void handle_motion(app *a, const SDL_MouseMotionEvent *m)
 {
     int px = (int)((float)m->x * a->density), py = (int)((float)m->y * a->density);
     a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
+    ui_pointer_moved(&a->ui, dp_now());
     canvas_pen_move(&a->canvas, &a->lay, px, py);
     a->dirty = 1;
 }

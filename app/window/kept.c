@@ -62,6 +62,7 @@ void kept_open(kept_state *k, status_line *st)
 {
     k->selected = UINT_MAX;
     k->filter = -1;
+    k->redo_label = -1;
     app_user_digits_dir(k->dir, sizeof k->dir);
     k->ok = dp_userset_open(&k->set, k->dir) == 0;
     if (!k->ok)
@@ -191,8 +192,12 @@ int kept_undo(kept_state *k, drawing *d, int any, status_line *st)
     if (!any && !right_after_keep) return 0;
     int index = dp_userset_find(&k->set, c->id), rc = 0;
     if (c->kind == KEPT_KEEP) {
+        int label = index >= 0 ? k->set.items[index].label : -1;
         if (index >= 0) rc = dp_userset_remove(&k->set, index, NULL);
-        if (rc == 0 && right_after_keep) drawing_undo(d);   /* the drawing comes back */
+        if (rc == 0 && right_after_keep) {
+            drawing_undo(d);   /* the drawing comes back */
+            k->redo_label = label, k->redo_version = d->version;
+        }
         if (rc == 0)
             status_set(st, 0, "took back the digit just kept%s", right_after_keep ? "; it is on the canvas again" : "");
     } else if (c->kind == KEPT_RELABEL) {
@@ -206,6 +211,14 @@ int kept_undo(kept_state *k, drawing *d, int any, status_line *st)
     verbose_line("undo", "%u\t%s", c->id, rc ? "failed" : "ok");
     changed(k);
     return 1;
+}
+
+int kept_redo(kept_state *k, drawing *d, status_line *st)
+{
+    int label = k->redo_label;
+    if (label < 0 || d->version != k->redo_version) return 0;
+    k->redo_label = -1;
+    return kept_keep(k, d, label, st) == 0;
 }
 
 /* ---- the model's reading of the kept digits ------------------------------------------- */

@@ -33,6 +33,8 @@ typedef struct {
     char dir[4096];
     kept_change undo[KEPT_UNDO]; /* oldest first */
     int n_undo;
+    int redo_label;              /* a keep just taken back, to keep again on Redo (-1: none) */
+    unsigned redo_version;       /* while the canvas is as the undo left it */
     unsigned changes;            /* bumps on every change */
 
     int collect;                 /* prompting "draw a 3" in turn */
@@ -65,6 +67,8 @@ int kept_delete(kept_state *k, int index, status_line *st);
 /* Undoes the last change; with any 0 only a keep right after it (the canvas
  * as the keep left it: the drawing comes back). 1 if something was undone. */
 int kept_undo(kept_state *k, drawing *d, int any, status_line *st);
+/* Redo right after a keep was taken back keeps the drawing again; 1 if it did. */
+int kept_redo(kept_state *k, drawing *d, status_line *st);
 void kept_set_collect(kept_state *k, int on, status_line *st);
 
 /* Reads every kept digit with the model (when the digits or the weights

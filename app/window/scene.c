@@ -4,10 +4,12 @@
 #include "model_dialogs.h"
 #include "theme.h"
 #include "toolbar.h"
+#include "verbose.h"
 
 static void draw_tooltip(frame *f)
 {
     const ui_ctx *ui = f->ui;
+    if (ui->tip != ui->tip_shown) verbose_line("tooltip", "%s", ui->tip ? ui->tip : "-");   /* for scripted tests */
     if (!ui->tip) return;
     int pad = f->lay->pad / 2;
     int w = text_width(f->text, FONT_SMALL, ui->tip) + 2 * pad, h = text_height(f->text, FONT_SMALL) + 2 * pad;
@@ -100,7 +102,7 @@ void scene_draw(app *a, frame *f)
         status_draw_choice(f, back);
     }
     toolbar_draw(f, &a->canvas, &a->train.job);
-    if (!dialog_open) draw_tooltip(f);
     f->ui->blocked = 0;
     draw_dialog(a, f);
+    draw_tooltip(f);   /* over everything; widgets under a dialog have none (they are blocked) */
 }

@@ -349,7 +349,8 @@ static void loop_once(app *a)
             actions_run(a);   /* what a key asked for, before the next event (Enter, then typing) */
         } while (SDL_PollEvent(&e));
     }
-    if (atomic_load(&a->terminate) && !a->quit) closing_request(a);   /* a request no toolkit turned into an event */
+    if (atomic_load(&a->terminate) && !a->quit) closing_request(a);
+    if (ui_tooltip_ready(&a->ui, dp_now())) a->dirty = 1;   /* the pointer has rested on a control */   /* a request no toolkit turned into an event */
     if (a->quit_after_save && a->dialog.open != DIALOG_SAVE) a->quit_after_save = 0;   /* the Save was cancelled */
     training_poll(a);
     actions_poll(a);

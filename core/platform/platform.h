@@ -124,6 +124,9 @@ typedef enum { DP_FOLDER_DATA, DP_FOLDER_CONFIG, DP_FOLDER_CACHE } dp_folder;
  * cache equivalents. Always fills out (a relative folder as a last resort). */
 void dp_user_folder(dp_folder which, char *out, size_t size);
 
+/* The user's home folder ("" if the system does not say). */
+void dp_home_dir(char *out, size_t size);
+
 /* The i-th system-wide data folder (fonts are found under them), from 0;
  * -1 after the last. */
 int dp_system_data_dir(int i, char *out, size_t size);

@@ -388,6 +388,12 @@ void dp_release_interrupt(void)
 
 /* ---- folders ------------------------------------------------------------------- */
 
+void dp_home_dir(char *out, size_t size)
+{
+    const char *home = getenv("HOME");
+    snprintf(out, size, "%s", home ? home : "");
+}
+
 int dp_exe_dir(char *out, size_t size)
 {
 #ifdef __linux__

@@ -152,6 +152,7 @@ void ui_end_frame(ui_ctx *ui)
         ui->hover_id = ui->hot;
         ui->hover_since = ui->now;
     }
+    ui->tip_shown = ui->tip;
     if (!ui->down) ui->active = 0;
     ui->clicked = ui->released = 0;
 }
@@ -163,14 +164,25 @@ double ui_tooltip_due(const ui_ctx *ui)
     return due > 0 ? due : -1;
 }
 
+int ui_tooltip_ready(const ui_ctx *ui, double now)
+{
+    return ui->hover_id && !ui->down && !ui->tip_shown && now - ui->hover_since >= UI_TOOLTIP_DELAY;
+}
+
+void ui_pointer_moved(ui_ctx *ui, double now)
+{
+    if (!ui->tip_shown) ui->hover_since = now;   /* a shown tooltip stays while the pointer is on its control */
+}
+
 int ui_hover(const ui_ctx *ui, ui_rect r)
 {
     return !ui->blocked && ui->mouse_in && rect_contains(r, ui->mouse_x, ui->mouse_y);
 }
 
+/* The tooltip of the control under the pointer, once it has rested there. */
 static void note_tooltip(ui_ctx *ui, int id, ui_rect r, const char *tip)
 {
-    if (tip && ui->hover_id == id && !ui->down && ui->now - ui->hover_since >= UI_TOOLTIP_DELAY) {
+    if (tip && ui->hover_id == id && ui_hover(ui, r) && !ui->down && ui->now - ui->hover_since >= UI_TOOLTIP_DELAY) {
         ui->tip = tip;
         ui->tip_anchor = r;
     }

@@ -24,16 +24,21 @@ typedef struct {
     double hover_since, now;
     const char *tip;           /* tooltip to draw at the end of the frame */
     ui_rect tip_anchor;
+    const char *tip_shown;     /* the tooltip the last frame showed (NULL: none) */
     int blocked;               /* a modal dialog is open: widgets below are inert */
 } ui_ctx;
 
-#define UI_TOOLTIP_DELAY 0.45  /* seconds of hovering before a tooltip shows */
+#define UI_TOOLTIP_DELAY 0.6   /* seconds of hovering without moving before a tooltip shows */
 
 /* Called by the loop before and after drawing a frame. */
 void ui_begin_frame(ui_ctx *ui, double now);
 void ui_end_frame(ui_ctx *ui);
 /* Seconds until a pending tooltip appears, or a negative number. */
 double ui_tooltip_due(const ui_ctx *ui);
+/* A tooltip is due now and not shown yet: the frame must be drawn. */
+int ui_tooltip_ready(const ui_ctx *ui, double now);
+/* The pointer moved: a tooltip waits for it to rest again. */
+void ui_pointer_moved(ui_ctx *ui, double now);
 
 /* A push button: returns 1 when clicked (pressed and released on it). */
 int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip, int enabled, int primary);
