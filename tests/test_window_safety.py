@@ -23,12 +23,17 @@ def probs(f):
     return f[2] if f else None
 
 
-def train_a_little(w, steps=60):
-    """Train from a new network, Stop after some steps; the 'trained' line (step, after, before)."""
+def train_a_little(w, steps=60, busy_keys=False):
+    """Train from a new network, Stop after some steps; the 'trained' line (step, after, before).
+    busy_keys: while it trains, keys that cannot act say why."""
     w.drain()
     w.key("t")
     f = w.next_line("train", HANG_S, accept=lambda f: int(f[1]) >= steps)
     check(f is not None, f"training reaches step {steps}")
+    for key, what in (("e", "cannot evaluate"), ("t", "cannot train"), ("ctrl+o", "cannot load")) if busy_keys else ():
+        w.key(key)
+        st = w.next_line("status", 10, accept=lambda f: f[1] == "error")
+        check(st is not None and st[2].startswith(what), f"{key} while training says why: {st}")
     w.key("Escape")   # nothing else is open: Esc stops training
     done = w.next_line("trained", HANG_S)
     check(done is not None, "the run ends with its result")
@@ -37,7 +42,7 @@ def train_a_little(w, steps=60):
 
 
 def test_go_back(w, shipped):
-    done = train_a_little(w)
+    done = train_a_little(w, busy_keys=True)
     after, before = float(done[2]), float(done[3])
     check(abs(before - 0.9965) < 1e-6, f"'before' is the shipped model's recorded accuracy: {before}")
     check(0.0 < after < 1.0, f"'after' is the stopped run's measured accuracy: {after}")

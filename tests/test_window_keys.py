@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Keys, tooltips and text fields in the real window (Xvfb, no MNIST):
+a tooltip shows after the pointer rests on a control, for that control
+only, and goes when the pointer leaves; Redo after taking back a keep keeps
+the digit again; Esc closes a dialog, then ends Collect; the Save field
+edits like a text field (Ctrl+A, Home, Left/Right, Backspace/Delete at the
+caret, Ctrl+C/Ctrl+V, "~" for the home folder).
+
+usage: test_window_keys.py DIGITPAD
+"""
+import os
+import sys
+import tempfile
+import time
+
+from dptest import check, report
+from window_harness import DIGITS, HANG_S, Window, Xvfb, draw_batched, program_from_argv
+
+
+def move_to(w, name, dx=0):
+    x, y, bw, bh = w.buttons[name]
+    w.xdo("mousemove", "--window", w.wid, str(x + bw // 2 + dx), str(y + bh // 2))
+
+
+def test_tooltips(w):
+    w.drain()
+    move_to(w, "help")
+    f = w.next_line("tooltip", 5)
+    check(f is not None and f[1].startswith("Keys and help"), f"resting on ? shows its tooltip: {f}")
+    move_to(w, "evaluate")   # onto another control: the old tip goes at once, the new one waits
+    f = w.next_line("tooltip", 5)
+    check(f == ["tooltip", "-"], f"moving to Evaluate hides the tooltip of ?: {f}")
+    t0 = time.time()
+    f = w.next_line("tooltip", 5)
+    rested = time.time() - t0
+    check(f is not None and f[1].startswith("Score the model"), f"then Evaluate's own: {f}")
+    check(rested >= 0.3, f"not before the pointer has rested ({rested:.2f} s)")
+    for dx in (-6, -3, 0, 3, 6):   # moving within the control keeps the shown tip
+        move_to(w, "evaluate", dx)
+    x, y, cw, ch = w.canvas
+    w.xdo("mousemove", "--window", w.wid, str(x + cw // 2), str(y + ch // 2))
+    f = w.next_line("tooltip", 5)
+    check(f == ["tooltip", "-"], f"leaving the control hides it: {f}")
+    check(w.next_line("tooltip", 1.5) is None, "the canvas has no tooltip")
+
+
+def test_redo_keep(w):
+    w.drain()
+    draw_batched(w, DIGITS["2"])
+    w.settle()
+    w.key("2")
+    kept = w.next_line("kept", 5)
+    check(kept is not None and kept[2] == "2", f"2 keeps the drawing as a 2: {kept}")
+    w.key("ctrl+z")
+    check(w.next_line("undo", 5) is not None, "Ctrl+Z takes the keep back")
+    back = w.settle()
+    check(back is not None and back[1] == "2", f"and the drawing is on the canvas again: {back}")
+    w.key("ctrl+y")
+    again = w.next_line("kept", 5)
+    check(again is not None and again[2] == "2", f"Ctrl+Y keeps it again: {again}")
+    cleared = w.settle()
+    check(cleared is not None and cleared[1] == "-", f"and the canvas is clear, as after the first keep: {cleared}")
+
+
+def test_escape(w):
+    w.drain()
+    w.key("p")
+    check(w.next_line("prompt", 5, accept=lambda f: f[1] == "1") is not None, "P starts collecting")
+    w.key("F1")
+    check(w.next_line("dialog", 5) == ["dialog", "help"], "F1 opens the help")
+    w.key("Escape")
+    check(w.next_line("dialog", 5) == ["dialog", "none"], "Esc closes the dialog first")
+    check(w.next_line("prompt", 0.8) is None, "and Collect goes on")
+    w.key("Escape")
+    check(w.next_line("prompt", 5, accept=lambda f: f[1] == "0") is not None, "the next Esc ends Collect")
+
+
+def save_as(w, keys, typed):
+    """Opens Save, does keys and types text in its field, presses Enter; the status line."""
+    w.drain()
+    w.key("ctrl+s")
+    check(w.next_line("dialog", 5) == ["dialog", "save"], "Ctrl+S opens Save")
+    for k in keys:
+        if k.startswith("type:"):
+            w.xdo("type", "--window", w.wid, "--delay", "5", k[5:])
+        else:
+            w.key(k)
+    time.sleep(0.2)
+    w.key("Return")
+    return w.next_line("status", 5)
+
+
+def test_field(w, home):
+    st = save_as(w, ["ctrl+a", "type:~/b.model", "Home", "Right", "Right", "type:x"], "")
+    check(os.path.isfile(os.path.join(home, "xb.model")), f"~ is the home folder, and typing goes at the caret: {st}")
+    st = save_as(w, ["ctrl+a", "type:~/cdqX.model", "End"] + ["Left"] * 7 + ["BackSpace", "Delete", "type:z"], "")
+    check(os.path.isfile(os.path.join(home, "cdz.model")), f"Backspace and Delete at the caret: {st}")
+    st = save_as(w, ["ctrl+a", "type:~/copied.model", "ctrl+a", "ctrl+c", "type:junk", "ctrl+a", "ctrl+v"], "")
+    check(os.path.isfile(os.path.join(home, "copied.model")), f"Ctrl+C / Ctrl+V: {st}")
+
+
+def main():
+    program_from_argv(__doc__)
+    with tempfile.TemporaryDirectory() as tmp, Xvfb() as x:
+        env = {"XDG_DATA_HOME": os.path.join(tmp, "data"), "XDG_CONFIG_HOME": os.path.join(tmp, "config"), "HOME": tmp}
+        w = Window(x.display, "--size", "1100x700", env=env)
+        try:
+            check(w.next_line("canvas", 20) is not None and w.find() is not None, "the window opens")
+            w.next_line("button", 5, accept=lambda f: f[1] == "keepnew")
+            test_tooltips(w)
+            test_redo_keep(w)
+            test_escape(w)
+            test_field(w, tmp)
+        finally:
+            rc = w.close()
+        check(rc == 0, f"the window exits cleanly (exit {rc})")
+    return report("window keys")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
