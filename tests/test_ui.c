@@ -319,8 +319,8 @@ static void check_dialogs(int w, int h, float density)
     grid_layout gd, gc;
     tune_layout tn;
     settings_layout_compute(&st, &l);
-    save_layout_compute(&fs, &l);
-    load_layout_compute(&fl, &l, 8, 1);
+    save_layout_compute(&fs, &l, 40);
+    load_layout_compute(&fl, &l, FILE_ROWS, 1, 40);
     eval_layout_compute(&ev, &l);
     help_layout_compute(&hp, &l, 15);
     message_layout_compute(&ms, &l, 3);
@@ -340,7 +340,8 @@ static void check_dialogs(int w, int h, float density)
             CHECK(rect_inside(st.minus[k], st.box.card) && rect_inside(st.plus[k], st.box.card) &&
                   st.minus[k].x + st.minus[k].w <= st.value_x[k] && st.value_x[k] <= st.plus[k].x,
                   "%s: settings row %d", where, k);
-        CHECK(rect_inside(fl.field, fl.box.card) && fl.listed[7].y + fl.listed[7].h <= fl.field.y, "%s: load", where);
+        CHECK(rect_inside(fl.field, fl.box.card) && fl.listed[FILE_ROWS - 1].y + fl.listed[FILE_ROWS - 1].h <= fl.field.y &&
+              fl.error_y + 40 <= fl.box.button[0].y && fs.error_y + 40 <= fs.box.button[0].y, "%s: load", where);
         CHECK(rect_inside(gd.area, gd.box.card) && rect_inside(grid_cell(&gd, gd.cols * gd.rows - 1), gd.area),
               "%s: My digits' grid", where);
         CHECK(rect_inside(grid_cell(&gc, gc.cols * gc.rows - 1), gc.area), "%s: a cell's digits", where);

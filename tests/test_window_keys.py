@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Keys, tooltips and text fields in the real window (Xvfb, no MNIST):
-a tooltip shows after the pointer rests on a control, for that control
-only, and goes when the pointer leaves; Redo after taking back a keep keeps
-the digit again; Esc closes a dialog, then ends Collect; the Save field
-edits like a text field (Ctrl+A, Home, Left/Right, Backspace/Delete at the
-caret, Ctrl+C/Ctrl+V, "~" for the home folder).
+"""Keys, tooltips, text fields and messages in the real window (Xvfb, no
+MNIST): a tooltip shows after the pointer rests on a control, for that
+control only, and goes when the pointer leaves; Redo after taking back a
+keep keeps the digit again; a message about the canvas goes when the canvas
+changes; Esc closes a dialog, then ends Collect; the Save field edits like
+a text field (Ctrl+A, Home, Left/Right, Backspace/Delete at the caret,
+Ctrl+C/Ctrl+V, "~" for the home folder); a failed Load or Save says why in
+its dialog; Load lists the shipped model first, then the models folder's
+newest first; a click on the status line shows the last messages.
 
 usage: test_window_keys.py DIGITPAD
 """
@@ -60,6 +63,12 @@ def test_redo_keep(w):
     check(again is not None and again[2] == "2", f"Ctrl+Y keeps it again: {again}")
     cleared = w.settle()
     check(cleared is not None and cleared[1] == "-", f"and the canvas is clear, as after the first keep: {cleared}")
+    w.drain()
+    draw_batched(w, DIGITS["1"])   # "kept as 2 (Ctrl+Z takes it back)" no longer applies
+    f = w.next_line("status", 5)
+    check(f is not None and f[1] == "cleared", f"a message about the canvas goes when the canvas changes: {f}")
+    w.key("c")
+    w.settle()
 
 
 def test_escape(w):
@@ -99,6 +108,47 @@ def test_field(w, home):
     check(os.path.isfile(os.path.join(home, "copied.model")), f"Ctrl+C / Ctrl+V: {st}")
 
 
+def test_file_errors_and_list(w, data):
+    models = os.path.join(data, "digitpad", "models")
+    os.makedirs(models, exist_ok=True)
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "digitpad.model")
+    for name, age in (("old.model", 3000), ("new.model", 10), ("middle.model", 600)):
+        with open(shipped, "rb") as src, open(os.path.join(models, name), "wb") as dst:
+            dst.write(src.read())
+        os.utime(os.path.join(models, name), (time.time() - age, time.time() - age))
+    w.drain()
+    w.key("ctrl+o")
+    f = w.next_line("loadlist", 5)
+    check(f is not None and f[1:] == ["4", "digitpad.model", "new.model", "middle.model", "old.model"],
+          f"Load lists the shipped model, then the folder's newest first: {f}")
+    w.key("ctrl+a")
+    w.xdo("type", "--window", w.wid, "--delay", "5", "~/no-such.model")
+    w.key("Return")
+    f = w.next_line("dialog_error", 5)
+    check(f is not None and "no-such.model" in f[1], f"a failed Load says why in the dialog: {f}")
+    check(w.next_line("dialog", 0.8) is None, "and the dialog stays open")
+    w.key("Escape")
+    st = save_as(w, ["ctrl+a", "type:/proc/no/x.model"], "")
+    f = w.next_line("dialog_error", 5)
+    check(f is not None and "x.model" in f[1], f"a failed Save says why in the dialog: {f}")
+    w.key("Escape")
+    check(w.next_line("dialog", 5) == ["dialog", "none"], "Esc closes it")
+
+
+def test_history(w):
+    regions = {}
+    for line in w.log:
+        f = line.split("\t")
+        if f[0] == "region":
+            regions[f[1]] = tuple(int(v) for v in f[2:6])
+    x, y, sw, sh = regions["status"]
+    w.drain()
+    w.xdo("mousemove", "--window", w.wid, str(x + 30), str(y + sh // 2), "click", "1")
+    check(w.next_line("dialog", 5) == ["dialog", "history"], "a click on the status line shows the last messages")
+    w.key("Escape")
+    check(w.next_line("dialog", 5) == ["dialog", "none"], "Esc closes them")
+
+
 def main():
     program_from_argv(__doc__)
     with tempfile.TemporaryDirectory() as tmp, Xvfb() as x:
@@ -111,6 +161,8 @@ def main():
             test_redo_keep(w)
             test_escape(w)
             test_field(w, tmp)
+            test_file_errors_and_list(w, os.path.join(tmp, "data"))
+            test_history(w)
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")

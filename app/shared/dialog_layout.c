@@ -51,28 +51,31 @@ void settings_layout_compute(settings_layout *s, const ui_layout *l)
 
 static void place_field(file_layout *f, const ui_layout *l, int y)
 {
-    f->field = (ui_rect){f->box.x, y, f->box.w, u(l, 34)};
+    int h = u(l, 34) > l->min_control ? u(l, 34) : l->min_control;
+    f->field = (ui_rect){f->box.x, y, f->box.w, h};
+    f->error_y = y + h + u(l, 8);
 }
 
-void save_layout_compute(file_layout *f, const ui_layout *l)
+void save_layout_compute(file_layout *f, const ui_layout *l, int error_h)
 {
     static const float buttons[] = {100, 100, 0};
     memset(f, 0, sizeof *f);
-    f->box = dialog_box_place(l, 640, 210, buttons);
+    f->box = place_px(l, u(l, 640), u(l, 210) + error_h, buttons);
     f->hint_y = f->box.card.y + u(l, 58);
     place_field(f, l, f->box.card.y + u(l, 84));
 }
 
-void load_layout_compute(file_layout *f, const ui_layout *l, int n_listed, int browse)
+void load_layout_compute(file_layout *f, const ui_layout *l, int n_listed, int browse, int error_h)
 {
     const float buttons[] = {100, 100, browse ? 110 : 0, 0};
     memset(f, 0, sizeof *f);
-    n_listed = n_listed < 0 ? 0 : n_listed > 8 ? 8 : n_listed;
-    int row = u(l, 30);
-    f->box = place_px(l, u(l, 640), u(l, 230) + n_listed * row, buttons);
+    n_listed = n_listed < 0 ? 0 : n_listed > FILE_ROWS ? FILE_ROWS : n_listed;
+    int row = u(l, 44) > l->min_control + 4 ? u(l, 44) : l->min_control + 4;
+    f->box = place_px(l, u(l, 640), u(l, 230) + n_listed * row + error_h, buttons);
     f->hint_y = f->box.card.y + u(l, 56);
     int y = f->hint_y + u(l, 28);
     for (int i = 0; i < n_listed; i++) f->listed[i] = (ui_rect){f->box.x, y + i * row, f->box.w, row - 4};
+    f->list = (ui_rect){f->box.x, y, f->box.w, n_listed * row};
     place_field(f, l, y + n_listed * row + u(l, 6));
 }
 

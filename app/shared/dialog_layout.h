@@ -31,16 +31,21 @@ typedef struct {
 } settings_layout;
 void settings_layout_compute(settings_layout *s, const ui_layout *l);
 
-/* Save, and Load (n_listed models listed above the field; browse: a third
- * button for the system's file chooser). */
+/* Save, and Load (n_listed rows of models above the field, at most
+ * FILE_ROWS, scrolled through when there are more; browse: a third button
+ * for the system's file chooser); error_h: pixels for an error under the
+ * field (the card grows by it). */
+#define FILE_ROWS 6
 typedef struct {
     dialog_box box;
     int hint_y;                 /* the line above the list or field */
-    ui_rect listed[8];
+    ui_rect listed[FILE_ROWS];
+    ui_rect list;               /* the rows' area (the wheel scrolls it) */
     ui_rect field;              /* the path being typed */
+    int error_y;                /* where an error goes */
 } file_layout;
-void save_layout_compute(file_layout *f, const ui_layout *l);
-void load_layout_compute(file_layout *f, const ui_layout *l, int n_listed, int browse);
+void save_layout_compute(file_layout *f, const ui_layout *l, int error_h);
+void load_layout_compute(file_layout *f, const ui_layout *l, int n_listed, int browse, int error_h);
 
 /* The evaluation: accuracy, per-digit bars on the left, the confusion
  * matrix on the right. */

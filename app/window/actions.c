@@ -16,6 +16,7 @@
 void actions_read_drawing(app *a)
 {
     int drawing_changed;
+    status_follow_canvas(&a->status, a->canvas.draw.version);   /* "… is on the canvas" once it is not */
     if (!reading_update(&a->reading, &a->model, &a->canvas.draw, a->canvas.brush, &drawing_changed)) return;
     a->dirty = 1;
     verbose_probs("predict", a->reading.has_digit, a->reading.probs);
@@ -28,15 +29,21 @@ void actions_clear(app *a) { drawing_clear(&a->canvas.draw); }
 
 void actions_undo(app *a)
 {
-    if (!kept_undo(&a->kept, &a->canvas.draw, 0, &a->status)) drawing_undo(&a->canvas.draw);
+    if (kept_undo(&a->kept, &a->canvas.draw, 0, &a->status)) status_about_canvas(&a->status, a->canvas.draw.version);
+    else drawing_undo(&a->canvas.draw);
 }
 
 void actions_redo(app *a)
 {
-    if (!kept_redo(&a->kept, &a->canvas.draw, &a->status)) drawing_redo(&a->canvas.draw);
+    if (kept_redo(&a->kept, &a->canvas.draw, &a->status)) status_about_canvas(&a->status, a->canvas.draw.version);
+    else drawing_redo(&a->canvas.draw);
 }
 
-void actions_keep(app *a, int digit) { kept_keep(&a->kept, &a->canvas.draw, digit, &a->status); }
+void actions_keep(app *a, int digit)
+{
+    /* "kept as 2 (Ctrl+Z takes it back)": true until the next stroke */
+    if (kept_keep(&a->kept, &a->canvas.draw, digit, &a->status) == 0) status_about_canvas(&a->status, a->canvas.draw.version);
+}
 
 /* An image on the canvas to draw over (the network reads both). */
 static void put_image(app *a, const uint8_t *img28, const char *what)
@@ -49,6 +56,7 @@ static void put_image(app *a, const uint8_t *img28, const char *what)
     }
     status_set(&a->status, 0, "%s is on the canvas: draw over it to see what changes (C clears it, Ctrl+Z takes it back)",
                what);
+    status_about_canvas(&a->status, a->canvas.draw.version);
 }
 
 static void open_test_digit(app *a, int i)
@@ -115,7 +123,10 @@ static int open_strokes(app *a, const char *path)
     dp_strokes s;
     dp_strokes_init(&s);
     int rc = dp_strokes_load(&s, path) == 0 && drawing_replace(&a->canvas.draw, &s) == 0 ? 0 : -1;
-    if (rc == 0) status_set(&a->status, 0, "opened drawing %s", path);
+    if (rc == 0) {
+        status_set(&a->status, 0, "opened drawing %s", path);
+        status_about_canvas(&a->status, a->canvas.draw.version);
+    }
     else status_set(&a->status, 1, "could not open %s: %s", path, dp_error());
     dp_strokes_free(&s);
     return rc;
@@ -165,8 +176,12 @@ void actions_poll(app *a)
     char path[PATH_MAX], error[512];
     if (!a->chooser) return;
     switch (chooser_take(a->chooser, path, sizeof path, error, sizeof error)) {
-    case CHOSEN_FILE:   /* loaded or plotted; the dialog stays open if it did not work */
-        if (actions_open_file(a, path, 0) == 0 && a->dialog.open == DIALOG_LOAD) dialog_open(&a->dialog, DIALOG_NONE);
+    case CHOSEN_FILE:   /* loaded or plotted; the dialog stays open, saying why, if it did not work */
+        if (actions_open_file(a, path, 0) == 0) {
+            if (a->dialog.open == DIALOG_LOAD) dialog_open(&a->dialog, DIALOG_NONE);
+        } else if (a->dialog.open == DIALOG_LOAD) {
+            dialog_set_error(&a->dialog, a->status.text);
+        }
         break;
     case CHOSEN_ERROR: status_set(&a->status, 1, "%s", error); break;
     case CHOSEN_CANCELLED: status_set(&a->status, 0, "no file chosen"); break;
@@ -199,11 +214,13 @@ static void run_one(app *a, const command *c)
     case CMD_SAVE_MODEL: {
         int ok = actions_save_model(a, c->text) == 0;
         if (ok) dialog_open(&a->dialog, DIALOG_NONE);
+        else dialog_set_error(&a->dialog, a->status.text);   /* where the user is looking */
         closing_saved(a, ok);
         break;
     }
     case CMD_OPEN_FILE:
         if (actions_open_file(a, c->text, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
+        else dialog_set_error(&a->dialog, a->status.text);
         break;
     case CMD_BROWSE: browse(a); break;
     case CMD_OPEN_TEST_DIGIT: open_test_digit(a, c->arg); break;

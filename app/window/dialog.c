@@ -12,10 +12,41 @@ static const char *const dialog_names[] = {
     [DIALOG_NONE] = "none", [DIALOG_SETTINGS] = "settings", [DIALOG_SAVE] = "save", [DIALOG_LOAD] = "load",
     [DIALOG_EVAL] = "eval", [DIALOG_HELP] = "help", [DIALOG_MESSAGE] = "message", [DIALOG_DIGITS] = "digits",
     [DIALOG_FINETUNE] = "finetune", [DIALOG_EVAL_CELL] = "evalcell", [DIALOG_TRAINED] = "trained",
-    [DIALOG_QUIT] = "quit", [DIALOG_RESTORE] = "restore",
+    [DIALOG_QUIT] = "quit", [DIALOG_RESTORE] = "restore", [DIALOG_HISTORY] = "history",
 };
 
 static int takes_text(dialog_kind k) { return k == DIALOG_SAVE || k == DIALOG_LOAD; }
+
+/* The shipped model and the models folder's, newest first. */
+static void list_models(dialog_state *d)
+{
+    char shipped[4096], msg[512], dir[4096];
+    if (app_find_shipped_model(shipped, sizeof shipped, msg, sizeof msg) != 0) shipped[0] = 0;
+    app_models_dir(dir, sizeof dir);
+    model_list_scan(&d->models, dir, shipped);   /* out of memory: an empty list, the field still works */
+    d->list_scroll = 0;
+    if (!verbose_on()) return;
+    char line[2048] = "";
+    for (int i = 0; i < d->models.n && strlen(line) + 300 < sizeof line; i++)
+        snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s", i ? "\t" : "", d->models.items[i].name);
+    verbose_line("loadlist", "%d\t%s", d->models.n, line);
+}
+
+void dialog_set_error(dialog_state *d, const char *msg)
+{
+    app_copy_text(d->error, sizeof d->error, msg);
+    verbose_line("dialog_error", "%s", msg);
+}
+
+void dialog_scroll_list(dialog_state *d, int dy)
+{
+    int top = d->models.n - FILE_ROWS;
+    d->list_scroll -= dy;
+    if (d->list_scroll > top) d->list_scroll = top;
+    if (d->list_scroll < 0) d->list_scroll = 0;
+}
+
+void dialog_free(dialog_state *d) { model_list_free(&d->models); }
 
 void dialog_open(dialog_state *d, dialog_kind kind)
 {
@@ -26,7 +57,12 @@ void dialog_open(dialog_state *d, dialog_kind kind)
     if (kind == DIALOG_SAVE) app_default_model_path(path, sizeof path);
     tf_set(&d->path, path);
     if (takes_text(kind)) SDL_StartTextInput();
-    if (kind == DIALOG_LOAD) d->chooser = dp_file_chooser_available();
+    if (kind == DIALOG_LOAD) {
+        d->chooser = dp_file_chooser_available();
+        list_models(d);
+    }
+    d->error[0] = 0;
+    if (kind == DIALOG_HISTORY) d->list_scroll = 0;
     if (kind != DIALOG_MESSAGE) d->body[0] = 0;
 }
 
@@ -39,7 +75,9 @@ void dialog_message(dialog_state *d, const char *title, const char *body)
 
 void dialog_type(dialog_state *d, const char *utf8)
 {
-    if (takes_text(d->open)) tf_insert(&d->path, utf8);
+    if (!takes_text(d->open)) return;
+    tf_insert(&d->path, utf8);
+    d->error[0] = 0;   /* a new try */
 }
 
 static void paste(text_field *t)
@@ -85,6 +123,13 @@ void dialog_draw_card(frame *f, const dialog_box *b, const char *title)
 }
 
 static int measure_normal(void *text, const char *s, size_t n) { return text_width_n(text, FONT_NORMAL, s, n); }
+
+int dialog_wrapped_height(frame *f, const char *s, int width)
+{
+    int lines = 0;
+    for (s = wrap_skip_spaces(s); *s; s = wrap_skip_spaces(s)) s += wrap_line(s, width, measure_normal, f->text), lines++;
+    return lines * text_height(f->text, FONT_NORMAL);
+}
 
 int dialog_draw_wrapped(frame *f, const char *s, int x, int y, int width, SDL_Color c)
 {

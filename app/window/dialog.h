@@ -7,17 +7,22 @@
 #define DP_DIALOG_H
 
 #include "dialog_layout.h"
+#include "model_list.h"
 #include "textfield.h"
 #include "frame.h"
 
 typedef enum {
     DIALOG_NONE, DIALOG_SETTINGS, DIALOG_SAVE, DIALOG_LOAD, DIALOG_EVAL, DIALOG_HELP, DIALOG_MESSAGE, DIALOG_DIGITS,
-    DIALOG_FINETUNE, DIALOG_EVAL_CELL, DIALOG_TRAINED, DIALOG_QUIT, DIALOG_RESTORE
+    DIALOG_FINETUNE, DIALOG_EVAL_CELL, DIALOG_TRAINED, DIALOG_QUIT, DIALOG_RESTORE,
+    DIALOG_HISTORY
 } dialog_kind;
 
 typedef struct {
     dialog_kind open;
     text_field path;                    /* Save and Load: what is typed */
+    char error[512];                    /* Save and Load: why the last try failed, shown in the dialog */
+    model_list models;                  /* Load: what it offers, listed when it opens */
+    int list_scroll;                    /* Load: the first model shown; the messages: how many newest scrolled past */
     int chooser;                        /* Load: the system has a file chooser */
     char title[128], body[1024];        /* a message */
 } dialog_state;
@@ -26,6 +31,14 @@ typedef struct {
  * new file name in the models folder; Save and Load take typed text. */
 void dialog_open(dialog_state *d, dialog_kind kind);
 void dialog_message(dialog_state *d, const char *title, const char *body);
+/* Save or Load failed: the dialog shows why (wrapped, in full). */
+void dialog_set_error(dialog_state *d, const char *msg);
+/* The wheel over Load's list (dy > 0: up). */
+void dialog_scroll_list(dialog_state *d, int dy);
+void dialog_free(dialog_state *d);
+/* The height msg takes wrapped to width (0 for ""). */
+int dialog_wrapped_height(frame *f, const char *msg, int width);
+
 /* Typed text, for Save and Load. */
 void dialog_type(dialog_state *d, const char *utf8);
 /* The editing keys of their text field: Left, Right, Home, End, Backspace,

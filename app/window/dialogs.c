@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_LISTED 8
-
 static const int batch_choices[] = {16, 32, 64, 128, 256};
 static const float lr_choices[] = {0.0001f, 0.0002f, 0.0005f, 0.001f, 0.002f, 0.005f, 0.01f};
 
@@ -30,6 +28,8 @@ int dialogs_key(dialog_state *d, const SDL_KeyboardEvent *k, command_queue *cmds
     if (key == SDLK_F12) return 0;
     if (key == SDLK_ESCAPE) dialog_open(d, DIALOG_NONE);
     else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) text ? confirm_path(d, cmds) : dialog_open(d, DIALOG_NONE);
+    else if (d->open == DIALOG_LOAD && (key == SDLK_PAGEUP || key == SDLK_PAGEDOWN))
+        dialog_scroll_list(d, key == SDLK_PAGEUP ? FILE_ROWS : -FILE_ROWS);
     else if (text) dialog_edit_key(d, k);
     return 1;
 }
@@ -92,33 +92,6 @@ void settings_draw(frame *f, train_settings *t, dialog_state *d)
 
 /* ---- save and load ------------------------------------------------------------------ */
 
-typedef struct {
-    char (*names)[PATH_MAX];
-    int n, max;
-    char dir[PATH_MAX];
-} model_list;
-
-static int add_model(void *ctx, const char *name)
-{
-    model_list *l = ctx;
-    size_t len = strlen(name);
-    if (l->n < l->max && len > 6 && strcmp(name + len - 6, ".model") == 0 &&
-        snprintf(l->names[l->n], PATH_MAX, "%s/%s", l->dir, name) < PATH_MAX)
-        l->n++;
-    return l->n == l->max;
-}
-
-/* The shipped model, then the models in the models folder (at most max). */
-static int list_models(char names[][PATH_MAX], int max)
-{
-    char msg[256];
-    model_list l = {names, 0, max, ""};
-    if (app_find_shipped_model(names[0], PATH_MAX, msg, sizeof msg) == 0) l.n = 1;
-    app_models_dir(l.dir, sizeof l.dir);
-    dp_list_dir(l.dir, add_model, &l);
-    return l.n;
-}
-
 static void file_buttons(frame *f, dialog_state *d, const dialog_box *b, const char *verb)
 {
     char tip[32];
@@ -128,34 +101,72 @@ static void file_buttons(frame *f, dialog_state *d, const dialog_box *b, const c
         dialog_open(d, DIALOG_NONE), f->redraw = 1;
 }
 
+/* The line over the list or field; the short one in a narrow dialog. */
+static void draw_hint(frame *f, const file_layout *l, const char *hint, const char *short_hint)
+{
+    const char *s = text_width(f->text, FONT_NORMAL, hint) <= l->box.w ? hint : short_hint;
+    text_draw(f->text, FONT_NORMAL, s, l->box.x, l->hint_y, THEME_TEXT_DIM, TEXT_LEFT);
+}
+
+/* Why the last Save or Load failed, in full under the field. */
+static void draw_error(frame *f, const dialog_state *d, const file_layout *l)
+{
+    if (d->error[0]) dialog_draw_wrapped(f, d->error, l->box.x, l->error_y, l->box.w, THEME_BAD);
+}
+
+static int error_height(frame *f, const dialog_state *d, int width)
+{
+    return d->error[0] ? dialog_wrapped_height(f, d->error, width) + (int)(8 * f->lay->scale) : 0;
+}
+
 void save_draw(frame *f, dialog_state *d)
 {
     file_layout l;
-    save_layout_compute(&l, f->lay);
+    save_layout_compute(&l, f->lay, 0);
+    save_layout_compute(&l, f->lay, error_height(f, d, l.box.w));
     dialog_draw_card(f, &l.box, "Save model");
-    text_draw(f->text, FONT_NORMAL, "File (the folder is created if needed; an existing file is replaced safely):",
-              l.box.x, l.hint_y, THEME_TEXT_DIM, TEXT_LEFT);
+    draw_hint(f, &l, "File (the folder is created if needed; an existing file is replaced safely):", "File:");
     dialog_draw_field(f, l.field, &d->path);
+    draw_error(f, d, &l);
     file_buttons(f, d, &l.box, "Save");
+}
+
+/* One model of the list: its name, and under it its date, architecture and accuracy. */
+static void model_row(frame *f, dialog_state *d, int i, ui_rect r)
+{
+    model_list_detail(&d->models, i);
+    const model_entry *e = &d->models.items[i];
+    if (ui_button(f->ui, ID_LOAD_LIST + i % 100, r, "", e->path, e->readable, 0)) {
+        tf_set(&d->path, e->path);   /* shown in the field if it fails */
+        confirm_path(d, f->cmds);
+    }
+    int pad = f->lay->pad, lh = text_height(f->text, FONT_NORMAL);
+    char fitted[300];
+    const char *name = text_fit_head(f->text, FONT_NORMAL, e->name, r.w - 2 * pad, fitted, sizeof fitted);
+    text_draw(f->text, FONT_NORMAL, name, r.x + pad, r.y + r.h / 2 - lh / 2, e->readable ? THEME_TEXT : THEME_DISABLED,
+              TEXT_LEFT | TEXT_MIDDLE);
+    char sum[300];
+    const char *summary = text_fit_head(f->text, FONT_SMALL, e->summary, r.w - 2 * pad, sum, sizeof sum);
+    text_draw(f->text, FONT_SMALL, summary, r.x + pad, r.y + r.h / 2 + lh / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
 }
 
 void load_draw(frame *f, dialog_state *d)
 {
-    char names[MAX_LISTED][PATH_MAX];
-    int n = list_models(names, MAX_LISTED);
+    int n = d->models.n, rows = n < FILE_ROWS ? n : FILE_ROWS;
     file_layout l;
-    load_layout_compute(&l, f->lay, n, d->chooser);
+    load_layout_compute(&l, f->lay, rows, d->chooser, 0);
+    load_layout_compute(&l, f->lay, rows, d->chooser, error_height(f, d, l.box.w));
     dialog_draw_card(f, &l.box, "Load model");
-    text_draw(f->text, FONT_NORMAL,
-              n ? "Pick a model, or type a path (a .csv from train --csv is plotted):"
-                : "Type the path of a model file (a .csv from train --csv is plotted):",
-              l.box.x, l.hint_y, THEME_TEXT_DIM, TEXT_LEFT);
-    for (int i = 0; i < n; i++)
-        if (ui_button(f->ui, ID_LOAD_LIST + i, l.listed[i], names[i], NULL, 1, 0)) {
-            tf_set(&d->path, names[i]);   /* shown in the field if it fails */
-            confirm_path(d, f->cmds);
-        }
+    char hint[160];
+    if (n > FILE_ROWS)
+        snprintf(hint, sizeof hint, "%d models, newest first (the wheel scrolls); or type a path (a .csv is plotted):", n);
+    else
+        snprintf(hint, sizeof hint, "%s", n ? "Pick a model, or type a path (a .csv from train --csv is plotted):"
+                                            : "Type the path of a model file (a .csv from train --csv is plotted):");
+    draw_hint(f, &l, hint, n ? "Pick a model, or type a path:" : "Type a path:");
+    for (int k = 0; k < rows && d->list_scroll + k < n; k++) model_row(f, d, d->list_scroll + k, l.listed[k]);
     dialog_draw_field(f, l.field, &d->path);
+    draw_error(f, d, &l);
     file_buttons(f, d, &l.box, "Load");
     if (d->chooser && ui_button(f->ui, ID_DIALOG + 2, l.box.button[2], "Browse…",
                                 "Choose a file with the system's file chooser", 1, 0))

@@ -193,6 +193,11 @@ static void handle_wheel(app *a, int dy)
 {
     if (a->dialog.open == DIALOG_DIGITS) gallery_wheel(&a->kept, dy);
     else if (a->dialog.open == DIALOG_EVAL_CELL) evalview_wheel(&a->eval, dy);
+    else if (a->dialog.open == DIALOG_LOAD) dialog_scroll_list(&a->dialog, dy);
+    else if (a->dialog.open == DIALOG_HISTORY) {
+        int s = a->dialog.list_scroll - dy, last = a->status.n_said - 1;
+        a->dialog.list_scroll = s < 0 ? 0 : s > last ? (last > 0 ? last : 0) : s;
+    }
     else if (ui_hover(&a->ui, a->lay.canvas)) canvas_set_brush(&a->canvas, a->canvas.brush + 2.0f * (float)dy);
     a->dirty = 1;
 }

@@ -80,6 +80,7 @@ static void draw_dialog(app *a, frame *f)
         break;
     case DIALOG_QUIT: quit_draw(f, &a->model); break;
     case DIALOG_RESTORE: restore_draw(f, a->restore_what); break;
+    case DIALOG_HISTORY: status_history_draw(f, &a->status, a->dialog.list_scroll); break;
     case DIALOG_NONE: break;
     }
 }

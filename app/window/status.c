@@ -1,4 +1,5 @@
 #include "status.h"
+#include "dialog.h"
 #include "platform.h"
 #include "theme.h"
 #include "widget_ids.h"
@@ -7,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void status_set(status_line *s, int error, const char *fmt, ...)
 {
@@ -17,8 +19,39 @@ void status_set(status_line *s, int error, const char *fmt, ...)
     s->error = error;
     s->time = dp_now();
     s->changed = 1;
+    s->about_canvas = 0;
+    status_said *h = &s->history[s->next];
+    memcpy(h->text, s->text, sizeof h->text);   /* the same size, NUL-terminated by vsnprintf */
+    h->error = error;
+    dp_clock_text(h->clock, sizeof h->clock);
+    s->next = (s->next + 1) % STATUS_HISTORY;
+    if (s->n_said < STATUS_HISTORY) s->n_said++;
     if (error) fprintf(stderr, "digitpad: %s\n", s->text);
     verbose_line("status", "%s\t%s", error ? "error" : "ok", s->text);
+}
+
+_Static_assert(sizeof ((status_said *)0)->text == sizeof ((status_line *)0)->text, "the history holds whole messages");
+
+void status_about_canvas(status_line *s, unsigned drawing_version)
+{
+    s->about_canvas = 1;
+    s->canvas_version = drawing_version;
+}
+
+void status_follow_canvas(status_line *s, unsigned drawing_version)
+{
+    if (!s->about_canvas || drawing_version == s->canvas_version) return;
+    s->text[0] = 0;   /* it no longer applies (it stays in the history) */
+    verbose_line("status", "cleared\t");
+    s->error = 0;
+    s->about_canvas = 0;
+    s->changed = 1;
+}
+
+const status_said *status_said_back(const status_line *s, int k)
+{
+    if (k < 0 || k >= s->n_said) return NULL;
+    return &s->history[(s->next - 1 - k + 2 * STATUS_HISTORY) % STATUS_HISTORY];
 }
 
 static void format_eta(double s, char *buf, size_t n)
@@ -81,4 +114,29 @@ void status_draw(frame *f, const status_line *st, const jobs_status *job, const 
               TEXT_LEFT | TEXT_MIDDLE);
     SDL_RenderSetClipRect(f->ren, NULL);
     draw_progress(f, job, model_name, unsaved);
+    /* A click shows the last messages in full (the Go back and Keep buttons, drawn later, take their own). */
+    if (ui_click_area(f->ui, ID_STATUS + 2, s, 1)) command_push(f->cmds, CMD_DIALOG, DIALOG_HISTORY);
+}
+
+void status_history_draw(frame *f, const status_line *s, int scroll)
+{
+    message_layout m;
+    message_layout_compute(&m, f->lay, 1);
+    m.box = dialog_box_place(f->lay, 760, 560, (const float[]){100, 0});
+    dialog_draw_card(f, &m.box, "Messages");
+    int x = m.box.x, w = m.box.w, y = m.box.card.y + (int)(56 * f->lay->scale), bottom = m.box.button[0].y - f->lay->pad;
+    int clock_w = text_width(f->text, FONT_SMALL, "00:00:00") + f->lay->pad;
+    if (!s->n_said) text_draw(f->text, FONT_NORMAL, "nothing yet", x, y, THEME_TEXT_DIM, TEXT_LEFT);
+    for (int k = scroll; k < s->n_said; k++) {
+        const status_said *h = status_said_back(s, k);
+        int need = dialog_wrapped_height(f, h->text, w - clock_w);
+        if (y + need > bottom) {
+            text_draw(f->text, FONT_SMALL, "… older ones below (the wheel scrolls)", x, bottom, THEME_TEXT_DIM,
+                      TEXT_LEFT | TEXT_BOTTOM);
+            break;
+        }
+        text_draw(f->text, FONT_SMALL, h->clock, x, y + 2, THEME_TEXT_DIM, TEXT_LEFT);
+        y += dialog_draw_wrapped(f, h->text, x + clock_w, y, w - clock_w, h->error ? THEME_BAD : THEME_TEXT) + 4;
+    }
+    if (ui_button(f->ui, ID_DIALOG, m.box.button[0], "Close", "Close (Esc)", 1, 1)) command_push(f->cmds, CMD_DIALOG, DIALOG_NONE);
 }

@@ -248,7 +248,10 @@ static void job_ended(app *a)
     dp_memory_release_free();   /* a job's blocks, freed in bulk */
     verbose_line("job", "%s\t%s\t%ld", kinds[j->kind], phases[j->phase], j->progress.step);
     if (j->kind == JOB_FINETUNE) finetune_ended(a);
-    else if (j->phase == PHASE_FAILED) status_set(&a->status, 1, "%s", j->message);
+    else if (j->phase == PHASE_FAILED) {
+        status_set(&a->status, 1, "%s", j->message);
+        dialog_message(&a->dialog, j->kind == JOB_EVAL ? "Evaluation failed" : "Training failed", j->message);
+    }
     else if (j->kind == JOB_EVAL) eval_ended(a);
     else train_ended(a);
 }

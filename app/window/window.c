@@ -244,13 +244,18 @@ static void take_pictures(app *a)
     if (scripted_shot_due(a)) {
         if (picture_save(a->ren, a->opt.screenshot_path, NULL, &a->status, 0) != 0) a->script_failed = 1;
         a->quit = 1;
-    } else if (a->screenshot_pending) {
+        return;
+    }
+    double said = a->status.time;
+    if (a->screenshot_pending) {
         a->screenshot_pending = 0;
         picture_save_to_user_dir(a->ren, NULL, NULL, &a->status);
     } else if (a->picture.pending) {
         a->picture.pending = 0;
         picture_save_to_user_dir(a->ren, a->picture.name, &a->picture.rect, &a->status);
     }
+    if (a->status.time != said && a->status.error)   /* an error where the user is looking */
+        dialog_message(&a->dialog, "The picture was not saved", a->status.text);
 }
 
 static void note_presented(app *a)
@@ -324,6 +329,7 @@ static void app_quit(app *a)
     jobs_free(a->train.jobs);   /* stops a running job and waits for it */
     chooser_free(a->chooser);   /* closes an open chooser */
     evalview_free(&a->eval);
+    dialog_free(&a->dialog);
     kept_close(&a->kept);
     views_free(&a->views);
     train_curves_free(&a->train.curves);

@@ -99,6 +99,8 @@ double dp_now(void);
 
 /* The local date and time as "20261125-104757" (names that sort by time). */
 void dp_timestamp(char *out, size_t size);
+/* The local time of day as "18:03:12". */
+void dp_clock_text(char *out, size_t size);
 
 /* While on, an interrupt (Ctrl-C in a terminal) sets *flag instead of ending
  * the program; a second one ends it at once. Off restores the default. */

@@ -341,6 +341,14 @@ void dp_timestamp(char *out, size_t size)
     if (!localtime_r(&now, &tm) || !strftime(out, size, "%Y%m%d-%H%M%S", &tm)) out[0] = 0;
 }
 
+void dp_clock_text(char *out, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!size) return;
+    if (!localtime_r(&now, &tm) || !strftime(out, size, "%H:%M:%S", &tm)) out[0] = 0;
+}
+
 static atomic_int *interrupt_flag;
 static atomic_int *termination_flag;
 static struct sigaction termination_before[3];
