@@ -69,6 +69,10 @@ def test_redo_keep(w):
     check(f is not None and f[1] == "cleared", f"a message about the canvas goes when the canvas changes: {f}")
     w.key("c")
     w.settle()
+    w.drain()
+    w.key("f")   # one digit kept: too few to fine-tune on, and it says what is missing, in number
+    f = w.next_line("status", 5, accept=lambda f: f[1] == "error")
+    check(f is not None and "19 more digits to learn from and 5 more to test on" in f[2], f"F says what is missing: {f}")
 
 
 def test_escape(w):

@@ -49,8 +49,8 @@ static int dialog_key(app *a, const SDL_KeyboardEvent *k)
     case DIALOG_TRAINED:
     case DIALOG_QUIT:
     case DIALOG_RESTORE: return model_dialogs_key(&a->dialog, k, &a->model, &a->cmds);
-    case DIALOG_FINETUNE:   /* Enter keeps the fine-tuned model, Esc goes back */
-        if (key == SDLK_RETURN || key == SDLK_KP_ENTER) training_finetune_choice(a, 1);
+    case DIALOG_FINETUNE:   /* Enter: the default (keep unless it scores lower), Esc goes back */
+        if (key == SDLK_RETURN || key == SDLK_KP_ENTER) training_finetune_choice(a, tune_keep_is_default(&a->train.job));
         else if (key == SDLK_ESCAPE) training_finetune_choice(a, 0);
         return key != SDLK_F12;
     default: return dialogs_key(&a->dialog, k, &a->cmds);

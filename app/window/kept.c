@@ -51,7 +51,8 @@ void kept_set_collect(kept_state *k, int on, status_line *st)
         k->prompt = next_prompt(k, -1);
         status_set(st, 0, "collecting: draw the digit asked for, Enter keeps it; Esc ends");
     } else {
-        status_set(st, 0, "stopped collecting; %d of your digits are kept", k->set.n);
+        status_set(st, 0, "stopped collecting; %d of your %s %s kept", k->set.n, kept_digits_word(k->set.n),
+                   k->set.n == 1 ? "is" : "are");
     }
     log_prompt(k);
 }
@@ -244,11 +245,21 @@ void kept_refresh_readings(kept_state *k, const model_state *m, int busy)
     k->read_as_time = dp_now();
 }
 
-const char *kept_finetune_blocker(const kept_state *k, int busy)
+const char *kept_digits_word(int n) { return n == 1 ? "digit" : "digits"; }
+
+const char *kept_finetune_blocker(kept_state *k, int busy)
 {
     if (!k->ok) return "your digits cannot be kept here (see the status line when the window opened)";
     if (busy) return "wait for the running job to finish, or Stop it";
-    if (dp_userset_count(&k->set, -1, DP_SPLIT_TRAIN) == 0)
-        return "keep some of your digits first: draw one and press its key (0-9)";
-    return NULL;
+    int train = dp_userset_count(&k->set, -1, DP_SPLIT_TRAIN), test = dp_userset_count(&k->set, -1, DP_SPLIT_TEST);
+    int more_train = KEPT_TUNE_TRAIN - train, more_test = KEPT_TUNE_TEST - test;
+    if (more_train <= 0 && more_test <= 0) return NULL;
+    char train_part[64] = "", test_part[64] = "";
+    if (more_train > 0) snprintf(train_part, sizeof train_part, "%d more %s to learn from", more_train, kept_digits_word(more_train));
+    if (more_test > 0) snprintf(test_part, sizeof test_part, "%d more to test on", more_test);
+    snprintf(k->why, sizeof k->why,
+             "keep %s%s%s first (fine-tuning needs %d of your digits to learn from and %d to test on; the 2nd, 7th, "
+             "12th… of each digit you keep is set aside to test)",
+             train_part, more_train > 0 && more_test > 0 ? " and " : "", test_part, KEPT_TUNE_TRAIN, KEPT_TUNE_TEST);
+    return k->why;
 }

@@ -26,6 +26,10 @@ typedef struct {
 } kept_change;
 
 #define KEPT_UNDO 100            /* changes that can be undone */
+/* A fine-tune means something only with this many of the user's digits to
+ * learn from and to test on. */
+#define KEPT_TUNE_TRAIN 20
+#define KEPT_TUNE_TEST 5
 
 typedef struct {
     dp_userset set;
@@ -55,6 +59,7 @@ typedef struct {
 
     /* The last fine-tune: what it learned from. */
     int tuned_on, tuned_mnist;
+    char why[320];               /* why Fine-tune cannot start (kept_finetune_blocker) */
 } kept_state;
 
 void kept_open(kept_state *k, status_line *st);
@@ -75,6 +80,8 @@ void kept_set_collect(kept_state *k, int on, status_line *st);
  * changed; while a job changes the weights, at most once a second). */
 void kept_refresh_readings(kept_state *k, const model_state *m, int busy);
 /* Why Fine-tune cannot start now, or NULL. */
-const char *kept_finetune_blocker(const kept_state *k, int busy);
+const char *kept_finetune_blocker(kept_state *k, int busy);
+/* "digit" or "digits", as n asks. */
+const char *kept_digits_word(int n);
 
 #endif

@@ -315,6 +315,13 @@ static void score_row(frame *f, int x, int y, const int *col, const char *what, 
     text_draw(f->text, FONT_NORMAL, d, col[2], y, dc, TEXT_RIGHT | TEXT_MIDDLE);
 }
 
+int tune_keep_is_default(const jobs_status *job)
+{
+    const dp_finetune_score *b = &job->before, *a = &job->after;
+    int yours_held = !a->personal_n || a->personal >= b->personal;
+    return yours_held && a->mnist >= b->mnist - 0.003;
+}
+
 void tune_result_draw(frame *f, const jobs_status *job, const kept_state *k)
 {
     tune_layout t;
@@ -334,11 +341,15 @@ void tune_result_draw(frame *f, const jobs_status *job, const kept_state *k)
                   THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
     score_row(f, x, y + t.row, t.col, "MNIST test set (10,000)", b->mnist, a->mnist, 0, 0, 0);
     text_drawf(f->text, FONT_SMALL, x, t.note_y, THEME_TEXT_DIM, TEXT_LEFT,
-               "%ld steps on %d of your digits and %d MNIST images; your test digits were never trained on.",
-               job->progress.step, k->tuned_on, k->tuned_mnist);
+               "%ld steps on %d of your %s and %d MNIST images; your test digits were never trained on.",
+               job->progress.step, k->tuned_on, kept_digits_word(k->tuned_on), k->tuned_mnist);
+    int keep = tune_keep_is_default(job);   /* Enter: the choice that does not lose accuracy */
     if (ui_button(f->ui, ID_GALLERY + 10, t.box.button[0], "Keep the new model",
-                  "Use the fine-tuned model (Enter); Save… writes it to a file", 1, 1))
+                  keep ? "Use the fine-tuned model (Enter); Save… writes it to a file"
+                       : "Use the fine-tuned model although it scores lower; Save… writes it to a file",
+                  1, keep))
         command_push(f->cmds, CMD_FINETUNE_CHOICE, 1);
-    if (ui_button(f->ui, ID_GALLERY + 11, t.box.button[1], "Go back", "Use the model as it was before (Esc)", 1, 0))
+    if (ui_button(f->ui, ID_GALLERY + 11, t.box.button[1], "Go back",
+                  keep ? "Use the model as it was before (Esc)" : "Use the model as it was before (Enter, Esc)", 1, !keep))
         command_push(f->cmds, CMD_FINETUNE_CHOICE, 0);
 }

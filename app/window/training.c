@@ -139,8 +139,8 @@ int training_finetune(app *a)
     int n_train = dp_userset_count(&a->kept.set, -1, DP_SPLIT_TRAIN), n_test = a->kept.set.n - n_train;
     a->kept.tuned_on = n_train;
     a->kept.tuned_mnist = cfg.mnist_images;
-    status_set(&a->status, 0, "fine-tuning on %d of your digits and %d MNIST images; %d test digits kept aside", n_train,
-               cfg.mnist_images, n_test);
+    status_set(&a->status, 0, "fine-tuning on %d of your %s and %d MNIST images; %d test %s kept aside", n_train,
+               kept_digits_word(n_train), cfg.mnist_images, n_test, kept_digits_word(n_test));
     return 1;
 }
 
