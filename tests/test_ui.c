@@ -22,7 +22,7 @@ static void draw_line(drawing *d, float x0, float y0, float x1, float y1)
 static void test_undo(void)
 {
     drawing d;
-    drawing_init(&d);
+    drawing_init(&d, 18.0f);
     CHECK(drawing_is_empty(&d) && !drawing_can_undo(&d) && !drawing_can_redo(&d), "new drawing is empty");
     draw_line(&d, 10, 10, 100, 10);
     draw_line(&d, 10, 50, 100, 50);
@@ -72,7 +72,7 @@ static void test_image(void)
     float a[DRAWING_IMAGE_PIXELS], b[DRAWING_IMAGE_PIXELS];
     for (int i = 0; i < DRAWING_IMAGE_PIXELS; i++) a[i] = 0.0f + (float)i / DRAWING_IMAGE_PIXELS, b[i] = 0.5f + (float)i / DRAWING_IMAGE_PIXELS;
     drawing d;
-    drawing_init(&d);
+    drawing_init(&d, 18.0f);
     CHECK(drawing_image(&d) == NULL && drawing_clear(&d) == 0, "a new drawing has no layer, nothing to clear");
     draw_line(&d, 10, 10, 100, 10);
     CHECK(drawing_put_image(&d, a) == 0 && image_is(&d, 0) && drawing_is_empty(&d), "the layer replaces the strokes");
@@ -106,10 +106,55 @@ static void test_image(void)
 
 /* A long scribble never cleared: every undo step holds the whole drawing,
  * so without a byte budget the history grew with the square of its length. */
+/* Ink across row y of a 280×280 raster: how wide the stroke there is. */
+static int ink_width(const float *img, int y)
+{
+    int n = 0;
+    for (int x = 0; x < DP_CANVAS; x++) n += img[y * DP_CANVAS + x] > 0.5f;
+    return n;
+}
+
+/* Each stroke keeps the brush width it was drawn with, through undo and redo. */
+static void test_stroke_widths(void)
+{
+    drawing d;
+    drawing_init(&d, 10.0f);
+    draw_line(&d, 20, 60, 260, 60);
+    drawing_set_width(&d, 30.0f);
+    draw_line(&d, 20, 200, 260, 200);
+    static float img[DP_CANVAS * DP_CANVAS], ref[DP_CANVAS * DP_CANVAS];
+    drawing_rasterize(&d, img, DP_CANVAS, DP_CANVAS, 1.0f);
+    int thin = 0, thick = 0;
+    for (int y = 0; y < DP_CANVAS; y++) thin += ink_width(img, y) > 0 && y < 130, thick += ink_width(img, y) > 0 && y >= 130;
+    CHECK(abs(thin - 10) <= 2 && abs(thick - 30) <= 2, "strokes at 10 and 30 px: %d and %d rows of ink", thin, thick);
+    CHECK(!drawing_one_width(&d), "two widths");
+    drawing_undo(&d);
+    drawing_set_width(&d, 4.0f);
+    drawing_redo(&d);
+    CHECK(drawing_stroke_width(&d, 1) == 30.0f, "a redone stroke keeps its width (%g)", (double)drawing_stroke_width(&d, 1));
+    drawing_undo(&d);
+    draw_line(&d, 20, 200, 260, 200);
+    CHECK(drawing_stroke_width(&d, 1) == 4.0f, "a new stroke in its place has today's width");
+    drawing_clear(&d);
+    drawing_set_width(&d, 12.0f);
+    draw_line(&d, 20, 60, 260, 60);
+    draw_line(&d, 60, 20, 60, 260);
+    drawing_rasterize(&d, img, DP_CANVAS, DP_CANVAS, 1.0f);
+    dp_rasterize_into(ref, DP_CANVAS, DP_CANVAS, 1.0f, &d.current, 12.0f);
+    CHECK(memcmp(img, ref, sizeof img) == 0, "one width: the same pixels as dp_rasterize_into");
+    drawing_set_width(&d, 20.0f);
+    draw_line(&d, 200, 20, 200, 260);
+    drawing_rasterize(&d, img, DP_CANVAS, DP_CANVAS, 1.0f);
+    int differs = 0;
+    for (int i = 0; i < DP_CANVAS * DP_CANVAS; i++) differs |= img[i] < ref[i] - 1e-6f;
+    CHECK(!differs, "a third, wider stroke only adds ink: the first two are as they were");
+    drawing_free(&d);
+}
+
 static void test_history_budget(void)
 {
     drawing d;
-    drawing_init(&d);
+    drawing_init(&d, 18.0f);
     for (int i = 0; i < 3000; i++) {
         drawing_begin_stroke(&d, (float)(i % 280), 0);
         for (int k = 1; k < 60; k++) drawing_add_point(&d, (float)(i % 280), (float)k * 4);
@@ -423,6 +468,7 @@ static void test_textfield(void)
 int main(void)
 {
     test_textfield();
+    test_stroke_widths();
     test_wrap();
     test_dialog_layouts();
     test_train_csv();

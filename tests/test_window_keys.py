@@ -139,6 +139,23 @@ def test_file_errors_and_list(w, data):
     check(w.next_line("dialog", 5) == ["dialog", "none"], "Esc closes it")
 
 
+def test_brush_track(w):
+    """A click on the brush slider's track moves it there."""
+    regions = {}
+    for line in w.log:
+        f = line.split("\t")
+        if f[0] == "region":
+            regions[f[1]] = tuple(int(v) for v in f[2:6])
+    x, y, bw, bh = regions["brush"]
+    w.drain()
+    w.xdo("mousemove", "--window", w.wid, str(x + bw - 3), str(y + bh // 2), "click", "1")
+    f = w.next_line("brush", 5)
+    check(f is not None and float(f[1]) > 30, f"a click at the track's right end makes the brush wide: {f}")
+    w.key("bracketleft")
+    f = w.next_line("brush", 5)
+    check(f is not None and float(f[1]) > 28, f"[ narrows it a step: {f}")
+
+
 def test_history(w):
     regions = {}
     for line in w.log:
@@ -167,6 +184,7 @@ def main():
             test_field(w, tmp)
             test_file_errors_and_list(w, os.path.join(tmp, "data"))
             test_history(w)
+            test_brush_track(w)
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")

@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void drawing_init(drawing *d)
+void drawing_init(drawing *d, float width)
 {
     memset(d, 0, sizeof *d);
+    d->width = width;
     dp_strokes_init(&d->current);
     for (int i = 0; i < DRAWING_HISTORY; i++) {
         dp_strokes_init(&d->undo[i]);
@@ -17,6 +18,7 @@ void drawing_free(drawing *d)
 {
     dp_strokes_free(&d->current);
     free(d->image);
+    free(d->widths);
     for (int i = 0; i < DRAWING_HISTORY; i++) {
         dp_strokes_free(&d->undo[i]);
         dp_strokes_free(&d->redo[i]);
@@ -113,10 +115,54 @@ static int push_undo(drawing *d)
 
 static void changed(drawing *d) { d->version++; }
 
+/* Strokes from index `from` on are drawn at the current width. */
+static int set_widths_from(drawing *d, int from)
+{
+    int n = d->current.n_strokes + 1;   /* room for the stroke about to begin */
+    if (n > d->widths_cap) {
+        int cap = n > 2 * d->widths_cap ? n : 2 * d->widths_cap;
+        float *grown = realloc(d->widths, (size_t)cap * sizeof *grown);
+        if (!grown) return -1;
+        d->widths = grown, d->widths_cap = cap;
+    }
+    for (int i = from; i < n; i++) d->widths[i] = d->width;
+    return 0;
+}
+
+void drawing_set_width(drawing *d, float width) { d->width = width; }
+
+float drawing_stroke_width(const drawing *d, int stroke)
+{
+    return stroke >= 0 && stroke < d->widths_cap ? d->widths[stroke] : d->width;
+}
+
+int drawing_one_width(const drawing *d)
+{
+    for (int i = 1; i < d->current.n_strokes; i++)
+        if (drawing_stroke_width(d, i) != drawing_stroke_width(d, 0)) return 0;
+    return 1;
+}
+
+void drawing_rasterize(const drawing *d, float *img, int w, int h, float scale)
+{
+    const dp_strokes *s = &d->current;
+    if (drawing_one_width(d)) {
+        dp_rasterize_into(img, w, h, scale, s, drawing_stroke_width(d, 0));
+        return;
+    }
+    memset(img, 0, sizeof(float) * (size_t)w * (size_t)h);
+    for (int i = 0; i < s->n_strokes; i++) {   /* each stroke max-combined at its width: s cut after it */
+        dp_strokes upto = *s;
+        upto.n_strokes = i + 1;
+        upto.n_points = s->starts[i + 1];
+        dp_rasterize_stroke_tail(img, w, h, scale, &upto, s->starts[i], drawing_stroke_width(d, i));
+    }
+}
+
 int drawing_begin_stroke(drawing *d, float x, float y)
 {
     if (d->in_stroke) drawing_end_stroke(d);
-    if (push_undo(d) != 0) return -1;
+    if (set_widths_from(d, d->current.n_strokes) != 0 || push_undo(d) != 0) return -1;
     d->redo_count = 0;   /* a new stroke ends the redo branch */
     if (dp_strokes_begin(&d->current) != 0 || dp_strokes_add_point(&d->current, x, y) != 0) return -1;
     d->in_stroke = 1;
@@ -194,7 +240,7 @@ int drawing_replace(drawing *d, const dp_strokes *s)
 {
     if (begin_change(d) != 0) return -1;
     set_image(&d->image, NULL);
-    if (dp_strokes_copy(&d->current, s) != 0) return -1;
+    if (dp_strokes_copy(&d->current, s) != 0 || set_widths_from(d, 0) != 0) return -1;
     changed(d);
     return 0;
 }

@@ -25,9 +25,15 @@ typedef struct {
     float *undo_image[DRAWING_HISTORY], *redo_image[DRAWING_HISTORY];   /* each state's */
     int in_stroke;                      /* a stroke is being drawn */
     unsigned version;                   /* bumps on every change */
+    /* Each stroke's brush width by its index, as it was when the stroke was
+     * begun (like any paint program's); undo and redo keep indices, and a
+     * new stroke at an index undo freed gets the width of its own time. */
+    float width;                        /* for strokes begun from now on */
+    float *widths;
+    int widths_cap;
 } drawing;
 
-void drawing_init(drawing *d);
+void drawing_init(drawing *d, float width);
 void drawing_free(drawing *d);
 
 /* A stroke: begin, add points as the pen moves, end. Points closer than
@@ -47,6 +53,14 @@ int drawing_replace(drawing *d, const dp_strokes *s);
 int drawing_put_image(drawing *d, const float *image);
 /* The image, or NULL. */
 const float *drawing_image(const drawing *d);
+
+/* The brush width of strokes begun from now on (earlier ones keep theirs). */
+void drawing_set_width(drawing *d, float width);
+float drawing_stroke_width(const drawing *d, int stroke);
+/* Whether every stroke has the same width (then tail rasterizing is exact). */
+int drawing_one_width(const drawing *d);
+/* The strokes into img (zeroed first) as dp_rasterize_into does, each at its own width. */
+void drawing_rasterize(const drawing *d, float *img, int w, int h, float scale);
 
 /* Bytes the undo and redo states hold (allocated, not just used). */
 size_t drawing_history_bytes(const drawing *d);

@@ -17,7 +17,7 @@ void actions_read_drawing(app *a)
 {
     int drawing_changed;
     status_follow_canvas(&a->status, a->canvas.draw.version);   /* "… is on the canvas" once it is not */
-    if (!reading_update(&a->reading, &a->model, &a->canvas.draw, a->canvas.brush, &drawing_changed)) return;
+    if (!reading_update(&a->reading, &a->model, &a->canvas.draw, &drawing_changed)) return;
     a->dirty = 1;
     verbose_probs("predict", a->reading.has_digit, a->reading.probs);
     training_follow_drawing(a, drawing_changed);

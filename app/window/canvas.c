@@ -1,13 +1,14 @@
 #include "canvas.h"
 #include "theme.h"
+#include "verbose.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 void canvas_init(canvas_view *c)
 {
-    drawing_init(&c->draw);
     c->brush = 18.0f;
+    drawing_init(&c->draw, c->brush);
 }
 
 void canvas_free(canvas_view *c)
@@ -18,7 +19,13 @@ void canvas_free(canvas_view *c)
     c->px = NULL, c->tex = NULL;
 }
 
-void canvas_set_brush(canvas_view *c, float b) { c->brush = b < BRUSH_MIN ? BRUSH_MIN : b > BRUSH_MAX ? BRUSH_MAX : b; }
+/* For the strokes drawn after it, as in any paint program. */
+void canvas_set_brush(canvas_view *c, float b)
+{
+    c->brush = b < BRUSH_MIN ? BRUSH_MIN : b > BRUSH_MAX ? BRUSH_MAX : b;
+    drawing_set_width(&c->draw, c->brush);
+    verbose_line("brush", "%.1f", (double)c->brush);
+}
 
 /* ---- coordinates and the pen --------------------------------------------------- */
 
@@ -82,22 +89,24 @@ static int ensure_texture(frame *f, canvas_view *c)
     return 0;
 }
 
-/* Only new points of the stroke being drawn are rasterized; anything else
- * (undo, clear, brush change) redraws the whole canvas. */
+/* Only new points of the stroke being drawn are rasterized (exact while
+ * every stroke has one width: the tail re-renders the old end's box with
+ * the last stroke's); anything else (undo, clear, strokes of several
+ * widths) redraws the whole canvas, each stroke at its own width. */
 static void raster(canvas_view *c)
 {
     const dp_strokes *s = &c->draw.current;
     int size = c->tex_size;
     float scale = (float)size / (float)DP_CANVAS;
     int appended = c->draw.in_stroke && s->n_strokes == c->drawn_strokes && s->n_points > c->drawn_points &&
-                   c->drawn_brush == c->brush && c->drawn_points > s->starts[s->n_strokes - 1];
+                   c->drawn_points > s->starts[s->n_strokes - 1] && drawing_one_width(&c->draw);
     if (appended)
-        dp_rasterize_stroke_tail(c->px, size, size, scale, s, c->drawn_points, c->brush);
+        dp_rasterize_stroke_tail(c->px, size, size, scale, s, c->drawn_points,
+                                 drawing_stroke_width(&c->draw, s->n_strokes - 1));
     else
-        dp_rasterize_into(c->px, size, size, scale, s, c->brush);
+        drawing_rasterize(&c->draw, c->px, size, size, scale);
     c->drawn_points = s->n_points;
     c->drawn_strokes = s->n_strokes;
-    c->drawn_brush = c->brush;
 }
 
 static void upload(canvas_view *c)
@@ -186,7 +195,7 @@ void canvas_draw(frame *f, canvas_view *cv, const reading *r, canvas_prompt prom
     if (c.w <= 0) return;
     draw_fill(f->ren, rect_inset((ui_rect){c.x - 2, c.y - 2, c.w + 4, c.h + 4}, 0), THEME_PANEL_EDGE);
     if (ensure_texture(f, cv) == 0) {
-        if (cv->drawn_version != cv->draw.version || cv->drawn_brush != cv->brush) {
+        if (cv->drawn_version != cv->draw.version) {
             raster(cv);
             upload(cv);
             cv->drawn_version = cv->draw.version;

@@ -23,7 +23,6 @@ typedef struct {
     float *px;                  /* its raster */
     unsigned drawn_version;     /* the drawing the raster holds */
     int drawn_points, drawn_strokes;
-    float drawn_brush;
 } canvas_view;
 
 /* What the canvas asks the user to draw, while collecting digits. */

@@ -26,7 +26,7 @@ void reading_init(reading *r);
 void reading_invalidate(reading *r);
 /* Reads the drawing if it or the weights changed since the last reading;
  * returns 1 then, with *drawing_changed saying whether the drawing did. */
-int reading_update(reading *r, const model_state *m, const drawing *d, float brush, int *drawing_changed);
+int reading_update(reading *r, const model_state *m, const drawing *d, int *drawing_changed);
 /* Whether the reading is of this drawing and these weights. */
 int reading_current(const reading *r, const drawing *d, const model_state *m);
 

@@ -21,9 +21,12 @@ static void draw_brush(frame *f, canvas_view *c)
     if (br.w - lw < 2 * f->lay->min_control) lw = 0;   /* a narrow window: the slider alone (its tip names it) */
     else text_draw(f->text, FONT_SMALL, label, br.x, br.y + br.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
     ui_rect slider = {br.x + lw, br.y, br.w - lw, br.h};
-    if (ui_slider(f->ui, ID_BRUSH, slider, &c->brush, BRUSH_MIN, BRUSH_MAX,
-                  "Brush width on the canvas ([ and ], or the mouse wheel); the network sees a normalised stroke"))
+    float width = c->brush;
+    if (ui_slider(f->ui, ID_BRUSH, slider, &width, BRUSH_MIN, BRUSH_MAX,
+                  "Brush width for the next strokes ([ and ], or the mouse wheel); the network sees a normalised stroke")) {
+        canvas_set_brush(c, width);
         f->redraw = 1;
+    }
 }
 
 void toolbar_draw(frame *f, canvas_view *c, const jobs_status *job)

@@ -26,7 +26,7 @@ static void make_stages(view_state *v, const view_inputs *in)
     v->fit_h = v->fit_h < 1 ? 1 : v->fit_h > DP_FIT ? DP_FIT : v->fit_h;
     dp_rasterize_view(v->stage_fit, v->fit_w, v->fit_h, f, (float)p->x0, (float)p->y0, s, brush);
     /* Without the recipe: the canvas as drawn, brush and all, shrunk to 28×28. */
-    dp_rasterize_into(v->raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS, s, in->brush);
+    drawing_rasterize(in->draw, v->raw, DP_INPUT, DP_INPUT, (float)DP_INPUT / DP_CANVAS);
     dp_net_predict(in->model->exec, in->model->net, v->raw, 1, v->raw_probs);
     v->raw_digit = dp_argmax(v->raw_probs, DP_CLASSES);
     v->prep_drawing = in->draw->version, v->prep_weights = in->model->weights_version, v->prep_valid = 1;

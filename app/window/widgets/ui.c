@@ -234,7 +234,9 @@ int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, c
     int changed = 0;
     int knob_r = (int)(7 * ui->scale);
     int x0 = r.x + knob_r, x1 = r.x + r.w - knob_r;
-    if (ui->active == id && ui->down && x1 > x0) {
+    /* Dragging, or a click on the track (pressed and released before this
+     * frame: a quick click has no frame with the button down). */
+    if (ui->active == id && (ui->down || ui->clicked) && x1 > x0) {
         float t = (float)(ui->mouse_x - x0) / (float)(x1 - x0);
         t = t < 0 ? 0 : t > 1 ? 1 : t;
         float v = lo + t * (hi - lo);
