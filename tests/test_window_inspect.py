@@ -107,6 +107,12 @@ def test_inspect(tmp):
                 xwd_shot(w, name.split()[0].lower())
             f = w.next_line("embedding", 60)
             check(f is not None and f[3] == "ok" and int(f[2]) == 10000, f"the training images' features: {f}")
+            # Evaluate and the first Nearest examples showed progress bars (how many frames did depends on speed).
+            prog = [l.split("\t") for l in w.log if l.startswith("progress\t")]
+            for kind in ("evaluate", "nearest"):
+                vals = [float(p[2]) for p in prog if p[1] == kind]
+                check(all(0 <= v <= 1 for v in vals) and vals == sorted(vals), f"{kind}'s progress runs from 0 to 1: {vals}")
+                print(f"inspect: {kind} drew its progress bar {len(vals)} times")
             f = w.next_line("nearest", 10)
             labels = [int(e.split(":")[1]) for e in f[2:]] if f else []
             check(len(labels) == 8 and labels.count(7) >= 6, f"the nearest examples of a drawn 7 are mostly 7s: {labels}")

@@ -7,11 +7,14 @@
 #include "train.h"
 #include "worker.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct embedder {
     worker *w;
+
+    atomic_long done_images;     /* how far the computation running is (of EMBED_IMAGES) */
 
     /* Under the worker's lock. */
     unsigned posted_version;     /* of the last request handed to the worker */
@@ -83,6 +86,8 @@ static int compute(embedder *e, dp_net *net, embedding *out)
             int m = n - first < CHUNK ? n - first : CHUNK;
             dp_dataset_floats(x, &e->subset, first, m);
             dp_net_features(ex, net, x, m, out->feats + (long)first * dim, NULL);
+            atomic_store(&e->done_images, first + m);
+            worker_wake(e->w, 0);   /* the view's progress bar */
             if (superseded(e)) rc = -1;
         }
         for (int i = 0; i < n && rc == 0; i++) dp_unit_length(out->feats + (long)i * dim, dim);
@@ -99,6 +104,7 @@ static void run_request(worker *w, void *p)
     (void)w;
     request *rq = p;
     embedder *e = rq->owner;
+    atomic_store(&e->done_images, 0);
     embedding r = {.weights_version = rq->version};
     int abandoned = 0;
     if (ensure_images(e, rq->mnist_dir) != 0) {
@@ -192,4 +198,9 @@ int embedding_nearest(const embedding *e, const float *input, int k, int *idx, f
     int found = dp_nearest(e->feats, e->n, e->dim, q, k, idx, similarity);
     for (int i = 0; i < found; i++) similarity[i] = 1.0f - similarity[i] / 2.0f;   /* |a-b|² = 2 - 2 cos */
     return found;
+}
+
+double embedder_progress(embedder *e)
+{
+    return e ? (double)atomic_load(&e->done_images) / EMBED_IMAGES : 0.0;
 }

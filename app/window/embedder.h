@@ -38,6 +38,8 @@ void embedder_request(embedder *e, const dp_net *net, unsigned weights_version, 
  * and returns 1; 0 if there is nothing new. */
 int embedder_take(embedder *e, embedding *out);
 int embedder_busy(embedder *e);
+/* How far the features being computed are, 0..1 (0 while MNIST is read). */
+double embedder_progress(embedder *e);
 
 /* The k training images nearest to input (28×28) by the network's
  * features, nearest first: indices into the embedding and similarities

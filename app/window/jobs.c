@@ -224,13 +224,24 @@ static void run_finetune(jobs *j, job *jb)
     dp_net_free(net);
 }
 
+/* How far an evaluation is, for the window's progress bar. */
+static void eval_progress(void *user, long done, long total)
+{
+    jobs *j = user;
+    worker_lock(j->w);
+    j->status.progress.step = done;
+    j->status.progress.total_steps = total;
+    worker_unlock(j->w);
+    worker_wake(j->w, 0);
+}
+
 /* Every test image's answer and probabilities, with copies of the images
  * for the window to show. */
-static int evaluate_all(eval_result *r, const dp_net *net, const dp_dataset *ds, int threads)
+static int evaluate_all(jobs *j, eval_result *r, const dp_net *net, const dp_dataset *ds, int threads)
 {
     dp_exec *ex = dp_exec_create(net, 250, threads, 0);
     double t0 = dp_now();
-    if (!ex || dp_evaluate(&r->e, ex, net, ds, DP_EVAL_KEEP) != 0) {
+    if (!ex || dp_evaluate_with_progress(&r->e, ex, net, ds, DP_EVAL_KEEP, eval_progress, j) != 0) {
         dp_exec_free(ex);
         return -1;
     }
@@ -248,7 +259,7 @@ static void run_eval(jobs *j, job *jb)
 {
     set_phase(j, PHASE_RUNNING, "evaluating");
     eval_result r = {0};
-    if (evaluate_all(&r, jb->from, &j->test_set, jb->cfg.threads) != 0) {
+    if (evaluate_all(j, &r, jb->from, &j->test_set, jb->cfg.threads) != 0) {
         eval_result_free(&r);
         set_phase(j, PHASE_FAILED, dp_error());
         return;

@@ -71,19 +71,21 @@ static void draw_progress(frame *f, const jobs_status *job, const char *model_na
         return;
     }
     char line[200], eta[32];
-    if (job->kind == JOB_EVAL || job->phase == PHASE_LOADING || !g->total_steps) {
-        snprintf(line, sizeof line, "%s…", job->phase == PHASE_LOADING ? "loading MNIST" : "evaluating");
+    if (job->phase == PHASE_LOADING || !g->total_steps) {
+        snprintf(line, sizeof line, "%s…", job->phase == PHASE_LOADING ? "loading MNIST" : "starting");
         text_draw(f->text, FONT_SMALL, line, p.x + p.w, p.y + p.h / 2, THEME_TEXT, TEXT_RIGHT | TEXT_MIDDLE);
         return;
     }
     float frac = (float)g->step / (float)g->total_steps;
-    draw_round(f->ren, p, p.h / 2, THEME_BUTTON);
-    draw_round(f->ren, (ui_rect){p.x, p.y, (int)((float)p.w * frac), p.h}, p.h / 2,
-               color_mix(THEME_BUTTON, THEME_ACCENT, 0.7f));
-    format_eta(g->eta_s, eta, sizeof eta);
-    snprintf(line, sizeof line, "epoch %d/%d   %.0f %%   step %ld   %.0f img/s   ETA %s", g->epoch, g->epochs,
-             100.0 * frac, g->step, g->img_per_s, eta);
-    text_draw(f->text, FONT_SMALL, line, p.x + p.w / 2, p.y + p.h / 2, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+    if (job->kind == JOB_EVAL) {
+        snprintf(line, sizeof line, "evaluating: %ld of %ld test images", g->step, g->total_steps);
+        verbose_line("progress", "evaluate\t%.3f", (double)frac);
+    } else {
+        format_eta(g->eta_s, eta, sizeof eta);
+        snprintf(line, sizeof line, "epoch %d/%d   %.0f %%   step %ld   %.0f img/s   ETA %s", g->epoch, g->epochs,
+                 100.0 * frac, g->step, g->img_per_s, eta);
+    }
+    ui_progress_bar(f->ui, p, frac, line);
 }
 
 void status_draw_choice(frame *f, const char *back_label)

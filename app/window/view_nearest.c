@@ -37,7 +37,7 @@ static const char *not_yet(const view_state *v, const view_inputs *in, char *buf
         snprintf(buf, size, "no training images to compare with: %s", e->error);
         return buf;
     }
-    if (!e->n) return "reading the training images and their features…";
+    if (!e->n) return "";   /* being computed: the progress bar */
     if (!in->reading->has_digit && !drawing_image(in->draw))
         return "draw a digit: the training images the network finds most like it show here";
     return NULL;
@@ -67,6 +67,17 @@ void view_nearest_draw(frame *f, view_state *v, const view_inputs *in, ui_rect a
     char why[700];
     draw_fill(f->ren, area, THEME_PANEL);
     const char *empty = not_yet(v, in, why, sizeof why);
+    if (empty && !empty[0]) {   /* the first opening: 10,000 training images to read */
+        double done = embedder_progress(v->emb);
+        int pad = f->lay->pad, h = f->lay->min_control / 2 + pad;
+        ui_rect bar = {area.x + area.w / 6, area.y + area.h / 2 - h / 2, area.w * 2 / 3, h};
+        char line[120];
+        if (done > 0) snprintf(line, sizeof line, "the features of the training images: %.0f of %d", done * EMBED_IMAGES, EMBED_IMAGES);
+        else snprintf(line, sizeof line, "reading the training images…");
+        ui_progress_bar(f->ui, bar, (float)done, line);
+        verbose_line("progress", "nearest\t%.3f", done);
+        return;
+    }
     if (empty) {
         view_empty_note(f, area, empty);
         return;

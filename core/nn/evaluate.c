@@ -39,7 +39,7 @@ int dp_evaluation_score(dp_evaluation *out, const float *probs, const uint8_t *l
 }
 
 /* Every image's probabilities, n × 10 (malloc'ed), or NULL. */
-static float *predict_all(dp_exec *ex, const dp_net *net, const dp_dataset *ds)
+static float *predict_all(dp_exec *ex, const dp_net *net, const dp_dataset *ds, dp_progress_fn progress, void *user)
 {
     int size = ds->rows * ds->cols;
     float *x = dp_alloc_floats((size_t)CHUNK * size), *probs = dp_alloc_floats((size_t)ds->n * DP_CLASSES);
@@ -48,6 +48,7 @@ static float *predict_all(dp_exec *ex, const dp_net *net, const dp_dataset *ds)
             int m = ds->n - first < CHUNK ? ds->n - first : CHUNK;
             dp_dataset_floats(x, ds, first, m);
             dp_net_predict(ex, net, x, m, probs + (long)first * DP_CLASSES);
+            if (progress) progress(user, first + m, ds->n);
         }
     free(x);
     if (!x) {
@@ -59,8 +60,14 @@ static float *predict_all(dp_exec *ex, const dp_net *net, const dp_dataset *ds)
 
 int dp_evaluate(dp_evaluation *out, dp_exec *ex, const dp_net *net, const dp_dataset *ds, int keep)
 {
+    return dp_evaluate_with_progress(out, ex, net, ds, keep, NULL, NULL);
+}
+
+int dp_evaluate_with_progress(dp_evaluation *out, dp_exec *ex, const dp_net *net, const dp_dataset *ds, int keep,
+                              dp_progress_fn progress, void *user)
+{
     memset(out, 0, sizeof *out);
-    float *probs = predict_all(ex, net, ds);
+    float *probs = predict_all(ex, net, ds, progress, user);
     if (!probs) return -1;
     int rc = dp_evaluation_score(out, probs, ds->labels, ds->n, keep);
     free(probs);

@@ -33,6 +33,11 @@ int dp_evaluation_score(dp_evaluation *out, const float *probs, const uint8_t *l
 
 /* Runs net on every image of ds (batches through ex) and scores it. */
 int dp_evaluate(dp_evaluation *out, dp_exec *ex, const dp_net *net, const dp_dataset *ds, int keep);
+/* The same, calling progress(user, images done, images in all) after each
+ * batch (progress may be NULL). */
+typedef void (*dp_progress_fn)(void *user, long done, long total);
+int dp_evaluate_with_progress(dp_evaluation *out, dp_exec *ex, const dp_net *net, const dp_dataset *ds, int keep,
+                              dp_progress_fn progress, void *user);
 
 /* Frees what a kept evaluation holds; a summary is left as it is. */
 void dp_evaluation_free(dp_evaluation *e);

@@ -226,6 +226,17 @@ int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip,
     return clicked;
 }
 
+void ui_progress_bar(ui_ctx *ui, ui_rect r, float frac, const char *text)
+{
+    if (r.w <= 0 || r.h <= 0) return;
+    frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+    draw_round(ui->r, r, r.h / 2, THEME_BUTTON);
+    draw_round(ui->r, (ui_rect){r.x, r.y, (int)((float)r.w * frac), r.h}, r.h / 2, color_mix(THEME_BUTTON, THEME_ACCENT, 0.7f));
+    char fitted[256];
+    const char *shown = text_fit_head(ui->text, FONT_SMALL, text, r.w - 8, fitted, sizeof fitted);
+    text_draw(ui->text, FONT_SMALL, shown, r.x + r.w / 2, r.y + r.h / 2, THEME_TEXT, TEXT_CENTER | TEXT_MIDDLE);
+}
+
 int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, const char *tip)
 {
     int over = ui_hover(ui, r);

@@ -46,6 +46,8 @@ int ui_button(ui_ctx *ui, int id, ui_rect r, const char *label, const char *tip,
  * over it, it returns 1. */
 int ui_click_area(ui_ctx *ui, int id, ui_rect r, int enabled);
 /* A horizontal slider over [lo, hi]; returns 1 while the value changes. */
+/* A progress bar (frac 0..1) with a line of text centred over it (fitted with "…"). */
+void ui_progress_bar(ui_ctx *ui, ui_rect r, float frac, const char *text);
 int ui_slider(ui_ctx *ui, int id, ui_rect r, float *value, float lo, float hi, const char *tip);
 /* True if the pointer is over r and no modal blocks it. */
 int ui_hover(const ui_ctx *ui, ui_rect r);
