@@ -10,6 +10,7 @@
 #include "evallist.h"
 #include "train_csv.h"
 #include "textfield.h"
+#include "touch.h"
 #include "wrap.h"
 
 static void draw_line(drawing *d, float x0, float y0, float x1, float y1)
@@ -149,6 +150,26 @@ static void test_stroke_widths(void)
     for (int i = 0; i < DP_CANVAS * DP_CANVAS; i++) differs |= img[i] < ref[i] - 1e-6f;
     CHECK(!differs, "a third, wider stroke only adds ink: the first two are as they were");
     drawing_free(&d);
+}
+
+/* One finger draws; a second never draws a line to where it lands. */
+static void test_touch(void)
+{
+    touch_state t = {0};
+    float x, y;
+    CHECK(touch_event(&t, FINGER_DOWN, 7, 0.2f, 0.3f, &x, &y) == TOUCH_DOWN && x == 0.2f && y == 0.3f, "a finger down");
+    CHECK(touch_event(&t, FINGER_MOTION, 7, 0.25f, 0.35f, &x, &y) == TOUCH_MOVE && x == 0.25f, "it moves");
+    CHECK(touch_event(&t, FINGER_DOWN, 9, 0.9f, 0.9f, &x, &y) == TOUCH_UP && x == 0.25f && y == 0.35f,
+          "a second finger ends the stroke where the first one is (%g, %g), not where it lands", (double)x, (double)y);
+    CHECK(touch_event(&t, FINGER_MOTION, 9, 0.8f, 0.8f, &x, &y) == TOUCH_NONE, "the second finger does not draw");
+    CHECK(touch_event(&t, FINGER_MOTION, 7, 0.3f, 0.3f, &x, &y) == TOUCH_NONE, "nor the first, once two were down");
+    CHECK(touch_event(&t, FINGER_UP, 7, 0.3f, 0.3f, &x, &y) == TOUCH_NONE, "lifting the first does nothing more");
+    CHECK(touch_event(&t, FINGER_DOWN, 7, 0.5f, 0.5f, &x, &y) == TOUCH_NONE, "one still down: a new finger waits");
+    CHECK(touch_event(&t, FINGER_UP, 7, 0.5f, 0.5f, &x, &y) == TOUCH_NONE && touch_event(&t, FINGER_UP, 9, 0.5f, 0.5f, &x, &y) == TOUCH_NONE,
+          "all up");
+    CHECK(touch_event(&t, FINGER_DOWN, 3, 0.1f, 0.1f, &x, &y) == TOUCH_DOWN, "then one finger draws again");
+    CHECK(touch_event(&t, FINGER_UP, 3, 0.15f, 0.1f, &x, &y) == TOUCH_UP && x == 0.15f, "and lifts");
+    CHECK(touch_event(&t, FINGER_UP, 3, 0.15f, 0.1f, &x, &y) == TOUCH_NONE && t.fingers == 0, "a stray up is ignored");
 }
 
 static void test_history_budget(void)
@@ -469,6 +490,7 @@ int main(void)
 {
     test_textfield();
     test_stroke_widths();
+    test_touch();
     test_wrap();
     test_dialog_layouts();
     test_train_csv();

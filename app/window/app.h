@@ -23,6 +23,7 @@
 #include "reading.h"
 #include "side.h"
 #include "status.h"
+#include "touch.h"
 #include "views.h"
 #include "window_options.h"
 
@@ -60,6 +61,7 @@ typedef struct {
     ui_layout lay;
     int regions_logged;           /* --verbose: the view whose regions were last logged (-1: relayout since) */
     ui_ctx ui;
+    touch_state touch;            /* which finger is the pointer */
     int dirty, quit;
     atomic_int terminate;         /* the system asked the program to end (closing.c) */
     int quit_after_save;          /* "Save…" in the question on closing: close once saved */

@@ -162,12 +162,11 @@ static void handle_key(app *a, const SDL_KeyboardEvent *k)
 
 /* ---- the mouse and files --------------------------------------------------------- */
 
-static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
+/* The left button (or the drawing finger) at output pixel (px, py). */
+static void pointer_button(app *a, int px, int py, int down)
 {
-    int px = (int)((float)b->x * a->density), py = (int)((float)b->y * a->density);
     a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
     a->dirty = 1;
-    if (b->button != SDL_BUTTON_LEFT) return;
     a->ui.down = down;
     if (down) a->ui.clicked = 1;
     else a->ui.released = 1;
@@ -180,13 +179,38 @@ static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
     }
 }
 
-static void handle_motion(app *a, const SDL_MouseMotionEvent *m)
+static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
 {
-    int px = (int)((float)m->x * a->density), py = (int)((float)m->y * a->density);
+    if (b->which == SDL_TOUCH_MOUSEID) return;   /* a finger's copy: the finger events draw */
+    int px = (int)((float)b->x * a->density), py = (int)((float)b->y * a->density);
+    if (b->button == SDL_BUTTON_LEFT) pointer_button(a, px, py, down);
+    else a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1, a->dirty = 1;
+}
+
+static void pointer_motion(app *a, int px, int py)
+{
     a->ui.mouse_x = px, a->ui.mouse_y = py, a->ui.mouse_in = 1;
     ui_pointer_moved(&a->ui, dp_now());
     canvas_pen_move(&a->canvas, &a->lay, px, py);
     a->dirty = 1;
+}
+
+static void handle_motion(app *a, const SDL_MouseMotionEvent *m)
+{
+    if (m->which == SDL_TOUCH_MOUSEID) return;
+    pointer_motion(a, (int)((float)m->x * a->density), (int)((float)m->y * a->density));
+}
+
+/* A finger: the first one down is the pointer (touch.c); its position is a
+ * fraction of the window. */
+static void handle_finger(app *a, const SDL_TouchFingerEvent *e, finger_kind kind)
+{
+    float fx, fy;
+    touch_action act = touch_event(&a->touch, kind, (int64_t)e->fingerId, e->x, e->y, &fx, &fy);
+    int px = (int)(fx * (float)a->lay.w), py = (int)(fy * (float)a->lay.h);
+    if (act == TOUCH_DOWN) pointer_motion(a, px, py), pointer_button(a, px, py, 1);
+    else if (act == TOUCH_MOVE) pointer_motion(a, px, py);
+    else if (act == TOUCH_UP) pointer_button(a, px, py, 0);   /* (a tap: down and up before one frame, still a click) */
 }
 
 static void handle_wheel(app *a, int dy)
@@ -222,6 +246,9 @@ void events_handle(app *a, const SDL_Event *e)
     case SDL_MOUSEBUTTONDOWN: handle_mouse_button(a, &e->button, 1); break;
     case SDL_MOUSEBUTTONUP: handle_mouse_button(a, &e->button, 0); break;
     case SDL_MOUSEWHEEL: handle_wheel(a, e->wheel.y); break;
+    case SDL_FINGERDOWN: handle_finger(a, &e->tfinger, FINGER_DOWN); break;
+    case SDL_FINGERMOTION: handle_finger(a, &e->tfinger, FINGER_MOTION); break;
+    case SDL_FINGERUP: handle_finger(a, &e->tfinger, FINGER_UP); break;
     case SDL_KEYDOWN: handle_key(a, &e->key); break;
     case SDL_TEXTINPUT:
         if (a->dialog.open != DIALOG_NONE) dialog_type(&a->dialog, e->text.text), a->dirty = 1;

@@ -116,6 +116,7 @@ static int create_window(app *a)
 {
     if (init_video(&a->opt) != 0) return -1;
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");   /* fingers are handled as fingers (events.c) */
     /* SDL's own software renderer draws this UI (fills, text, two streamed
      * textures) in a few milliseconds, starts faster and keeps a GL driver
      * (on machines without a GPU, Mesa's llvmpipe: 55 MB of LLVM) out of
