@@ -156,7 +156,7 @@ static void *choose_with_sigterm_blocked(void *arg)
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &term, NULL);
-    call->rc = dp_choose_file("Load", call->path, sizeof call->path, call->stop);
+    call->rc = dp_choose_file("Load", NULL, call->path, sizeof call->path, call->stop);
     return NULL;
 }
 
@@ -284,15 +284,15 @@ static void test_chooser_edges(void)
 {
     char path[64];
     fake_zenity("(sleep 3) & echo /picked/it.model; exit 0");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/picked/it.model") == 0,
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == 1 && strcmp(path, "/picked/it.model") == 0,
           "a chooser that leaves a child holding its output: %s", path);
     fake_zenity("echo /a/path/far/longer/than/the/sixty/four/bytes/the/caller/has/room/for.model; exit 0");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == -1 && strstr(dp_error(), "longer"), "a path too long: %s",
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == -1 && strstr(dp_error(), "longer"), "a path too long: %s",
           dp_error());
     fake_zenity("printf '/exactly/sixty-three/bytes/of/path/aaaaaaaaaaaaaaaaaaaaaaaaaaaa\\n'; exit 0");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strlen(path) == 63, "a path that just fits: %s", path);
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == 1 && strlen(path) == 63, "a path that just fits: %s", path);
     fake_zenity("echo 'Gtk-WARNING: no theme' >&2; echo /ok.model");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/ok.model") == 0, "stderr is not read");
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == 1 && strcmp(path, "/ok.model") == 0, "stderr is not read");
     test_chooser_stop();
     test_chooser_wrapper();
     test_chooser_child();
@@ -309,19 +309,23 @@ static void test_chooser(void)
     setenv("DISPLAY", ":5", 1);
     fake_zenity("echo /some/where/my.model; exit 0");
     CHECK(dp_file_chooser_available(), "a zenity on PATH is a chooser");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 1 && strcmp(path, "/some/where/my.model") == 0, "chosen: %s",
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == 1 && strcmp(path, "/some/where/my.model") == 0, "chosen: %s",
           path);
+    fake_zenity("for a; do case \"$a\" in --save) s=save;; --filename=*) f=\"${a#--filename=}\";; esac; done; "
+                "echo \"/$s$f\"; exit 0");
+    CHECK(dp_choose_file("Save", "/home/me/m.model", path, sizeof path, NULL) == 1 &&
+          strcmp(path, "/save/home/me/m.model") == 0, "a save chooser is asked to save, with the suggested path: %s", path);
     fake_zenity("exit 1");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == 0 && !path[0], "cancelled");
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == 0 && !path[0], "cancelled");
     fake_zenity("exit 5");
-    CHECK(dp_choose_file("Load", path, sizeof path, NULL) == -1 && strstr(dp_error(), "zenity"), "failed: %s", dp_error());
+    CHECK(dp_choose_file("Load", NULL, path, sizeof path, NULL) == -1 && strstr(dp_error(), "zenity"), "failed: %s", dp_error());
     test_chooser_edges();
     unsetenv("DISPLAY");
     CHECK(!dp_file_chooser_available(), "no chooser without a display");
     setenv("DISPLAY", ":5", 1);
     unlink(at("bin/zenity"));
     setenv("PATH", at("bin"), 1);
-    CHECK(!dp_file_chooser_available() && dp_choose_file("Load", path, sizeof path, NULL) == -1, "none on PATH");
+    CHECK(!dp_file_chooser_available() && dp_choose_file("Load", NULL, path, sizeof path, NULL) == -1, "none on PATH");
     setenv("PATH", old_path, 1);
 }
 

@@ -385,7 +385,7 @@ static void check_dialogs(int w, int h, float density)
     grid_layout gd, gc;
     tune_layout tn;
     settings_layout_compute(&st, &l);
-    save_layout_compute(&fs, &l, 40);
+    save_layout_compute(&fs, &l, 1, 40);
     load_layout_compute(&fl, &l, FILE_ROWS, 1, 40);
     eval_layout_compute(&ev, &l);
     help_layout_compute(&hp, &l, 15);

@@ -7,7 +7,9 @@ changes; Esc closes a dialog, then ends Collect; the Save field edits like
 a text field (Ctrl+A, Home, Left/Right, Backspace/Delete at the caret,
 Ctrl+C/Ctrl+V, "~" for the home folder); a failed Load or Save says why in
 its dialog; Load lists the shipped model first, then the models folder's
-newest first; a click on the status line shows the last messages.
+newest first; a click on the status line shows the last messages; where
+the desktop has a file chooser (a stand-in zenity), Save, Save picture and
+Load use it.
 
 usage: test_window_keys.py DIGITPAD
 """
@@ -170,6 +172,48 @@ def test_history(w):
     check(w.next_line("dialog", 5) == ["dialog", "none"], "Esc closes them")
 
 
+STAND_IN = """#!/bin/sh
+# A stand-in for zenity: answers as a user would, by what it is asked.
+save=; name=
+for a; do case "$a" in --save) save=1;; --filename=*) name="${a#--filename=}";; esac; done
+echo "$save $name" >> "$HOME/asked.txt"
+if [ -n "$save" ]; then case "$name" in *.png) echo "$HOME/picked.png";; *) echo "$HOME/picked.model";; esac
+else echo "$HOME/picked.model"; fi
+"""
+
+
+def test_system_chooser(x, tmp):
+    """Where the desktop has a chooser, Save, Save picture and Load use it."""
+    bin_dir = os.path.join(tmp, "bin")
+    os.makedirs(bin_dir, exist_ok=True)
+    with open(os.path.join(bin_dir, "zenity"), "w") as f:
+        f.write(STAND_IN)
+    os.chmod(os.path.join(bin_dir, "zenity"), 0o755)
+    env = {"XDG_DATA_HOME": os.path.join(tmp, "data"), "XDG_CONFIG_HOME": os.path.join(tmp, "config"), "HOME": tmp,
+           "PATH": bin_dir + ":" + os.environ.get("PATH", "/usr/bin:/bin"), "DIGITPAD_FILE_CHOOSER": ""}
+    w = Window(x.display, "--size", "1100x700", env=env)
+    try:
+        check(w.next_line("canvas", 20) is not None and w.find() is not None, "the window opens")
+        w.next_line("button", 5, accept=lambda f: f[1] == "keepnew")
+        w.key("ctrl+s")
+        f = w.next_line("status", 10, accept=lambda f: f[2].startswith("saved"))
+        check(f is not None and os.path.isfile(os.path.join(tmp, "picked.model")), f"Save asks the system's chooser: {f}")
+        w.click("savepicture")
+        f = w.next_line("status", 10, accept=lambda f: f[2].startswith("saved picture"))
+        png = os.path.join(tmp, "picked.png")
+        check(f is not None and os.path.isfile(png) and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n",
+              f"Save picture asks where, and saves the view there: {f}")
+        w.key("ctrl+o")
+        f = w.next_line("status", 10, accept=lambda f: f[2].startswith("loaded"))
+        check(f is not None and "picked.model" in f[2], f"Load asks the system's chooser: {f}")
+        asked = open(os.path.join(tmp, "asked.txt")).read().splitlines()
+        check(len(asked) == 3 and asked[0].startswith("1 ") and asked[0].endswith(".model") and
+              asked[1].endswith(".png") and asked[2] == " ", f"what the chooser was asked: {asked}")
+    finally:
+        rc = w.close()
+    check(rc == 0, f"the window exits cleanly (exit {rc})")
+
+
 def main():
     program_from_argv(__doc__)
     with tempfile.TemporaryDirectory() as tmp, Xvfb() as x:
@@ -188,6 +232,7 @@ def main():
         finally:
             rc = w.close()
         check(rc == 0, f"the window exits cleanly (exit {rc})")
+        test_system_chooser(x, tmp)
     return report("window keys")
 
 

@@ -95,6 +95,7 @@ class Window:
         e = dict(os.environ, DISPLAY=display)
         for key, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
             e[key] = os.path.join(sandbox(), sub)
+        e["DIGITPAD_FILE_CHOOSER"] = "none"   # the window's own dialogs, which the tests drive
         e.update(env or {})
         self.proc = subprocess.Popen([DIGITPAD, "--verbose", *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=e, cwd=cwd)

@@ -56,9 +56,9 @@ static void place_field(file_layout *f, const ui_layout *l, int y)
     f->error_y = y + h + u(l, 8);
 }
 
-void save_layout_compute(file_layout *f, const ui_layout *l, int error_h)
+void save_layout_compute(file_layout *f, const ui_layout *l, int browse, int error_h)
 {
-    static const float buttons[] = {100, 100, 0};
+    const float buttons[] = {100, 100, browse ? 110 : 0, 0};
     memset(f, 0, sizeof *f);
     f->box = place_px(l, u(l, 640), u(l, 210) + error_h, buttons);
     f->hint_y = f->box.card.y + u(l, 58);

@@ -44,7 +44,7 @@ typedef struct {
     ui_rect field;              /* the path being typed */
     int error_y;                /* where an error goes */
 } file_layout;
-void save_layout_compute(file_layout *f, const ui_layout *l, int error_h);
+void save_layout_compute(file_layout *f, const ui_layout *l, int browse, int error_h);
 void load_layout_compute(file_layout *f, const ui_layout *l, int n_listed, int browse, int error_h);
 
 /* The evaluation: accuracy, per-digit bars on the left, the confusion

@@ -1,5 +1,6 @@
 /* What spans the window's modules (see actions.h). */
 #include "actions.h"
+#include "pictures.h"
 #include "closing.h"
 #include "common.h"
 #include "paths.h"
@@ -164,29 +165,95 @@ void actions_picture(app *a, const char *what, ui_rect part)
     app_copy_text(a->picture.name, sizeof a->picture.name, what);
 }
 
-/* The system's file chooser, for Load; it answers later (actions_poll). */
-static void browse(app *a)
+/* ---- files chosen with the desktop's chooser, or the window's dialogs ---------------- */
+
+static int native(app *a) { return a->chooser && !a->opt.screenshot_path; }
+
+static int ask(app *a, const char *title, choose_purpose purpose, const char *save_as)
 {
-    if (a->chooser && chooser_open(a->chooser, "Load a model or a train --csv file") == 0)
-        status_set(&a->status, 0, "choosing a file…");
+    if (chooser_open(a->chooser, title, purpose, save_as) != 0) {
+        status_set(&a->status, 1, "the file chooser is open already: answer it first");
+        return -1;
+    }
+    status_set(&a->status, 0, "choosing a file…");
+    return 0;
+}
+
+static void choose_or_open(app *a, dialog_kind kind)
+{
+    if (!native(a) || (kind != DIALOG_SAVE && kind != DIALOG_LOAD)) {
+        dialog_open(&a->dialog, kind);
+        return;
+    }
+    char path[PATH_MAX];
+    app_default_model_path(path, sizeof path);
+    if (kind == DIALOG_SAVE) ask(a, "Save the model", CHOOSE_SAVE_MODEL, path);
+    else ask(a, "Load a model or a train --csv file", CHOOSE_LOAD, NULL);
+}
+
+static void browse(app *a, dialog_kind kind)
+{
+    if (!a->chooser) return;
+    char typed[PATH_MAX];
+    dialog_typed_path(&a->dialog, typed, sizeof typed);
+    if (kind == DIALOG_SAVE) ask(a, "Save the model", CHOOSE_SAVE_MODEL, typed);
+    else ask(a, "Load a model or a train --csv file", CHOOSE_LOAD, NULL);
+}
+
+void actions_picture_now(app *a, const char *what, ui_rect part)
+{
+    if (!native(a) || chooser_busy(a->chooser)) {
+        picture_save_to_user_dir(a->ren, what, &part, &a->status);
+        return;
+    }
+    SDL_FreeSurface(a->held_picture);
+    a->held_picture = picture_capture(a->ren, &part);   /* the view as it was when asked */
+    if (!a->held_picture) {
+        status_set(&a->status, 1, "could not take the picture: %s", SDL_GetError());
+        return;
+    }
+    char path[PATH_MAX + 128];
+    picture_default_path(what, path, sizeof path);
+    ask(a, "Save the picture", CHOOSE_SAVE_PICTURE, path);
+}
+
+static void chosen(app *a, choose_purpose purpose, const char *path)
+{
+    if (purpose == CHOOSE_LOAD) {   /* the window's dialog (if open) stays, saying why, if it did not work */
+        if (actions_open_file(a, path, 0) == 0) {
+            if (a->dialog.open == DIALOG_LOAD) dialog_open(&a->dialog, DIALOG_NONE);
+        } else if (a->dialog.open == DIALOG_LOAD) {
+            dialog_set_error(&a->dialog, a->status.text);
+        } else {
+            dialog_message(&a->dialog, "The model was not loaded", a->status.text);
+        }
+    } else if (purpose == CHOOSE_SAVE_MODEL) {
+        int ok = actions_save_model(a, path) == 0;
+        if (ok && a->dialog.open == DIALOG_SAVE) dialog_open(&a->dialog, DIALOG_NONE);
+        else if (!ok && a->dialog.open == DIALOG_SAVE) dialog_set_error(&a->dialog, a->status.text);
+        else if (!ok) dialog_message(&a->dialog, "The model was not saved", a->status.text);
+        closing_saved(a, ok);
+    } else if (a->held_picture) {
+        if (picture_save_surface(a->held_picture, path, &a->status, 1) != 0)
+            dialog_message(&a->dialog, "The picture was not saved", a->status.text);
+    }
 }
 
 void actions_poll(app *a)
 {
     char path[PATH_MAX], error[512];
+    choose_purpose purpose;
     if (!a->chooser) return;
-    switch (chooser_take(a->chooser, path, sizeof path, error, sizeof error)) {
-    case CHOSEN_FILE:   /* loaded or plotted; the dialog stays open, saying why, if it did not work */
-        if (actions_open_file(a, path, 0) == 0) {
-            if (a->dialog.open == DIALOG_LOAD) dialog_open(&a->dialog, DIALOG_NONE);
-        } else if (a->dialog.open == DIALOG_LOAD) {
-            dialog_set_error(&a->dialog, a->status.text);
-        }
-        break;
-    case CHOSEN_ERROR: status_set(&a->status, 1, "%s", error); break;
-    case CHOSEN_CANCELLED: status_set(&a->status, 0, "no file chosen"); break;
-    case CHOSEN_NOTHING: return;
+    chooser_answer answer = chooser_take(a->chooser, path, sizeof path, error, sizeof error, &purpose);
+    if (answer == CHOSEN_NOTHING) return;
+    if (answer == CHOSEN_FILE) chosen(a, purpose, path);
+    else if (answer == CHOSEN_ERROR) status_set(&a->status, 1, "%s", error);
+    else status_set(&a->status, 0, "no file chosen");
+    if (purpose == CHOOSE_SAVE_PICTURE) {
+        SDL_FreeSurface(a->held_picture);
+        a->held_picture = NULL;
     }
+    if (purpose == CHOOSE_SAVE_MODEL && answer != CHOSEN_FILE) closing_saved(a, 0);
     a->dirty = 1;
 }
 
@@ -203,7 +270,7 @@ static void run_one(app *a, const command *c)
     case CMD_PREVIOUS: training_previous_choice(a, c->arg); break;
     case CMD_QUIT_CHOICE: window_quit_choice(a, c->arg); break;
     case CMD_RESTORE: window_restore_choice(a, c->arg); break;
-    case CMD_DIALOG: dialog_open(&a->dialog, (dialog_kind)c->arg); break;
+    case CMD_DIALOG: choose_or_open(a, (dialog_kind)c->arg); break;
     case CMD_UNDO: actions_undo(a); break;
     case CMD_REDO: actions_redo(a); break;
     case CMD_CLEAR: actions_clear(a); break;
@@ -222,7 +289,7 @@ static void run_one(app *a, const command *c)
         if (actions_open_file(a, c->text, 0) == 0) dialog_open(&a->dialog, DIALOG_NONE);
         else dialog_set_error(&a->dialog, a->status.text);
         break;
-    case CMD_BROWSE: browse(a); break;
+    case CMD_BROWSE: browse(a, (dialog_kind)c->arg); break;
     case CMD_OPEN_TEST_DIGIT: open_test_digit(a, c->arg); break;
     case CMD_OPEN_NEAREST: open_nearest(a, c->arg); break;
     }

@@ -26,9 +26,12 @@ void actions_keep(app *a, int digit);
  * file to draw, as a dropped file is; 0 if it worked. */
 int actions_open_file(app *a, const char *path, int strokes_too);
 int actions_save_model(app *a, const char *path);
-/* Takes the file chooser's answer, if it has one. */
-void actions_poll(app *a);
-/* A picture of part of the window, taken after this frame. */
+/* A picture of part of the window, taken after this frame (actions_picture_now). */
 void actions_picture(app *a, const char *what, ui_rect part);
+/* After the frame that showed it: asks where to save the picture with the
+ * system's chooser, else saves it into the screenshots folder. */
+void actions_picture_now(app *a, const char *what, ui_rect part);
+/* Acts on the system's file chooser's answer (Load, Save, Save picture), if it has one. */
+void actions_poll(app *a);
 
 #endif

@@ -82,6 +82,7 @@ typedef struct {
     kept_state kept;
     training train;
     chooser *chooser;             /* the system's file chooser (NULL: none) */
+    SDL_Surface *held_picture;    /* a picture taken, waiting for the chooser to say where */
 
     /* Frames: the work of drawing one, and the interval between frames
      * while the pen is down (for --verbose and the benchmark). */

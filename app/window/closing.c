@@ -56,7 +56,8 @@ void window_quit_choice(app *a, int choice)
     if (choice == QUIT_DISCARD) {
         a->quit = 1;
     } else if (choice == QUIT_SAVE) {
-        dialog_open(&a->dialog, DIALOG_SAVE);
+        dialog_open(&a->dialog, DIALOG_NONE);
+        command_push(&a->cmds, CMD_DIALOG, DIALOG_SAVE);   /* the system's chooser, or the window's dialog */
         a->quit_after_save = 1;
     } else {
         dialog_open(&a->dialog, DIALOG_NONE);

@@ -18,7 +18,7 @@ typedef enum {
     CMD_SAVE_PICTURE,       /* text: what it shows; rect: the part of the window */
     CMD_SAVE_MODEL,         /* text: path */
     CMD_OPEN_FILE,          /* text: a model to load, or a train --csv file to plot */
-    CMD_BROWSE,             /* the system's file chooser, for Load */
+    CMD_BROWSE,             /* arg: the system's file chooser, for this dialog (DIALOG_LOAD or DIALOG_SAVE) */
     CMD_OPEN_TEST_DIGIT,    /* arg: index in the evaluated test set */
     CMD_OPEN_NEAREST,       /* arg: index of a training image in the embedding */
     CMD_FINETUNE_CHOICE,    /* arg: 1 keep the fine-tuned model, 0 go back */

@@ -57,10 +57,8 @@ void dialog_open(dialog_state *d, dialog_kind kind)
     if (kind == DIALOG_SAVE) app_default_model_path(path, sizeof path);
     tf_set(&d->path, path);
     if (takes_text(kind)) SDL_StartTextInput();
-    if (kind == DIALOG_LOAD) {
-        d->chooser = dp_file_chooser_available();
-        list_models(d);
-    }
+    if (takes_text(kind)) d->chooser = d->chooser_allowed && dp_file_chooser_available();
+    if (kind == DIALOG_LOAD) list_models(d);
     d->error[0] = 0;
     if (kind == DIALOG_HISTORY) d->list_scroll = 0;
     if (kind != DIALOG_MESSAGE) d->body[0] = 0;

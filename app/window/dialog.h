@@ -23,7 +23,8 @@ typedef struct {
     char error[512];                    /* Save and Load: why the last try failed, shown in the dialog */
     model_list models;                  /* Load: what it offers, listed when it opens */
     int list_scroll;                    /* Load: the first model shown; the messages: how many newest scrolled past */
-    int chooser;                        /* Load: the system has a file chooser */
+    int chooser;                        /* Save and Load: the system has a file chooser (Browse…) */
+    int chooser_allowed;                /* the window may use it (set once at start) */
     char title[128], body[1024];        /* a message */
 } dialog_state;
 

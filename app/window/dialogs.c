@@ -122,13 +122,16 @@ static int error_height(frame *f, const dialog_state *d, int width)
 void save_draw(frame *f, dialog_state *d)
 {
     file_layout l;
-    save_layout_compute(&l, f->lay, 0);
-    save_layout_compute(&l, f->lay, error_height(f, d, l.box.w));
+    save_layout_compute(&l, f->lay, d->chooser, 0);
+    save_layout_compute(&l, f->lay, d->chooser, error_height(f, d, l.box.w));
     dialog_draw_card(f, &l.box, "Save model");
     draw_hint(f, &l, "File (the folder is created if needed; an existing file is replaced safely):", "File:");
     dialog_draw_field(f, l.field, &d->path);
     draw_error(f, d, &l);
     file_buttons(f, d, &l.box, "Save");
+    if (d->chooser && ui_button(f->ui, ID_DIALOG + 2, l.box.button[2], "Browse…",
+                                "Choose where with the system's file chooser", 1, 0))
+        command_push(f->cmds, CMD_BROWSE, DIALOG_SAVE);
 }
 
 /* One model of the list: its name, and under it its date, architecture and accuracy. */
@@ -170,7 +173,7 @@ void load_draw(frame *f, dialog_state *d)
     file_buttons(f, d, &l.box, "Load");
     if (d->chooser && ui_button(f->ui, ID_DIALOG + 2, l.box.button[2], "Browse…",
                                 "Choose a file with the system's file chooser", 1, 0))
-        command_push(f->cmds, CMD_BROWSE, 0);
+        command_push(f->cmds, CMD_BROWSE, DIALOG_LOAD);
 }
 
 /* ---- help and messages ----------------------------------------------------------------- */

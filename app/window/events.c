@@ -76,7 +76,7 @@ static void open_load(app *a)
 {
     const char *why = training_blocker(a);
     if (why) status_set(&a->status, 1, "cannot load a model now: %s", why);
-    else dialog_open(&a->dialog, DIALOG_LOAD);
+    else command_push(&a->cmds, CMD_DIALOG, DIALOG_LOAD);
 }
 
 /* Ctrl+= / Ctrl+- zoom the UI a step (dir 1, -1), Ctrl+0 back to 100 %
@@ -130,7 +130,7 @@ static int window_key(app *a, const SDL_KeyboardEvent *k)
     case SDLK_f: training_finetune(a); break;
     case SDLK_v: views_cycle(&a->views, &a->lay, shift ? -1 : 1); break;
     case SDLK_e: training_evaluate(a); break;
-    case SDLK_s: if (ctrl) dialog_open(&a->dialog, DIALOG_SAVE); break;
+    case SDLK_s: if (ctrl) command_push(&a->cmds, CMD_DIALOG, DIALOG_SAVE); break;   /* the system's chooser where there is one */
     case SDLK_o: if (ctrl) open_load(a); break;
     case SDLK_b: a->canvas.show_box = !a->canvas.show_box; break;
     case SDLK_r: toggle_raw(a); break;

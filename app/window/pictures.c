@@ -26,29 +26,51 @@ static int save_png_atomic(SDL_Surface *s, const char *path, status_line *st)
     return rc;
 }
 
-int picture_save(SDL_Renderer *ren, const char *path, const ui_rect *part, status_line *st, int tell)
+SDL_Surface *picture_capture(SDL_Renderer *ren, const ui_rect *part)
 {
     int w, h;
     SDL_GetRendererOutputSize(ren, &w, &h);
     SDL_Rect r = part ? to_sdl(*part) : (SDL_Rect){0, 0, w, h}, all = {0, 0, w, h};
     if (!SDL_IntersectRect(&r, &all, &r)) r = all;
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, r.w, r.h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (s && SDL_RenderReadPixels(ren, &r, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    return s;
+}
+
+int picture_save_surface(SDL_Surface *s, const char *path, status_line *st, int tell)
+{
+    int rc = save_png_atomic(s, path, st);
+    if (!rc && tell) status_set(st, 0, "saved picture %s", path);
+    return rc;
+}
+
+int picture_save(SDL_Renderer *ren, const char *path, const ui_rect *part, status_line *st, int tell)
+{
+    SDL_Surface *s = picture_capture(ren, part);
     int rc = -1;
-    if (!s || SDL_RenderReadPixels(ren, &r, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
-        status_set(st, 1, "could not save %s: %s", path, SDL_GetError());
+    if (!s) status_set(st, 1, "could not save %s: %s", path, SDL_GetError());
     else rc = save_png_atomic(s, path, st);
     if (!rc && tell) status_set(st, 0, "saved %s %s", part ? "picture" : "screenshot", path);
     SDL_FreeSurface(s);
     return rc;
 }
 
-void picture_save_to_user_dir(SDL_Renderer *ren, const char *what, const ui_rect *part, status_line *st)
+void picture_default_path(const char *what, char *path, size_t size)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 128], stamp[32];
+    char dir[PATH_MAX], stamp[32];
     app_user_data_dir(dir, sizeof dir);
     dp_timestamp(stamp, sizeof stamp);
     snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/screenshots");
-    snprintf(path, sizeof path, "%s/digitpad-%s%s%s.png", dir, what ? what : "", what ? "-" : "", stamp);
     dp_make_dirs(dir);   /* a failure shows as the save's */
+    snprintf(path, size, "%s/digitpad-%s%s%s.png", dir, what ? what : "", what ? "-" : "", stamp);
+}
+
+void picture_save_to_user_dir(SDL_Renderer *ren, const char *what, const ui_rect *part, status_line *st)
+{
+    char path[PATH_MAX + 128];
+    picture_default_path(what, path, sizeof path);
     picture_save(ren, path, part, st, 1);
 }

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- start-up ---------------------------------------------------------------------- */
@@ -210,7 +211,12 @@ static int init_modules(app *a)
     }
     kept_open(&a->kept, &a->status);
     views_init(&a->views, a->wake_event);
-    a->chooser = chooser_create(a->wake_event);   /* NULL: Load has no Browse… */
+    /* The system's file chooser, unless DIGITPAD_FILE_CHOOSER=none asks
+     * for the window's own dialogs (the tests do: they drive those). NULL:
+     * the window's dialogs, without Browse…. */
+    const char *want = getenv("DIGITPAD_FILE_CHOOSER");
+    if (!want || strcmp(want, "none") != 0) a->chooser = chooser_create(a->wake_event);
+    a->dialog.chooser_allowed = a->chooser != NULL;
     return 0;
 }
 
@@ -253,7 +259,7 @@ static void take_pictures(app *a)
         picture_save_to_user_dir(a->ren, NULL, NULL, &a->status);
     } else if (a->picture.pending) {
         a->picture.pending = 0;
-        picture_save_to_user_dir(a->ren, a->picture.name, &a->picture.rect, &a->status);
+        actions_picture_now(a, a->picture.name, a->picture.rect);
     }
     if (a->status.time != said && a->status.error)   /* an error where the user is looking */
         dialog_message(&a->dialog, "The picture was not saved", a->status.text);
@@ -329,6 +335,7 @@ static void app_quit(app *a)
     log_frame_times(a);
     jobs_free(a->train.jobs);   /* stops a running job and waits for it */
     chooser_free(a->chooser);   /* closes an open chooser */
+    SDL_FreeSurface(a->held_picture);
     evalview_free(&a->eval);
     dialog_free(&a->dialog);
     kept_close(&a->kept);
@@ -358,7 +365,8 @@ static void loop_once(app *a)
     }
     if (atomic_load(&a->terminate) && !a->quit) closing_request(a);
     if (ui_tooltip_ready(&a->ui, dp_now())) a->dirty = 1;   /* the pointer has rested on a control */   /* a request no toolkit turned into an event */
-    if (a->quit_after_save && a->dialog.open != DIALOG_SAVE) a->quit_after_save = 0;   /* the Save was cancelled */
+    if (a->quit_after_save && a->dialog.open != DIALOG_SAVE && !chooser_busy(a->chooser))
+        a->quit_after_save = 0;   /* the Save was cancelled */
     training_poll(a);
     actions_poll(a);
     if (views_poll(&a->views, &a->model, a->train.job.busy)) a->dirty = 1;

@@ -142,10 +142,11 @@ int dp_display_check(const char **driver, char *why, size_t why_size);
 
 /* Whether the system's own file chooser can be opened. */
 int dp_file_chooser_available(void);
-/* Shows it to pick one file to open, and waits for the answer (run it off
- * the window's thread): 1 with the path in out, 0 if the user cancelled or
- * *stop became non-zero (the chooser is then closed; stop may be NULL), -1
- * on error. */
-int dp_choose_file(const char *title, char *out, size_t size, const atomic_int *stop);
+/* Shows it to pick one file to open (save_as NULL), or where to save one
+ * (save_as: the path it suggests; replacing a file is confirmed there), and
+ * waits for the answer (run it off the window's thread): 1 with the path in
+ * out, 0 if the user cancelled or *stop became non-zero (the chooser is then
+ * closed; stop may be NULL), -1 on error. */
+int dp_choose_file(const char *title, const char *save_as, char *out, size_t size, const atomic_int *stop);
 
 #endif

@@ -604,14 +604,21 @@ static int read_answer(pid_t pid, int fd, char *out, size_t size, const atomic_i
     return rc ? rc : out[0] != 0;
 }
 
-int dp_choose_file(const char *title, char *out, size_t size, const atomic_int *stop)
+int dp_choose_file(const char *title, const char *save_as, char *out, size_t size, const atomic_int *stop)
 {
     const char *program = chooser_program();
     if (!program || size < 2) return dp_set_error("no file chooser on this desktop (zenity or kdialog)");
-    char *zenity[] = {"zenity", "--file-selection", "--title", (char *)title, NULL};
-    char *kdialog[] = {"kdialog", "--getopenfilename", ".", "--title", (char *)title, NULL};
-    int fd, status = 0;
-    pid_t pid = start_chooser(strcmp(program, "zenity") == 0 ? zenity : kdialog, &fd);
+    char filename[PATH_MAX + 16];
+    snprintf(filename, sizeof filename, "--filename=%s", save_as ? save_as : "");
+    char *zenity_open[] = {"zenity", "--file-selection", "--title", (char *)title, NULL};
+    char *zenity_save[] = {"zenity", "--file-selection", "--save", "--confirm-overwrite", filename, "--title",
+                           (char *)title, NULL};
+    char *kdialog_open[] = {"kdialog", "--getopenfilename", ".", "--title", (char *)title, NULL};
+    char *kdialog_save[] = {"kdialog", "--getsavefilename", (char *)(save_as ? save_as : "."), "--title", (char *)title,
+                            NULL};
+    int fd, status = 0, is_zenity = strcmp(program, "zenity") == 0;
+    char **argv = is_zenity ? (save_as ? zenity_save : zenity_open) : (save_as ? kdialog_save : kdialog_open);
+    pid_t pid = start_chooser(argv, &fd);
     if (pid < 0) return dp_set_error("cannot start the file chooser (%s): %s", program, strerror(errno));
     int line = read_answer(pid, fd, out, size, stop, &status);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
