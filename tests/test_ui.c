@@ -388,7 +388,7 @@ static void check_dialogs(int w, int h, float density)
     save_layout_compute(&fs, &l, 1, 40);
     load_layout_compute(&fl, &l, FILE_ROWS, 1, 40);
     eval_layout_compute(&ev, &l);
-    help_layout_compute(&hp, &l, 15);
+    help_layout_compute(&hp, &l, 18);
     message_layout_compute(&ms, &l, 3);
     digits_layout_compute(&gd, &l);
     cell_layout_compute(&gc, &l);

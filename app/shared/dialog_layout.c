@@ -85,18 +85,31 @@ void eval_layout_compute(eval_layout *e, const ui_layout *l)
     memset(e, 0, sizeof *e);
     e->box = dialog_box_place(l, 860, 560, buttons);
     int x = e->box.x, y = e->box.card.y + u(l, 56), bw = u(l, 260);
+    if (bw > e->box.w - u(l, 24) - u(l, 70)) bw = e->box.w - u(l, 24) - u(l, 70);   /* a narrow card */
+    if (bw < 0) bw = 0;
     e->accuracy_y = y, e->detail_y = y + u(l, 32);
     e->bars_y = y + u(l, 86), e->bar_row = u(l, 30);
     for (int d = 0; d < 10; d++) {
         int ry = e->bars_y + d * e->bar_row;
         e->track[d] = (ui_rect){x + u(l, 24), ry + e->bar_row / 5, bw, e->bar_row * 3 / 5};
     }
-    int mx = x + bw + u(l, 150), my = e->bars_y + u(l, 10);
+    /* The confusion matrix right of the bars, or under them in a narrow
+     * card, whichever gives bigger cells (none if even that is too small). */
     const ui_rect c = e->box.card;
+    int mx = x + bw + u(l, 150), my = e->bars_y + u(l, 10);
     int cell = (c.x + c.w - 2 * l->pad - mx) / 10, max_cell = (c.y + c.h - u(l, 70) - my) / 10;
-    e->cell = cell > max_cell ? max_cell : cell;
+    cell = cell > max_cell ? max_cell : cell;
+    int below_y = e->bars_y + 10 * e->bar_row + u(l, 60), below_x = x + u(l, 24);
+    int below = (c.x + c.w - 2 * l->pad - below_x) / 10, below_max = (c.y + c.h - u(l, 70) - below_y) / 10;
+    below = below > below_max ? below_max : below;
+    if (below > cell) {
+        cell = below, mx = below_x, my = below_y;
+        e->matrix_title_y = below_y - u(l, 6) - cell / 2;
+    } else {
+        e->matrix_title_y = e->bars_y - u(l, 6) - cell / 2;
+    }
+    e->cell = cell > 0 ? cell : 0;
     e->matrix_x = mx, e->matrix_y = my + e->cell / 2;
-    e->matrix_title_y = e->bars_y - u(l, 6) - e->cell / 2;
 }
 
 void help_layout_compute(help_layout *h, const ui_layout *l, int rows)
@@ -105,8 +118,13 @@ void help_layout_compute(help_layout *h, const ui_layout *l, int rows)
     memset(h, 0, sizeof *h);
     h->row = u(l, 28);
     h->box = place_px(l, u(l, 620), u(l, 150) + rows * h->row, buttons);
+    h->stacked = h->box.w < u(l, 560);   /* a narrow window: each key over what it does */
+    if (h->stacked) {
+        h->row = u(l, 40);
+        h->box = place_px(l, u(l, 620), u(l, 170) + rows * h->row, buttons);
+    }
     h->y0 = h->box.card.y + u(l, 60);
-    h->desc_x = h->box.x + u(l, 230);
+    h->desc_x = h->stacked ? h->box.x + u(l, 12) : h->box.x + u(l, 230);
     h->note_y = h->y0 + rows * h->row + h->row / 3;
 }
 
@@ -151,6 +169,7 @@ void digits_layout_compute(grid_layout *g, const ui_layout *l)
     ui_rect del = g->box.button[2];
     int bw = u(l, 130);
     g->open = (ui_rect){del.x - l->pad - bw, del.y, bw, del.h};
+    if (g->open.x < g->box.x) g->open = (ui_rect){0, 0, 0, 0};   /* a narrow card: Enter still opens it */
 }
 
 void cell_layout_compute(grid_layout *g, const ui_layout *l)

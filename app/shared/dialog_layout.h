@@ -64,6 +64,7 @@ void eval_layout_compute(eval_layout *e, const ui_layout *l);
 typedef struct {
     dialog_box box;
     int y0, row, desc_x;
+    int stacked;                /* each key over what it does (the description at y + row / 2) */
     int note_y;
 } help_layout;
 void help_layout_compute(help_layout *h, const ui_layout *l, int rows);

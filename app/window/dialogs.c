@@ -183,24 +183,30 @@ void help_draw(frame *f, dialog_state *d)
     static const char *keys[][2] = {
         {"draw", "left mouse button on the canvas"}, {"C, Backspace, Delete", "clear the canvas"},
         {"Ctrl+Z / Ctrl+Y", "undo / redo a stroke, a clear, an image"}, {"[ and ], mouse wheel", "brush width"},
-        {"B", "show the bounding box and centre of mass"}, {"T", "train on MNIST"}, {"Esc", "stop training"},
+        {"B", "show the bounding box and centre of mass"}, {"T", "train on MNIST"},
+        {"Esc", "close a dialog, end Collect, else stop training"},
         {"E", "evaluate on the MNIST test set"}, {"Ctrl+S / Ctrl+O", "save / load a model"},
+        {"Ctrl+= / Ctrl+- / Ctrl+0", "zoom in / out / back to 100 %"},
         {"0 – 9", "keep the drawing as that digit"},
         {"M / P / F", "my digits / collect in turn / fine-tune"},
         {"V / Shift+V", "next / previous view under the canvas"},
         {"R", "also the answer to the canvas unprepared"},
         {"F12", "save a screenshot"}, {"F1 or ?", "this help"},
+        {"a click on the status line", "the last 50 messages"},
     };
     int n = (int)(sizeof keys / sizeof keys[0]);
     help_layout h;
     help_layout_compute(&h, f->lay, n);
     dialog_draw_card(f, &h.box, "Keys");
     for (int i = 0; i < n; i++) {
-        text_draw(f->text, FONT_NORMAL, keys[i][0], h.box.x, h.y0 + i * h.row, THEME_ACCENT, TEXT_LEFT);
-        text_draw(f->text, FONT_NORMAL, keys[i][1], h.desc_x, h.y0 + i * h.row, THEME_TEXT, TEXT_LEFT);
+        int y = h.y0 + i * h.row, dy = h.stacked ? h.row * 9 / 20 : 0;
+        text_draw(f->text, FONT_NORMAL, keys[i][0], h.box.x, y, THEME_ACCENT, TEXT_LEFT);
+        char fitted[128];
+        const char *desc = text_fit_head(f->text, FONT_NORMAL, keys[i][1], h.box.x + h.box.w - h.desc_x, fitted, sizeof fitted);
+        text_draw(f->text, FONT_NORMAL, desc, h.desc_x, y + dy, THEME_TEXT, TEXT_LEFT);
     }
-    text_draw(f->text, FONT_SMALL, "Drop a .model file on the window to load it, a stroke file to draw it, a .csv to plot it.",
-              h.box.x, h.note_y, THEME_TEXT_DIM, TEXT_LEFT);
+    dialog_draw_wrapped(f, "Drop a .model file on the window to load it, a stroke file to draw it, a .csv to plot it.",
+                        h.box.x, h.note_y, h.box.w, THEME_TEXT_DIM);
     if (ui_button(f->ui, ID_DIALOG, h.box.button[0], "Close", "Close (Esc)", 1, 1))
         dialog_open(d, DIALOG_NONE), f->redraw = 1;
 }

@@ -109,9 +109,16 @@ void evalview_draw_result(frame *f, eval_view *v, dialog_state *d, const char *m
     text_drawf(f->text, FONT_SMALL, x, e.detail_y, THEME_TEXT_DIM, TEXT_LEFT, "%s · %s images · %.2f s", model_name,
                images, v->result.seconds);
     draw_per_digit(f, v, &e);
-    text_draw(f->text, FONT_NORMAL, "confusion (rows: true digit) · click a cell to see its digits", e.matrix_x,
-              e.matrix_title_y, THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);
-    if (e.cell > 4) draw_confusion(f, v, d, e.matrix_x, e.matrix_y, e.cell);
+    if (e.cell > 4) {
+        char title[96];
+        const char *t = text_fit_head(f->text, FONT_NORMAL, "confusion (rows: true digit) · click a cell to see its digits",
+                                      e.box.x + e.box.w - e.matrix_x, title, sizeof title);
+        text_draw(f->text, FONT_NORMAL, t, e.matrix_x, e.matrix_title_y, THEME_TEXT, TEXT_LEFT | TEXT_BOTTOM);
+        draw_confusion(f, v, d, e.matrix_x, e.matrix_y, e.cell);
+    } else {
+        text_draw(f->text, FONT_SMALL, "(a bigger window shows the confusion matrix)", x,
+                  e.bars_y + 10 * e.bar_row + (int)(24 * f->lay->scale), THEME_TEXT_DIM, TEXT_LEFT);
+    }
     if (ui_button(f->ui, ID_DIALOG, e.box.button[0], "Close", "Close (Esc)", 1, 1)) {
         dialog_open(d, DIALOG_NONE);
         f->redraw = 1;

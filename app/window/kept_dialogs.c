@@ -233,8 +233,7 @@ static void draw_grid(frame *f, kept_state *k, const grid_layout *g, const galle
         const char *empty = k->filter < 0
             ? "No kept digits yet. Draw a digit and press its key (0–9), or press Collect to be asked for each in turn."
             : "None of this digit kept yet.";
-        text_draw(f->text, FONT_NORMAL, empty, area.x + area.w / 2, area.y + area.h / 3, THEME_TEXT_DIM,
-                  TEXT_CENTER | TEXT_MIDDLE);
+        dialog_draw_wrapped(f, empty, area.x, area.y + area.h / 4, area.w, THEME_TEXT_DIM);
     }
     places_total(f->places, PLACE_CELL, n);
     kept_refresh_readings(k, env->model, env->busy);
@@ -270,9 +269,11 @@ static void draw_gallery_buttons(frame *f, kept_state *k, const grid_layout *g, 
     /* Left of the buttons: what the red marks mean, and where the files are. */
     char legend[sizeof k->dir + 128], fitted[sizeof legend + 8];
     snprintf(legend, sizeof legend, "red \"reads 7\": the model in use reads it as another digit · files: %s", k->dir);
-    text_draw(f->text, FONT_SMALL, text_fit_head(f->text, FONT_SMALL, legend, g->open.x - f->lay->pad - b->x, fitted,
-                                                 sizeof fitted),
-              b->x, g->open.y + g->open.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
+    ui_rect leftmost = g->open.w > 0 ? g->open : b->button[2];   /* (a narrow card has no Open on canvas) */
+    int room = leftmost.x - f->lay->pad - b->x;
+    if (room > 4 * f->lay->min_control)
+        text_draw(f->text, FONT_SMALL, text_fit_head(f->text, FONT_SMALL, legend, room, fitted, sizeof fitted), b->x,
+                  leftmost.y + leftmost.h / 2, THEME_TEXT_DIM, TEXT_LEFT | TEXT_MIDDLE);
 }
 
 void gallery_draw(frame *f, kept_state *k, const gallery_env *env)
@@ -282,13 +283,19 @@ void gallery_draw(frame *f, kept_state *k, const gallery_env *env)
     const dp_userset *u = &k->set;
     dialog_draw_card(f, &g.box, "My digits");
     int tests = dp_userset_count(u, -1, DP_SPLIT_TEST);
-    text_drawf(f->text, FONT_SMALL, g.header_x, g.header_y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_TOP,
-               "%d kept · %d to learn from · %d to test on, never trained on", u->n, u->n - tests, tests);
+    char header[160], fitted[160];
+    snprintf(header, sizeof header, "%d kept · %d to learn from · %d to test on, never trained on", u->n, u->n - tests,
+             tests);
+    int room = g.header_x - g.box.x - text_width(f->text, FONT_LARGE, "My digits") - f->lay->pad;
+    if (text_width(f->text, FONT_SMALL, header) > room) snprintf(header, sizeof header, "%d kept · %d to test on", u->n, tests);
+    text_draw(f->text, FONT_SMALL, text_fit_head(f->text, FONT_SMALL, header, room, fitted, sizeof fitted), g.header_x,
+              g.header_y, THEME_TEXT_DIM, TEXT_RIGHT | TEXT_TOP);
     draw_tabs(f, k, &g);
     draw_grid(f, k, &g, env);
-    text_draw(f->text, FONT_SMALL,
-              "Click a digit to select it · 0–9 relabels it · Delete removes it · Ctrl+Z undoes · Enter opens it on the "
-              "canvas",
+    const char *note = "Click a digit to select it · 0–9 relabels it · Delete removes it · Ctrl+Z undoes · Enter opens "
+                       "it on the canvas";
+    char fitted_note[200];
+    text_draw(f->text, FONT_SMALL, text_fit_head(f->text, FONT_SMALL, note, g.box.w, fitted_note, sizeof fitted_note),
               g.box.x, g.note_y, THEME_TEXT_DIM, TEXT_LEFT);
     draw_gallery_buttons(f, k, &g, env);
 }
