@@ -125,7 +125,8 @@ static int create_window(app *a)
      * another. */
     SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_DEFAULT);
     SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
-    if (!a->opt.size_given) fit_default_size(&a->opt.width, &a->opt.height);
+    if (!a->opt.size_given && !a->opt.screenshot_path)   /* scripted pictures: the same size everywhere */
+        fit_default_size(&a->opt.width, &a->opt.height);
     a->win = SDL_CreateWindow("digitpad", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                               a->opt.width, a->opt.height,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_HIDDEN);
