@@ -55,7 +55,7 @@ static void check_usable(const ui_layout *l, const layout_region *r, int n, floa
                                    "brush", "canvas", "preview", "verdict", "bars", "status"};
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
         CHECK(find(r, n, always[i]) != NULL, "%s: no %s", where, always[i]);
-    CHECK(l->canvas.w >= (int)(120 * density), "%s: the canvas is only %d px", where, l->canvas.w);
+    CHECK(l->canvas.w >= (int)(110 * density), "%s: the canvas is only %d px", where, l->canvas.w);
 }
 
 static int regions_of(const ui_layout *l, view_id shown, layout_region *r)
@@ -137,6 +137,37 @@ static void test_random_sizes(void)
     }
 }
 
+/* Every size of the small band the minimum window sits in, where space is
+ * shortest (a random sample seldom lands there). */
+static void test_small_sizes(void)
+{
+    for (float d = 1; d <= 2; d += 1)
+        for (int lw = 320; lw <= 720; lw += 4)
+            for (int lh = 360; lh <= 900; lh += 6) check_size((int)((float)lw * d), (int)((float)lh * d), d, 1.0f, 1);
+}
+
+/* A big zoom gives way rather than leave no canvas; Go back and Keep fit the status line. */
+static void test_zoom_and_status(void)
+{
+    static const int sizes[][2] = {{1100, 700}, {1366, 768}, {640, 480}, {360, 640}, {1920, 1080}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (float z = LAYOUT_ZOOM_MIN; z <= LAYOUT_ZOOM_MAX + 0.01f; z += 0.25f) {
+            ui_layout l;
+            layout_compute(&l, sizes[i][0], sizes[i][1], 1, z);
+            int small = sizes[i][0] < sizes[i][1] ? sizes[i][0] : sizes[i][1];
+            CHECK(l.canvas.w >= small * 3 / 10 || z <= 1.0f, "%dx%d zoom %g: the canvas is %d px", sizes[i][0], sizes[i][1],
+                  (double)z, l.canvas.w);
+            check_size(sizes[i][0], sizes[i][1], 1, z, 0);
+            if (l.status_back.w > 0) {
+                CHECK(rect_inside(l.status_back, l.status) && rect_inside(l.status_keep, l.status) &&
+                      !rect_overlaps(l.status_back, l.status_keep), "%dx%d: Go back and Keep in the status line",
+                      sizes[i][0], sizes[i][1]);
+                CHECK(z < 1.0f || (l.status_back.h >= l.min_control && l.status_keep.w >= l.min_control),
+                      "%dx%d: Go back and Keep big enough", sizes[i][0], sizes[i][1]);
+            }
+        }
+}
+
 static void test_scale(void)
 {
     ui_layout small, big, hidpi, zoomed;
@@ -195,6 +226,8 @@ int main(void)
 {
     test_named_sizes();
     test_random_sizes();
+    test_small_sizes();
+    test_zoom_and_status();
     test_scale();
     test_prefs();
     return check_report("layout");

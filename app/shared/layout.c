@@ -232,9 +232,9 @@ static void layout_views(ui_layout *l, ui_rect v)
 /* Canvas and side panel over views of height views_h. */
 static void place_landscape(ui_layout *l, ui_rect m, int views_h)
 {
-    int top_h = m.h - views_h - l->pad;
-    if (top_h < 28) top_h = mini(m.h, 28), views_h = maxi(m.h - top_h - l->pad, 0);   /* the views give way */
-    int side_min = px(260 * l->scale);
+    int top_h = m.h - views_h - l->pad, top_min = mini(m.h, px(160 * l->scale));
+    if (top_h < top_min) top_h = top_min, views_h = maxi(m.h - top_h - l->pad, 0);   /* the views give way to the canvas */
+    int side_min = mini(px(260 * l->scale), m.w * 2 / 5);
     int c = clampi(mini(top_h, mini(m.w - l->pad - side_min, (m.w - l->pad) * 3 / 5)), 0, m.w);
     l->canvas = (ui_rect){m.x, m.y, c, c};
     l->side = rect_nonneg(m.x + c + l->pad, m.y, m.w - c - l->pad, top_h);
@@ -281,6 +281,7 @@ static void arrange_portrait(ui_layout *l, ui_rect m)
     int pad = l->pad;
     int col = clampi(m.w * 3 / 10, px(96 * l->scale), px(240 * l->scale));
     int c = clampi(mini(m.w - col - pad, m.h * 42 / 100), 0, m.w);
+    if (c < px(150 * l->scale)) c = clampi(mini(m.w - col - pad, m.h * 60 / 100), 0, m.w);   /* a short window: the canvas first */
     col = maxi(m.w - c - pad, 0);
     l->canvas = (ui_rect){m.x, m.y, c, c};
     l->answer = rect_nonneg(m.x + c + pad, m.y, col, c);
@@ -367,7 +368,21 @@ static arrangement pick_arrangement(float lw, float lh, float *fit)
     return ARRANGE_LANDSCAPE;
 }
 
+static void compute(ui_layout *l, int w, int h, float density, float zoom);
+
+/* A zoom too big for the window would leave no canvas: it gives way step
+ * by step (the zoom asked for stays remembered; a bigger window shows it). */
 void layout_compute(ui_layout *l, int w, int h, float density, float zoom)
+{
+    if (!(zoom >= LAYOUT_ZOOM_MIN && zoom <= LAYOUT_ZOOM_MAX)) zoom = 1.0f;
+    compute(l, w, h, density, zoom);
+    for (int i = 0; i < 12 && zoom > 1.0f && l->canvas.w < mini(l->w, l->h) * 3 / 10; i++) {
+        zoom = fmaxf(1.0f, zoom * 0.85f);
+        compute(l, w, h, density, zoom);
+    }
+}
+
+static void compute(ui_layout *l, int w, int h, float density, float zoom)
 {
     *l = (ui_layout){0};
     w = maxi(w, 1), h = maxi(h, 1);

@@ -33,8 +33,7 @@ static void run(worker *w, void *p)
     int rc = dp_choose_file(rq->title, rq->save ? rq->save_as : NULL, path, sizeof path, worker_stop_flag(w));
     worker_lock(w);
     c->answer = rc == 1 ? CHOSEN_FILE : rc == 0 ? CHOSEN_CANCELLED : CHOSEN_ERROR;
-    c->purpose = rq->purpose;
-    c->open = 0;
+    c->purpose = rq->purpose;   /* (still open until the answer is taken: the window waits on it) */
     app_copy_text(c->path, sizeof c->path, rc == 1 ? path : "");
     app_copy_text(c->error, sizeof c->error, rc < 0 ? dp_error() : "");
     worker_unlock(w);
@@ -98,6 +97,7 @@ chooser_answer chooser_take(chooser *c, char *path, size_t size, char *error, si
     worker_lock(c->w);
     chooser_answer a = c->answer;
     *purpose = c->purpose;
+    if (a != CHOSEN_NOTHING) c->open = 0;
     app_copy_text(path, size, c->path);
     app_copy_text(error, error_size, c->error);
     c->answer = CHOSEN_NOTHING;

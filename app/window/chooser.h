@@ -20,7 +20,7 @@ void chooser_free(chooser *c);   /* closes a chooser that is open */
 /* Opens the chooser unless it is open already; save_as: the path it
  * suggests, for the two saves. 0, or -1. */
 int chooser_open(chooser *c, const char *title, choose_purpose purpose, const char *save_as);
-/* It is open (an answer is awaited). */
+/* It is open, or its answer is not taken yet. */
 int chooser_busy(chooser *c);
 
 typedef enum { CHOSEN_NOTHING, CHOSEN_FILE, CHOSEN_CANCELLED, CHOSEN_ERROR } chooser_answer;

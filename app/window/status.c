@@ -116,8 +116,10 @@ void status_draw(frame *f, const status_line *st, const jobs_status *job, const 
               TEXT_LEFT | TEXT_MIDDLE);
     SDL_RenderSetClipRect(f->ren, NULL);
     draw_progress(f, job, model_name, unsaved);
-    /* A click shows the last messages in full (the Go back and Keep buttons, drawn later, take their own). */
-    if (ui_click_area(f->ui, ID_STATUS + 2, s, 1)) command_push(f->cmds, CMD_DIALOG, DIALOG_HISTORY);
+    /* A click on the message shows the last messages in full (not on the right half: the progress bar, or
+     * Go back and Keep, whose clicks are theirs alone). */
+    ui_rect message = {s.x, s.y, l->progress.x - l->pad - s.x, s.h};
+    if (ui_click_area(f->ui, ID_STATUS + 2, message, 1)) command_push(f->cmds, CMD_DIALOG, DIALOG_HISTORY);
 }
 
 void status_history_draw(frame *f, const status_line *s, int scroll)

@@ -249,6 +249,8 @@ static void job_ended(app *a)
     verbose_line("job", "%s\t%s\t%ld", kinds[j->kind], phases[j->phase], j->progress.step);
     if (j->kind == JOB_FINETUNE) finetune_ended(a);
     else if (j->phase == PHASE_FAILED) {
+        if (j->kind == JOB_TRAIN && a->model.previous)   /* the failed run's network is nothing to keep */
+            model_resolve_previous(&a->model, 0, &a->status);
         status_set(&a->status, 1, "%s", j->message);
         dialog_message(&a->dialog, j->kind == JOB_EVAL ? "Evaluation failed" : "Training failed", j->message);
     }

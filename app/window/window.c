@@ -366,10 +366,10 @@ static void loop_once(app *a)
     }
     if (atomic_load(&a->terminate) && !a->quit) closing_request(a);
     if (ui_tooltip_ready(&a->ui, dp_now())) a->dirty = 1;   /* the pointer has rested on a control */   /* a request no toolkit turned into an event */
-    if (a->quit_after_save && a->dialog.open != DIALOG_SAVE && !chooser_busy(a->chooser))
-        a->quit_after_save = 0;   /* the Save was cancelled */
     training_poll(a);
     actions_poll(a);
+    if (a->quit_after_save && a->dialog.open != DIALOG_SAVE && !chooser_busy(a->chooser))
+        a->quit_after_save = 0;   /* the Save was cancelled */
     if (views_poll(&a->views, &a->model, a->train.job.busy)) a->dirty = 1;
     if (a->status.changed) a->dirty = 1;
     if (a->dirty && throttle_ready(&a->frame_pace, dp_now(), 0)) {
