@@ -136,6 +136,18 @@ static void test_stroke_widths(void)
     drawing_undo(&d);
     draw_line(&d, 20, 200, 260, 200);
     CHECK(drawing_stroke_width(&d, 1) == 4.0f, "a new stroke in its place has today's width");
+    drawing_clear(&d);   /* Clear, a stroke at another width in the first place, then back twice: the old stroke's width */
+    drawing_set_width(&d, 44.0f);
+    draw_line(&d, 20, 60, 260, 60);
+    drawing_undo(&d);
+    drawing_undo(&d);
+    CHECK(d.current.n_strokes == 2 && drawing_stroke_width(&d, 0) == 10.0f && drawing_stroke_width(&d, 1) == 4.0f,
+          "undoing a Clear brings the strokes back at their own widths (%g, %g)", (double)drawing_stroke_width(&d, 0),
+          (double)drawing_stroke_width(&d, 1));
+    drawing_redo(&d);
+    drawing_redo(&d);
+    CHECK(d.current.n_strokes == 1 && drawing_stroke_width(&d, 0) == 44.0f, "and redo the new one at its own (%g)",
+          (double)drawing_stroke_width(&d, 0));
     drawing_clear(&d);
     drawing_set_width(&d, 12.0f);
     draw_line(&d, 20, 60, 260, 60);

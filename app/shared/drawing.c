@@ -19,6 +19,7 @@ void drawing_free(drawing *d)
     dp_strokes_free(&d->current);
     free(d->image);
     free(d->widths);
+    for (int i = 0; i < DRAWING_HISTORY; i++) free(d->undo_widths[i]), free(d->redo_widths[i]);
     for (int i = 0; i < DRAWING_HISTORY; i++) {
         dp_strokes_free(&d->undo[i]);
         dp_strokes_free(&d->redo[i]);
@@ -57,11 +58,32 @@ size_t drawing_history_bytes(const drawing *d)
     return n;
 }
 
-static void release(dp_strokes *s, float **img)
+static void release(dp_strokes *s, float **img, float **widths)
 {
     dp_strokes_free(s);
     dp_strokes_init(s);
     set_image(img, NULL);
+    set_image(widths, NULL);
+}
+
+/* A copy of the current strokes' widths (one more slot, for a stroke to
+ * come), or NULL (out of memory). */
+static float *copy_widths(const drawing *d)
+{
+    int n = d->current.n_strokes + 1;
+    float *w = malloc(sizeof(float) * (size_t)n);
+    if (!w) return NULL;
+    for (int i = 0; i < n; i++) w[i] = i < d->widths_cap ? d->widths[i] : d->width;
+    return w;
+}
+
+/* A state's widths become the current ones (taken, not copied). */
+static void take_widths(drawing *d, float **slot)
+{
+    if (!*slot) return;   /* (a state whose copy failed: the widths stay as they are) */
+    free(d->widths);
+    d->widths = *slot, *slot = NULL;
+    d->widths_cap = d->current.n_strokes + 1;
 }
 
 static int undo_slot_used(const drawing *d, int i)
@@ -77,38 +99,44 @@ static void fit_history(drawing *d)
 {
     if (drawing_history_bytes(d) <= DRAWING_HISTORY_BYTES) return;
     for (int i = 0; i < DRAWING_HISTORY; i++) {
-        if (!undo_slot_used(d, i)) release(&d->undo[i], &d->undo_image[i]);
-        if (i >= d->redo_count) release(&d->redo[i], &d->redo_image[i]);
+        if (!undo_slot_used(d, i)) release(&d->undo[i], &d->undo_image[i], &d->undo_widths[i]);
+        if (i >= d->redo_count) release(&d->redo[i], &d->redo_image[i], &d->redo_widths[i]);
     }
     while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->undo_count > 1) {
-        release(&d->undo[d->undo_first], &d->undo_image[d->undo_first]);
+        release(&d->undo[d->undo_first], &d->undo_image[d->undo_first], &d->undo_widths[d->undo_first]);
         d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
         d->undo_count--;
     }
     while (drawing_history_bytes(d) > DRAWING_HISTORY_BYTES && d->redo_count > 1) {
-        release(&d->redo[0], &d->redo_image[0]);   /* the bottom of the stack: the last step a redo would reach */
+        release(&d->redo[0], &d->redo_image[0], &d->redo_widths[0]);   /* the bottom of the stack: the last step a redo would reach */
         memmove(&d->redo[0], &d->redo[1], (size_t)(d->redo_count - 1) * sizeof d->redo[0]);
         memmove(&d->redo_image[0], &d->redo_image[1], (size_t)(d->redo_count - 1) * sizeof d->redo_image[0]);
+        memmove(&d->redo_widths[0], &d->redo_widths[1], (size_t)(d->redo_count - 1) * sizeof d->redo_widths[0]);
         d->redo_count--;
         dp_strokes_init(&d->redo[d->redo_count]);   /* its buffers moved down, not freed */
         d->redo_image[d->redo_count] = NULL;
+        d->redo_widths[d->redo_count] = NULL;
     }
 }
 
 /* Remembers the current state before a change; the oldest falls off. */
 static int push_undo(drawing *d)
 {
-    float *img = copy_image(d->image);
-    if (d->image && !img) return -1;
+    float *img = copy_image(d->image), *widths = copy_widths(d);
+    if ((d->image && !img) || !widths) {
+        free(img), free(widths);
+        return -1;
+    }
     int full = d->undo_count == DRAWING_HISTORY;
     int slot = full ? d->undo_first : (d->undo_first + d->undo_count) % DRAWING_HISTORY;
     if (dp_strokes_copy(&d->undo[slot], &d->current) != 0) {
-        free(img);
+        free(img), free(widths);
         return -1;
     }
     if (full) d->undo_first = (d->undo_first + 1) % DRAWING_HISTORY;
     else d->undo_count++;
     set_image(&d->undo_image[slot], img);
+    set_image(&d->undo_widths[slot], widths);
     fit_history(d);
     return 0;
 }
@@ -189,6 +217,7 @@ int drawing_undo(drawing *d)
     if (!d->undo_count) return 0;
     int slot = (d->undo_first + --d->undo_count) % DRAWING_HISTORY;
     if (d->redo_count < DRAWING_HISTORY && dp_strokes_copy(&d->redo[d->redo_count], &d->current) == 0) {
+        set_image(&d->redo_widths[d->redo_count], copy_widths(d));
         set_image(&d->redo_image[d->redo_count++], d->image);   /* the image moves, it is not copied */
     } else {
         free(d->image);   /* the redo stack is full: this state is dropped */
@@ -198,6 +227,7 @@ int drawing_undo(drawing *d)
     d->current = d->undo[slot];
     d->undo[slot] = tmp;
     d->image = d->undo_image[slot], d->undo_image[slot] = NULL;
+    take_widths(d, &d->undo_widths[slot]);
     fit_history(d);
     changed(d);
     return 1;
@@ -213,6 +243,7 @@ int drawing_redo(drawing *d)
     d->redo[d->redo_count] = tmp;
     set_image(&d->image, d->redo_image[d->redo_count]);
     d->redo_image[d->redo_count] = NULL;
+    take_widths(d, &d->redo_widths[d->redo_count]);
     changed(d);
     return 1;
 }

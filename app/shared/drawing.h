@@ -25,12 +25,13 @@ typedef struct {
     float *undo_image[DRAWING_HISTORY], *redo_image[DRAWING_HISTORY];   /* each state's */
     int in_stroke;                      /* a stroke is being drawn */
     unsigned version;                   /* bumps on every change */
-    /* Each stroke's brush width by its index, as it was when the stroke was
-     * begun (like any paint program's); undo and redo keep indices, and a
-     * new stroke at an index undo freed gets the width of its own time. */
+    /* Each stroke's brush width, as it was when the stroke was begun (like
+     * any paint program's); every undo and redo state keeps its own, as it
+     * keeps its strokes. */
     float width;                        /* for strokes begun from now on */
-    float *widths;
+    float *widths;                      /* the current strokes', widths_cap allocated */
     int widths_cap;
+    float *undo_widths[DRAWING_HISTORY], *redo_widths[DRAWING_HISTORY];   /* n_strokes + 1 each (or NULL) */
 } drawing;
 
 void drawing_init(drawing *d, float width);
