@@ -8,6 +8,7 @@ which the next start offers to restore. Under Xvfb, with MNIST.
 
 usage: test_window_safety.py DIGITPAD
 """
+import glob
 import os
 import signal
 import subprocess
@@ -66,6 +67,10 @@ def test_go_back(w, shipped):
     print(f"safety: stopped at step {done[1]}: {float(done[2]):.4f} against {float(done[3]):.4f} before; went back")
 
 
+def autosaves(data):
+    return sorted(glob.glob(os.path.join(data, "digitpad", "autosave-*.model")))
+
+
 def test_close_and_autosave(x, w, data):
     """Keep a trained model; closing asks; Cancel keeps the window; SIGTERM autosaves."""
     train_a_little(w)
@@ -90,9 +95,9 @@ def test_close_and_autosave(x, w, data):
     except subprocess.TimeoutExpired:
         rc = None
     check(rc == 0, f"SIGTERM ends the window (exit {rc}) in {time.time() - t0:.2f} s")
-    autosave = os.path.join(data, "digitpad", "autosave.model")
-    check(os.path.isfile(autosave), "the unsaved model was written to autosave.model")
-    check(any("autosave.model" in l for l in w.stderr), f"and stderr says where: {w.stderr[-2:]}")
+    saved = autosaves(data)
+    check(len(saved) == 1 and not saved[0].endswith("-before.model"), f"the unsaved model was written to an autosave: {saved}")
+    check(saved and any(os.path.basename(saved[0]) in l for l in w.stderr), f"and stderr says where: {w.stderr[-2:]}")
     return kept
 
 
@@ -109,9 +114,17 @@ def test_restore(x, env, data, kept):
         draw_batched(w, DIGITS["2"])
         restored = w.settle()
         check(probs(restored) == probs(kept), f"the restored model reads as the kept one did: {restored} vs {kept}")
-        check(not os.path.exists(os.path.join(data, "digitpad", "autosave.model")), "the autosave is used up")
-    finally:
+        check(not autosaves(data), "the autosave is used up")
+        # Train from the restored model (in no file) and be ended: both are kept, the restored one as "before".
+        train_a_little(w)
+        w.key("Escape")
         w.close()
+        saved = [os.path.basename(p) for p in autosaves(data)]
+        check(len(saved) == 2 and sum(s.endswith("-before.model") for s in saved) == 1,
+              f"the model in use and the unsaved one before it are both kept: {saved}")
+    finally:
+        if w.proc.poll() is None:
+            w.close()
 
 
 def main():

@@ -66,6 +66,7 @@ typedef struct {
     atomic_int terminate;         /* the system asked the program to end (closing.c) */
     int quit_after_save;          /* "Save…" in the question on closing: close once saved */
     char restore_what[512];       /* the autosave offered, in words */
+    char restore_path[4096];      /* and its file */
     command_queue cmds;           /* what the last frame was asked */
     places places;                /* where it showed what */
 

@@ -1,8 +1,9 @@
 /* What must not be lost when the window ends: closing it with a model that
  * is in no file asks first (Save… / Discard / Cancel); a request from the
  * system to end (SIGTERM, SIGINT) ends promptly but first writes such a
- * model to an autosave file in the data folder, and the next start offers
- * to restore it. Spans the modules, so it takes the app. */
+ * model (and the model before it, if that one is in no file either) to
+ * autosave-STAMP.model in the data folder, never over an earlier one, and
+ * the next start offers the newest. Spans the modules, so it takes the app. */
 #ifndef DP_CLOSING_H
 #define DP_CLOSING_H
 
@@ -20,7 +21,5 @@ void closing_saved(app *a, int ok);
 /* At start: if an autosave is there, offers it (not in scripted runs). */
 void closing_offer_restore(app *a);
 void window_restore_choice(app *a, int restore);
-/* Where the autosave goes. */
-void closing_autosave_path(char *out, size_t size);
 
 #endif

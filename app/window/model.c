@@ -126,10 +126,13 @@ int model_start(model_state *m, const char *path, status_line *st)
 
 int model_keep_previous(model_state *m)
 {
-    if (m->previous) return 0;
+    /* One model is kept to go back to: the oldest not kept yet, unless the
+     * one in use is in no file and the kept one is (Load still has that). */
+    if (m->previous && !(m->unsaved && !m->previous_unsaved)) return 0;
     dp_net *copy = dp_net_create(&m->net->arch);
     if (!copy) return -1;
     dp_net_copy_params(copy, m->net);
+    dp_net_free(m->previous);
     m->previous = copy;
     app_copy_text(m->previous_name, sizeof m->previous_name, m->name);
     m->previous_unsaved = m->unsaved;
@@ -157,6 +160,25 @@ void model_resolve_previous(model_state *m, int keep, status_line *st)
         status_set(st, 0, "back to %s", name);
     }
     m->previous = NULL;
+}
+
+int model_any_unsaved(const model_state *m)
+{
+    return m->unsaved || (m->previous && m->previous_unsaved) || (m->before && m->before_unsaved);
+}
+
+int model_previous_from_file(model_state *m, const char *path, const char *name)
+{
+    char *meta = NULL;
+    dp_net *net = dp_model_load(path, &meta, NULL, NULL);
+    if (!net) return -1;
+    dp_net_free(m->previous);
+    m->previous = net;
+    app_copy_text(m->previous_name, sizeof m->previous_name, name);
+    m->previous_unsaved = 1;
+    m->previous_accuracy = dp_meta_number(meta, "test-accuracy");
+    free(meta);
+    return 0;
 }
 
 void model_drop_previous(model_state *m)

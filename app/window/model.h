@@ -19,7 +19,7 @@ typedef struct {
 
     /* The model in use before a Train or Load that the user has not kept
      * yet (NULL: none): the oldest such, so a second Train does not lose
-     * the way back to the first one's starting point. */
+     * the way back to the first one's starting point (see model_keep_previous). */
     dp_net *previous;
     char previous_name[256];
     int previous_unsaved;
@@ -51,7 +51,9 @@ int model_save(model_state *m, const char *path, status_line *st);
 int model_start(model_state *m, const char *path, status_line *st);
 
 /* Before a Train or Load: keeps a copy of the model in use to go back to,
- * unless one is kept already. 0, or -1 (out of memory: dp_error). */
+ * unless one is kept already (a kept one that is in a file gives way to a
+ * model in use that is in none: Load still has the file). 0, or -1 (out of
+ * memory: dp_error). */
 int model_keep_previous(model_state *m);
 /* The user keeps the new model (keep 1: the copy is dropped) or goes back
  * to the copy (keep 0); the status line says which. */
@@ -59,6 +61,12 @@ void model_resolve_previous(model_state *m, int keep, status_line *st);
 /* Whether keeping the new model is the safe default: its accuracy is not
  * more than 0.3 points below the one before (or either is not known). */
 int model_keep_is_default(const model_state *m);
+/* Whether a model would be lost on closing: the one in use, the one before
+ * a Train or Load, or the one before a fine-tune, in no file. */
+int model_any_unsaved(const model_state *m);
+/* The network a restore brings back as the model before (unsaved): 0 or -1. */
+int model_previous_from_file(model_state *m, const char *path, const char *name);
+
 /* Drops the copy without going back (a Train or Load that did not happen). */
 void model_drop_previous(model_state *m);
 /* "Go back to digitpad.model, 99.65 %" (or without the figure when not known). */
