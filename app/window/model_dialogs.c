@@ -67,9 +67,18 @@ static void question_draw(frame *f, const char *title, const char *body, const c
 
 void quit_draw(frame *f, const model_state *m)
 {
-    char body[512];
-    snprintf(body, sizeof body, "The model in use (%s) is not saved in a file. Save it before closing, or close and "
-             "discard it?", m->name);
+    char body[700];
+    const char *before = m->previous && m->previous_unsaved ? m->previous_name
+                       : m->before && m->before_unsaved ? m->before_name : NULL;
+    if (m->unsaved && before)
+        snprintf(body, sizeof body, "The model in use (%s) is not saved in a file, nor is the one before it (%s). "
+                 "Save the one in use before closing, or close and discard them?", m->name, before);
+    else if (m->unsaved)
+        snprintf(body, sizeof body, "The model in use (%s) is not saved in a file. Save it before closing, or close "
+                 "and discard it?", m->name);
+    else
+        snprintf(body, sizeof body, "The model before the one in use (%s) is in no file: closing discards it. Save… "
+                 "saves the one in use; Cancel, then Go back, to keep the other.", before ? before : "");
     static const char *const labels[] = {"Save…", "Discard", "Cancel", NULL};
     static const char *const tips[] = {"Choose a file, save, then close (Enter)", "Close without saving (D)",
                                        "Back to the window (Esc)"};
