@@ -329,6 +329,34 @@ static void test_chooser(void)
     setenv("PATH", old_path, 1);
 }
 
+static volatile sig_atomic_t toolkit_calls;
+static void toolkit_handler(int sig) { (void)sig, toolkit_calls++; }
+
+/* A request to end sets the flag and still reaches the handler that was
+ * there (a toolkit's); watching twice does not make it call itself; a
+ * second request ends the program the default way. In a child: the
+ * handlers stay installed. */
+static void test_termination(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, toolkit_handler);
+        static atomic_int flag;
+        dp_watch_termination(&flag);
+        dp_watch_termination(&flag);
+        raise(SIGTERM);
+        if (atomic_load(&flag) != 1 || toolkit_calls != 1) _exit(3);
+        raise(SIGTERM);   /* the second: the end */
+        _exit(4);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+          "the first SIGTERM sets the flag and runs the toolkit's handler once, the second ends the program (status %d)",
+          status);
+}
+
 static void test_interrupt(void)
 {
     atomic_int flag = 1;
@@ -404,6 +432,7 @@ int main(int argc, char **argv)
     test_display();
     test_chooser();
     test_interrupt();
+    test_termination();
     test_cpu_memory_time();
     test_user_folders();
     char cmd[PATH_MAX + 16];

@@ -487,6 +487,12 @@ static void test_textfield(void)
     for (int i = 0; i < TEXTFIELD_MAX; i++) tf_insert(&t, "é");
     CHECK(strlen(t.text) % 2 == 0 && strlen(t.text) >= TEXTFIELD_MAX - 2, "never half a character (%zu bytes)",
           strlen(t.text));
+    static char long_path[TEXTFIELD_MAX + 8];
+    memset(long_path, 'a', TEXTFIELD_MAX - 2);
+    memcpy(long_path + TEXTFIELD_MAX - 2, "é", 2);   /* the é would be cut in half */
+    tf_set(&t, long_path);
+    CHECK(strlen(t.text) == TEXTFIELD_MAX - 2 && t.caret == strlen(t.text), "a text cut short keeps whole characters (%zu)",
+          strlen(t.text));
     char out[256];
     tf_expand_tilde("~/models/a.model", "/home/ann", out, sizeof out);
     CHECK(strcmp(out, "/home/ann/models/a.model") == 0, "~/ is the home folder: %s", out);

@@ -88,6 +88,11 @@ void model_list_detail(model_list *l, int i)
     struct tm tm;
     if (e->mtime > 0 && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     char *meta = NULL;
+    long long bytes = dp_file_size(e->path);
+    if (bytes > 64LL << 20) {   /* read on the window's thread: a huge file is only named */
+        snprintf(e->summary, sizeof e->summary, "%s · too big to read here", when);
+        return;
+    }
     dp_net *net = dp_model_load(e->path, &meta, NULL, NULL);
     e->readable = net != NULL;
     if (net) {

@@ -10,8 +10,10 @@ void tf_set(text_field *t, const char *s)
 {
     snprintf(t->text, sizeof t->text, "%s", s ? s : "");
     size_t n = strlen(t->text);
-    while (n > 0 && continuation(t->text[n])) n--;   /* a cut in the middle of a character */
-    t->text[n] = 0;
+    if (s && strlen(s) > n) {   /* cut short: not in the middle of a character */
+        while (n > 0 && continuation(s[n])) n--;
+        t->text[n] = 0;
+    }
     t->caret = n;
     t->all_selected = 0;
 }

@@ -205,6 +205,7 @@ static void handle_motion(app *a, const SDL_MouseMotionEvent *m)
  * fraction of the window. */
 static void handle_finger(app *a, const SDL_TouchFingerEvent *e, finger_kind kind)
 {
+    if (SDL_GetTouchDeviceType(e->touchId) != SDL_TOUCH_DEVICE_DIRECT) return;   /* a trackpad moves the pointer */
     float fx, fy;
     touch_action act = touch_event(&a->touch, kind, (int64_t)e->fingerId, e->x, e->y, &fx, &fy);
     int px = (int)(fx * (float)a->lay.w), py = (int)(fy * (float)a->lay.h);

@@ -377,11 +377,11 @@ static int post(jobs *j, job *jb)
         j->snapshot = snap;
         j->snapshot_version = 0;   /* nothing to take until the job publishes (the window starts from 0) */
         train_curves_clear(&j->curves);
-        memset(&j->status.progress, 0, sizeof j->status.progress);
         j->status.last_test_acc = NAN;
         j->status.last_test_step = -1;
         j->status.before = j->status.after = (dp_finetune_score){NAN, NAN, 0, 0};
     }
+    memset(&j->status.progress, 0, sizeof j->status.progress);   /* an evaluation's too: its bar starts empty */
     j->status.kind = jb->kind;
     j->status.phase = PHASE_LOADING;
     j->status.message[0] = 0;

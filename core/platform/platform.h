@@ -61,6 +61,8 @@ typedef enum { DP_PATH_MISSING, DP_PATH_FILE, DP_PATH_FOLDER, DP_PATH_OTHER } dp
 dp_path_kind dp_path_kind_of(const char *path);
 /* When PATH was last modified, in seconds since 1970 (UTC); -1 if it cannot be told. */
 long long dp_file_mtime(const char *path);
+/* Its size in bytes; -1 if it cannot be told. */
+long long dp_file_size(const char *path);
 
 /* Calls fn(ctx, name) for each entry of DIR but "." and ".." (in no
  * particular order) until fn returns non-zero, which is then returned; 0

@@ -106,6 +106,13 @@ long long dp_file_mtime(const char *path)
     return (long long)st.st_mtime;
 }
 
+long long dp_file_size(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return -1;
+    return (long long)st.st_size;
+}
+
 int dp_list_dir(const char *dir, dp_dir_fn fn, void *ctx)
 {
     DIR *d = opendir(dir);
@@ -354,9 +361,16 @@ static atomic_int *termination_flag;
 static struct sigaction termination_before[3];
 static const int termination_signals[3] = {SIGTERM, SIGINT, SIGHUP};
 
+/* The first request sets the flag and runs the handler from before (both
+ * async-signal-safe); a second one, while the program is still ending,
+ * ends it at once the default way. */
 static void on_termination(int sig)
 {
-    if (termination_flag) atomic_store(termination_flag, 1);
+    if (termination_flag && atomic_exchange(termination_flag, 1)) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     for (int i = 0; i < 3; i++) {
         const struct sigaction *b = &termination_before[i];
         if (termination_signals[i] != sig || (b->sa_flags & SA_SIGINFO)) continue;
@@ -370,8 +384,14 @@ void dp_watch_termination(atomic_int *flag)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_termination;
+    sa.sa_flags = SA_RESTART;   /* other threads' reads and waits go on */
     sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++) sigaction(termination_signals[i], &sa, &termination_before[i]);
+    for (int i = 0; i < 3; i++) {
+        struct sigaction now;
+        /* Watched already: the handler from before is not this one (it would call itself). */
+        if (sigaction(termination_signals[i], NULL, &now) == 0 && now.sa_handler == on_termination) continue;
+        sigaction(termination_signals[i], &sa, &termination_before[i]);
+    }
 }
 
 static void on_interrupt(int sig)
