@@ -58,12 +58,12 @@ def test_go_back(w, shipped):
     check(w.next_line("previous", 10) == ["previous", "back"], "the click goes back")
     back = w.settle()
     check(probs(back) == shipped, f"the shipped model's readings come back exactly: {back} vs {shipped}")
-    # A run that scores lower than the model before: Enter (the default) goes back.
+    # A run that scores lower than the model before (60 steps cannot reach 99.35 %): Enter, the default, goes back.
     done = train_a_little(w)
-    if float(done[2]) < float(done[3]) - 0.003:
-        w.key("Return")
-        check(w.next_line("previous", 10) == ["previous", "back"], "Enter goes back when the new model scores lower")
-        check(probs(w.settle()) == shipped, "and the readings are the shipped model's")
+    check(float(done[2]) < float(done[3]) - 0.003, f"a short run scores lower than the shipped model: {done}")
+    w.key("Return")
+    check(w.next_line("previous", 10) == ["previous", "back"], "Enter goes back when the new model scores lower")
+    check(probs(w.settle()) == shipped, "and the readings are the shipped model's")
     print(f"safety: stopped at step {done[1]}: {float(done[2]):.4f} against {float(done[3]):.4f} before; went back")
 
 
