@@ -1,6 +1,8 @@
 /* Matrix-multiply kernels: a cache-blocked, packed GEMM whose inner
  * micro-kernel is AVX2+FMA when the CPU has it (chosen at run time) and
- * portable C otherwise, with a naive reference beside it for the tests. */
+ * otherwise generic four-lane SIMD written with vector extensions (SSE2,
+ * NEON or WebAssembly SIMD128 from one source), with a naive reference
+ * beside it for the tests. */
 #ifndef DP_KERNELS_H
 #define DP_KERNELS_H
 
@@ -13,7 +15,7 @@
 
 typedef enum {
     DP_ISA_AUTO = 0,      /* best the CPU supports */
-    DP_ISA_PORTABLE = 1,  /* plain C, vectorized by the compiler */
+    DP_ISA_PORTABLE = 1,  /* generic four-lane SIMD (GCC/Clang vector extensions) */
     DP_ISA_AVX2 = 2,      /* AVX2 + FMA intrinsics */
 } dp_isa;
 
@@ -77,7 +79,7 @@ void dp_conv_small_dweights_avx2(float *dwt, float *db, const float *dy, const f
                                  int C, int F, int k);
 
 /* Peak floating-point rate of one core for the selected ISA, measured with
- * a short FMA loop (about 20 ms); 0 if the ISA has no probe. */
+ * a short multiply-add loop (about 20 ms). */
 double dp_kernels_core_peak_gflops(void);
 double dp_fma_probe_avx2(long iters);
 
