@@ -122,17 +122,8 @@ static int run_window(int argc, char **argv)
     return window_run(&o);
 }
 
-/* DIGITPAD_ISA=portable forces the portable kernels, for comparing them
- * (core/ reads no environment: the choice is made here and passed in). */
-static void choose_kernels(void)
-{
-    const char *isa = getenv("DIGITPAD_ISA");
-    if (isa && strcmp(isa, "portable") == 0) dp_kernels_select(DP_ISA_PORTABLE);
-}
-
 int main(int argc, char **argv)
 {
-    choose_kernels();
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
             fputs(usage, stdout);

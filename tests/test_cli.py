@@ -21,6 +21,7 @@ import time
 from dptest import check, find_mnist, report
 
 DIGITPAD = os.path.abspath(sys.argv[1])
+SOURCE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 # How long a wait for something that must happen (a refusal, a stop) lasts
 # before the test calls it a hang. Only a hang: the machine is shared and
 # loaded, so how fast these things happen is printed, never asserted.
@@ -95,6 +96,18 @@ def test_basic(tmp):
     expect_usage_error(["calibrate", "--out", "x", "--precision", "2"], "--precision")
     expect_usage_error(["calibrate", "--out", "x", "--holdout", "10"], "--holdout")
     # The window's options are refused before any window opens.
+    # --isa: every kernel set reads the shipped model's drawings alike; a bad name is one line.
+    expect_usage_error(["predict", "--isa", "sse9", "x.txt"], "--isa must be auto, avx2 or portable, not 'sse9'")
+    drawings = [os.path.join(SOURCE, "assets", "examples", n) for n in ("three.txt", "four.txt", "flag_one.txt")]
+    answers = {}
+    for isa in ("portable", "auto"):
+        rc, out, err = run("predict", "--isa", isa, *drawings)
+        check(rc == 0, f"predict --isa {isa}: exit {rc} {err!r}")
+        answers[isa] = [l.split("\t") for l in out.splitlines()]
+    same = len(answers["portable"]) == 3 and all(
+        p[1] == a[1] and max(abs(float(x) - float(y)) for x, y in zip(p[2].split(), a[2].split())) < 1e-4
+        for p, a in zip(answers["portable"], answers["auto"]))
+    check(same, f"the portable kernels read as the best ones do: {answers}")
     expect_usage_error(["--view", "bogus"], "--view must be training, preparation, inside, nearest or teach, not 'bogus'")
     expect_usage_error(["--cell", "3,5"], "--cell goes with --screenshot")
     expect_usage_error(["--evaluate"], "--evaluate goes with --screenshot")

@@ -21,7 +21,7 @@
 #include <string.h>
 
 static const char bench_usage[] =
-    "usage: digitpad bench [--model FILE] [--threads T] [--seconds S] [--json] [--profile]\n"
+    "usage: digitpad bench [--model FILE] [--threads T] [--isa NAME] [--seconds S] [--json] [--profile]\n"
     "Measures the seed network (and the model, if its architecture differs) on synthetic data:\n"
     "training images/s at batch 32, 64, 128 and 256 (forward, backward and Adam), inference\n"
     "images/s at batch 1000, the latency of one drawing end to end (strokes -> rasterize ->\n"
@@ -31,6 +31,7 @@ static const char bench_usage[] =
     "\n"
     "  --model FILE   also measure this model (default: the shipped model)\n"
     "  --threads T    worker threads (default: one per CPU)\n"
+    CLI_ISA_HELP
     "  --seconds S    time spent on each figure (default 1)\n"
     "  --json         print one JSON object instead of a table\n"
     "  --profile      also print where a training step spends its time, layer by layer\n"
@@ -407,8 +408,9 @@ static int run_bench(const bench_opts *o)
 int cli_bench(int argc, char **argv)
 {
     bench_opts o = {.seconds = 1.0};
+    int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
-        CLI_OPT_MODEL(&o.model), CLI_OPT_THREADS(&o.threads), CLI_OPT_DOUBLE("seconds", &o.seconds, 0.05, 600),
+        CLI_OPT_MODEL(&o.model), CLI_OPT_THREADS(&o.threads), CLI_OPT_ISA(&isa), CLI_OPT_DOUBLE("seconds", &o.seconds, 0.05, 600),
         CLI_OPT_JSON(&o.json), CLI_OPT_FLAG("profile", &o.profile),
     };
     const cli_command command = CLI_COMMAND("bench", bench_usage, table);

@@ -9,12 +9,13 @@
 #include <string.h>
 
 static const char eval_usage[] =
-    "usage: digitpad eval [--model FILE] [--data DIR] [--threads T] [--json]\n"
+    "usage: digitpad eval [--model FILE] [--data DIR] [--threads T] [--isa NAME] [--json]\n"
     "Scores a model on the MNIST test set (10,000 images).\n"
     "\n"
     "  --model FILE   model to score (default: the shipped model)\n"
     "  --data DIR     MNIST folder (default: $DIGITPAD_MNIST, else ~/.local/share/digitpad/mnist)\n"
     "  --threads T    worker threads (default: one per CPU)\n"
+    CLI_ISA_HELP
     "  --json         print one JSON object: accuracy, per_class, confusion, model, n\n"
     "  -h, --help     show this help\n";
 
@@ -53,8 +54,9 @@ int cli_eval(int argc, char **argv)
 {
     const char *cmd = "eval", *model_flag = NULL, *data = NULL;
     int json = 0, threads = 0;
+    int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
-        CLI_OPT_MODEL(&model_flag), CLI_OPT_DATA(&data), CLI_OPT_THREADS(&threads), CLI_OPT_JSON(&json),
+        CLI_OPT_MODEL(&model_flag), CLI_OPT_DATA(&data), CLI_OPT_THREADS(&threads), CLI_OPT_ISA(&isa), CLI_OPT_JSON(&json),
     };
     const cli_command command = CLI_COMMAND(cmd, eval_usage, table);
     int parsed = cli_parse_options_only(&command, argc, argv);

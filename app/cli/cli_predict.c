@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const char predict_usage[] =
-    "usage: digitpad predict [--model FILE] [--brush auto|W] [--threads T] FILE...\n"
+    "usage: digitpad predict [--model FILE] [--brush auto|W] [--threads T] [--isa NAME] FILE...\n"
     "Classifies drawings. Each FILE is a stroke file or a PGM image; one line per file:\n"
     "  FILE<TAB>DIGIT<TAB>p0 p1 ... p9\n"
     "DIGIT is '-' for an empty drawing (its probabilities are then all 0).\n"
@@ -30,6 +30,7 @@ static const char predict_usage[] =
     "                 drawing's size, so strokes come out as thick as MNIST's (default)\n"
     "  --brush W      a fixed brush diameter instead, in canvas pixels (1-200)\n"
     "  --threads T    worker threads (default: one per CPU)\n"
+    CLI_ISA_HELP
     "  -h, --help     show this help\n";
 
 enum { CHUNK = 512 };
@@ -127,8 +128,9 @@ int cli_predict(int argc, char **argv)
     const char *cmd = "predict", *model_flag = NULL;
     float brush = DP_BRUSH_AUTO;
     int threads = 0, first_file;
+    int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
-        CLI_OPT_MODEL(&model_flag), CLI_OPT_CUSTOM("brush", &brush, parse_brush), CLI_OPT_THREADS(&threads),
+        CLI_OPT_MODEL(&model_flag), CLI_OPT_CUSTOM("brush", &brush, parse_brush), CLI_OPT_THREADS(&threads), CLI_OPT_ISA(&isa),
     };
     const cli_command command = CLI_COMMAND(cmd, predict_usage, table);
     int parsed = cli_parse(&command, argc, argv, &first_file);

@@ -30,6 +30,7 @@ static const char train_usage[] =
     "  --schedule NAME    cosine (default), step (halve every epoch) or constant\n"
     "  --weight-decay X   L2 penalty (default 0)\n"
     "  --threads T        worker threads (default: one per CPU)\n"
+    "  --isa NAME         kernels: auto (default: the best this CPU has), avx2, or portable (generic SIMD)\n"
     "  --seed S           seed for weights, shuffling and dropout (default 1)\n"
     "  --resume FILE      continue a saved run (its settings and optimizer state)\n"
     "  --csv FILE         write one row of metrics per logging step\n"
@@ -69,13 +70,14 @@ static const int schedule_values[] = {DP_LR_COSINE, DP_LR_STEP, DP_LR_CONSTANT};
 static int parse_train_args(int argc, char **argv, train_opts *o)
 {
     dp_train_cfg *cfg = &o->cfg;
+    int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
         CLI_OPT_DATA(&o->data), CLI_OPT_OUT(&o->out), CLI_OPT_STRING("arch", &o->arch),
         CLI_OPT_INT("epochs", &o->epochs, 1, 10000), CLI_OPT_INT("batch", &cfg->batch, 1, 4096),
         CLI_OPT_FLOAT("lr", &cfg->lr, 1e-7, 9.99),
         CLI_OPT_CHOICE("optimizer", &o->optimizer, optimizer_names, optimizer_values),
         CLI_OPT_CHOICE("schedule", &cfg->schedule, schedule_names, schedule_values),
-        CLI_OPT_FLOAT("weight-decay", &cfg->optim.weight_decay, 0, 1), CLI_OPT_THREADS(&cfg->threads),
+        CLI_OPT_FLOAT("weight-decay", &cfg->optim.weight_decay, 0, 1), CLI_OPT_THREADS(&cfg->threads), CLI_OPT_ISA(&isa),
         CLI_OPT_SEED(&cfg->seed), CLI_OPT_STRING("resume", &o->resume), CLI_OPT_STRING("csv", &o->csv),
         CLI_OPT_LONG("limit", &o->limit, 1, DP_MNIST_MAX_ITEMS), CLI_OPT_FLAG("slim", &o->slim),
         CLI_OPT_QUIET(&o->quiet), CLI_OPT_FLAG("augment", &cfg->augment),

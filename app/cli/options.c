@@ -1,6 +1,7 @@
 /* The table-driven option parser (see options.h). */
 #include "options.h"
 #include "cli.h"
+#include "kernels.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -164,4 +165,24 @@ int cli_parse_options_only(const cli_command *c, int argc, char **argv)
     if (c->cmd) cli_error(c->cmd, "unexpected argument '%s' (see '%s %s --help')", argv[first_arg], DP_PROG, c->cmd);
     else cli_error(NULL, "unexpected argument '%s' (see '%s --help')", argv[first_arg], DP_PROG);
     return CLI_USAGE;
+}
+
+int cli_parse_isa(const char *cmd, const char *s, void *to)
+{
+    static const struct {
+        const char *name;
+        dp_isa isa;
+    } isas[] = {{"auto", DP_ISA_AUTO}, {"avx2", DP_ISA_AVX2}, {"portable", DP_ISA_PORTABLE}};
+    for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
+        if (strcmp(s, isas[i].name) != 0) continue;
+        dp_isa got = dp_kernels_select(isas[i].isa);
+        if (isas[i].isa != DP_ISA_AUTO && got != isas[i].isa) {
+            cli_error(cmd, "--isa %s: this CPU (or this build) has no %s kernels", s, s);
+            return -1;
+        }
+        *(int *)to = (int)got;
+        return 0;
+    }
+    cli_error(cmd, "--isa must be auto, avx2 or portable, not '%s'", s);
+    return -1;
 }

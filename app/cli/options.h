@@ -59,6 +59,11 @@ typedef struct {
 /* The options several commands share, defined once. */
 #define CLI_MAX_THREADS 256
 #define CLI_OPT_THREADS(dest) CLI_OPT_INT("threads", dest, 1, CLI_MAX_THREADS)
+/* --isa auto|avx2|portable: the kernels, chosen when the option is read
+ * (dest: an int it notes the choice in). */
+int cli_parse_isa(const char *cmd, const char *s, void *to);
+#define CLI_OPT_ISA(dest) CLI_OPT_CUSTOM("isa", dest, cli_parse_isa)
+#define CLI_ISA_HELP "  --isa NAME     kernels: auto (default: the best this CPU has), avx2, or portable (generic SIMD)\n"
 #define CLI_OPT_MODEL(dest) CLI_OPT_STRING("model", dest)
 #define CLI_OPT_DATA(dest) CLI_OPT_STRING("data", dest)
 #define CLI_OPT_OUT(dest) CLI_OPT_STRING("out", dest)
