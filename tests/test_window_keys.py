@@ -138,13 +138,19 @@ def test_file_errors_and_list(w, data):
     check(w.next_line("dialog", 5, accept=lambda f: f[1] == "none") is not None, "Esc closes it")
 
 
-def test_brush_track(w):
-    """A click on the brush slider's track moves it there."""
+def logged_regions(w):
+    """The regions the window last logged, by name."""
     regions = {}
     for line in w.log:
         f = line.split("\t")
         if f[0] == "region":
             regions[f[1]] = tuple(int(v) for v in f[2:6])
+    return regions
+
+
+def test_brush_track(w):
+    """A click on the brush slider's track moves it there."""
+    regions = logged_regions(w)
     x, y, bw, bh = regions["brush"]
     w.drain()
     w.xdo("mousemove", "--window", w.wid, str(x + bw - 3), str(y + bh // 2), "click", "1")
@@ -156,11 +162,7 @@ def test_brush_track(w):
 
 
 def test_history(w):
-    regions = {}
-    for line in w.log:
-        f = line.split("\t")
-        if f[0] == "region":
-            regions[f[1]] = tuple(int(v) for v in f[2:6])
+    regions = logged_regions(w)
     x, y, sw, sh = regions["status"]
     w.drain()
     w.xdo("mousemove", "--window", w.wid, str(x + 30), str(y + sh // 2), "click", "1")

@@ -124,20 +124,28 @@ int model_start(model_state *m, const char *path, status_line *st)
     return start_untrained(m, msg, st);
 }
 
+/* A copy of the model in use into one of the slots it can go back to. */
+static int copy_in_use(const model_state *m, dp_net **slot, char *name, size_t name_size, int *unsaved,
+                       double *accuracy)
+{
+    dp_net *copy = dp_net_create(&m->net->arch);
+    if (!copy) return -1;
+    dp_net_copy_params(copy, m->net);
+    dp_net_free(*slot);
+    *slot = copy;
+    app_copy_text(name, name_size, m->name);
+    *unsaved = m->unsaved;
+    *accuracy = m->accuracy;
+    return 0;
+}
+
 int model_keep_previous(model_state *m)
 {
     /* One model is kept to go back to: the oldest not kept yet, unless the
      * one in use is in no file and the kept one is (Load still has that). */
     if (m->previous && !(m->unsaved && !m->previous_unsaved)) return 0;
-    dp_net *copy = dp_net_create(&m->net->arch);
-    if (!copy) return -1;
-    dp_net_copy_params(copy, m->net);
-    dp_net_free(m->previous);
-    m->previous = copy;
-    app_copy_text(m->previous_name, sizeof m->previous_name, m->name);
-    m->previous_unsaved = m->unsaved;
-    m->previous_accuracy = m->accuracy;
-    return 0;
+    return copy_in_use(m, &m->previous, m->previous_name, sizeof m->previous_name, &m->previous_unsaved,
+                       &m->previous_accuracy);
 }
 
 void model_resolve_previous(model_state *m, int keep, status_line *st)
@@ -200,15 +208,7 @@ void model_previous_label(const model_state *m, char *out, size_t size)
 
 int model_keep_before(model_state *m)
 {
-    dp_net *copy = dp_net_create(&m->net->arch);
-    if (!copy) return -1;
-    dp_net_copy_params(copy, m->net);
-    dp_net_free(m->before);
-    m->before = copy;
-    app_copy_text(m->before_name, sizeof m->before_name, m->name);
-    m->before_unsaved = m->unsaved;
-    m->before_accuracy = m->accuracy;
-    return 0;
+    return copy_in_use(m, &m->before, m->before_name, sizeof m->before_name, &m->before_unsaved, &m->before_accuracy);
 }
 
 void model_forget_before(model_state *m)

@@ -46,7 +46,7 @@ static void draw_under_canvas(app *a, frame *f)
         side_draw_teach(f, &in);
         return;
     }
-    view_inputs in = {&a->reading, &a->canvas.draw, &a->model, a->canvas.brush};
+    view_inputs in = {&a->reading, &a->canvas.draw, &a->model};
     views_draw(f, &a->views, &in);
 }
 

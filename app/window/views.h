@@ -47,13 +47,12 @@ typedef struct {
     ui_image img[8 + NEAREST_SHOWN];   /* 0-4 preparation, 5 filters, 6-7 maps, 8-: nearest */
 } view_state;
 
-/* What the views show: the reading of the drawing, the drawing, the
- * model, and the brush the canvas is drawn with. */
+/* What the views show: the reading of the drawing, the drawing (with
+ * each stroke's width), and the model. */
 typedef struct {
     const reading *reading;
     const drawing *draw;
     const model_state *model;
-    float brush;
 } view_inputs;
 
 /* wake_event: for the embedder's thread (NULL embedder: the Nearest view
