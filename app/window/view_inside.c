@@ -41,7 +41,7 @@ static int best_columns(int n, int side, ui_rect room)
         if (k > best_k) best_k = k, best = cols;
         if (n % cols == 0 && k > tidy_k) tidy_k = k, tidy = cols;
     }
-    return tidy_k >= 0.8f * best_k ? tidy : best;
+    return tidy && tidy_k >= 0.8f * best_k ? tidy : best;   /* at least one column, however small the room */
 }
 
 /* Every layer's output for the drawing, remade at most every 50 ms while it
@@ -137,7 +137,7 @@ static void draw_maps(frame *f, view_state *v, const dp_net *net, ui_rect area, 
         if (l < 0) break;
         const dp_trace *t = &v->trace;
         ui_rect room = {box.x, box.y, (area.x + area.w - pad - box.x) / (2 - which), box.h};
-        if (room.w < 40) break;
+        if (room.w < 40 || room.h < 8) break;   /* a short view area (a small window) has no room for maps */
         int cols = best_columns(t->c[l], t->w[l], room);
         if (maps_grid(v, t->out[l], t->h[l], t->w[l], t->c[l], t->c[l], cols, &gw, &gh) != 0) break;
         ui_rect img = view_fit_image(room, gw, gh);
