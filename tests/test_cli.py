@@ -198,6 +198,18 @@ def test_basic(tmp):
     check(rc == 0 and all(r.get(k, 0) > 0 for k in ("train_img_per_s", "infer_img_per_s", "latency_us", "threads")),
           f"bench --json: exit {rc}, {sorted(r)} {err!r}")
     check(set(r.get("seed", {}).get("train", {})) == {"32", "64", "128", "256"}, "bench trains at 4 batch sizes")
+    # Every kernel set side by side, each with its own measured peak; the portable one is always there.
+    isas = {i.get("isa"): i for i in r.get("isas", [])}
+    check("portable" in isas and isas.get(r.get("isa"), {}).get("core_peak_gflops") == r.get("core_peak_gflops"),
+          f"bench --json lists every kernel set, the best first: {sorted(isas)}")
+    check(all(i.get("core_peak_gflops", 0) > 0 and i.get("seed", {}).get("latency_us", 0) > 0 for i in isas.values()),
+          f"each kernel set has its peak and figures: {isas}")
+    if len(isas) > 1:
+        check(r.get("portable_vs_avx2+fma", {}).get("train_batch64_share", 0) > 0, "the portable share is reported")
+    rc, out, err = run("bench", "--json", "--seconds", "0.05", "--isa", "portable")
+    r = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and [i.get("isa") for i in r.get("isas", [])] == ["portable"] and r.get("isa") == "portable",
+          f"bench --isa portable measures only those: {rc} {err!r}")
     expect_usage_error(["bench", "--seconds", "0"], "--seconds")
 
     # Thousands of files in one call: every one answered, in order.

@@ -27,11 +27,13 @@ static const char bench_usage[] =
     "images/s at batch 1000, the latency of one drawing end to end (strokes -> rasterize ->\n"
     "MNIST preparation -> forward -> probabilities) and of the forward pass alone, and each\n"
     "layer's kernels at the shapes training uses, against this CPU's measured peak.\n"
-    "Every figure is the median of 5 timed repeats after a warm-up.\n"
+    "Every kernel set this CPU runs is measured in turn (best first, then the portable one\n"
+    "against it), unless --isa names one. Every figure is the median of 5 timed repeats\n"
+    "after a warm-up.\n"
     "\n"
     "  --model FILE   also measure this model (default: the shipped model)\n"
     "  --threads T    worker threads (default: one per CPU)\n"
-    CLI_ISA_HELP
+    "  --isa NAME     measure only these kernels: auto (the best this CPU has), avx2, or portable\n"
     "  --seconds S    time spent on each figure (default 1)\n"
     "  --json         print one JSON object instead of a table\n"
     "  --profile      also print where a training step spends its time, layer by layer\n"
@@ -352,31 +354,99 @@ typedef struct {
     int threads;           /* 0: one per CPU */
     double seconds;
     int json, profile;
+    int isa;               /* from --isa; 0: every kernel set this CPU has, best first */
 } bench_opts;
 
-static void print_all(const bench_ctx *ctx, const bench_opts *o, const dp_net *seed, const net_report *rs,
-                      const net_report *rm, double peak)
+/* One kernel set's figures: its own peak, the seed network, the model. */
+typedef struct {
+    dp_isa isa;
+    double peak;
+    net_report seed, model;
+} isa_report;
+
+#define MAX_ISAS 2
+
+static void print_json_isa(const isa_report *r, int model_differs)
 {
-    if (o->json) {
-        printf("{\"threads\": %d, \"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"train_img_per_s\": %.1f, "
-               "\"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"seed\": ", ctx->threads,
-               dp_isa_name(dp_kernels_isa()), peak, rs->train[1], rs->infer, rs->lat.median_us);
-        print_json_net(rs);
-        if (rm) {
-            printf(", \"model\": ");
-            print_json_net(rm);
-        }
-        printf("}\n");
-        return;
+    printf("{\"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"seed\": ", dp_isa_name(r->isa), r->peak);
+    print_json_net(&r->seed);
+    if (model_differs) {
+        printf(", \"model\": ");
+        print_json_net(&r->model);
     }
-    printf("digitpad bench: %d threads, %s kernels, one core's measured peak %.1f GFLOP/s\n", ctx->threads,
-           dp_isa_name(dp_kernels_isa()), peak);
-    print_text(rs, "seed network");
-    if (o->profile) print_profile(rs, seed);
-    if (rm) print_text(rm, "model");
+    printf("}");
 }
 
-/* Measures the seed network and, if its architecture differs, the model. */
+/* The generic kernels against the best, as the targets put it: training
+ * images/s at batch 64 as a share, one drawing's latency as a multiple. */
+static void compare_isas(const isa_report *best, const isa_report *other, double *train_share, double *latency_x)
+{
+    *train_share = other->seed.train[1] / best->seed.train[1];
+    *latency_x = other->seed.lat.median_us / best->seed.lat.median_us;
+}
+
+static void print_json_all(const bench_ctx *ctx, const isa_report *r, int n, int model_differs)
+{
+    /* The top level keeps the best kernel set's figures for scripts that read them. */
+    printf("{\"threads\": %d, \"isa\": \"%s\", \"core_peak_gflops\": %.1f, \"train_img_per_s\": %.1f, "
+           "\"infer_img_per_s\": %.1f, \"latency_us\": %.2f, \"seed\": ", ctx->threads, dp_isa_name(r[0].isa),
+           r[0].peak, r[0].seed.train[1], r[0].seed.infer, r[0].seed.lat.median_us);
+    print_json_net(&r[0].seed);
+    if (model_differs) {
+        printf(", \"model\": ");
+        print_json_net(&r[0].model);
+    }
+    printf(", \"isas\": [");
+    for (int i = 0; i < n; i++) {
+        printf(i ? ", " : "");
+        print_json_isa(&r[i], model_differs);
+    }
+    printf("]");
+    for (int i = 1; i < n; i++) {
+        double share, times;
+        compare_isas(&r[0], &r[i], &share, &times);
+        printf(", \"%s_vs_%s\": {\"train_batch64_share\": %.3f, \"latency_multiple\": %.3f, "
+               "\"peak_share\": %.3f}", dp_isa_name(r[i].isa), dp_isa_name(r[0].isa), share, times,
+               r[i].peak / r[0].peak);
+    }
+    printf("}\n");
+}
+
+static void print_text_all(const bench_ctx *ctx, const bench_opts *o, const dp_net *seed, const isa_report *r,
+                           int n, int model_differs)
+{
+    for (int i = 0; i < n; i++) {
+        printf("%sdigitpad bench: %d threads, %s kernels, one core's measured peak %.1f GFLOP/s\n", i ? "\n" : "",
+               ctx->threads, dp_isa_name(r[i].isa), r[i].peak);
+        print_text(&r[i].seed, "seed network");
+        if (o->profile) print_profile(&r[i].seed, seed);
+        if (model_differs) print_text(&r[i].model, "model");
+    }
+    for (int i = 1; i < n; i++) {
+        double share, times;
+        compare_isas(&r[0], &r[i], &share, &times);
+        printf("\n%s against %s (seed network): training at batch 64 %.0f %% of its images/s, one drawing %.2f x "
+               "its latency; peak %.0f %% of its peak\n", dp_isa_name(r[i].isa), dp_isa_name(r[0].isa),
+               100.0 * share, times, 100.0 * r[i].peak / r[0].peak);
+    }
+}
+
+/* The kernel sets to measure: the one --isa chose, or every one this CPU
+ * runs, best first. Returns how many. */
+static int isas_to_measure(const bench_opts *o, dp_isa *out)
+{
+    if (o->isa) {
+        out[0] = (dp_isa)o->isa;
+        return 1;
+    }
+    int n = 0;
+    if (dp_kernels_select(DP_ISA_AVX2) == DP_ISA_AVX2) out[n++] = DP_ISA_AVX2;
+    out[n++] = DP_ISA_PORTABLE;
+    return n;
+}
+
+/* Measures the seed network and, if its architecture differs, the model,
+ * with each kernel set in turn. */
 static int run_bench(const bench_opts *o)
 {
     bench_ctx ctx = {.threads = o->threads ? o->threads : dp_cpu_count(), .seconds = o->seconds};
@@ -394,11 +464,18 @@ static int run_bench(const bench_opts *o)
     if (model_differs) dp_net_init(seed, 1);
     else dp_net_copy_params(seed, model);
 
-    double peak = dp_kernels_core_peak_gflops();
-    static net_report rs, rm;
-    measure_net(&ctx, seed, peak, 1, &rs);
-    if (model_differs) measure_net(&ctx, model, peak, 0, &rm);
-    print_all(&ctx, o, seed, &rs, model_differs ? &rm : NULL, peak);
+    static isa_report reports[MAX_ISAS];
+    dp_isa isas[MAX_ISAS];
+    int n = isas_to_measure(o, isas);
+    for (int i = 0; i < n; i++) {
+        isa_report *r = &reports[i];
+        r->isa = dp_kernels_select(isas[i]);
+        r->peak = dp_kernels_core_peak_gflops();
+        measure_net(&ctx, seed, r->peak, 1, &r->seed);
+        if (model_differs) measure_net(&ctx, model, r->peak, 0, &r->model);
+    }
+    if (o->json) print_json_all(&ctx, reports, n, model_differs);
+    else print_text_all(&ctx, o, seed, reports, n, model_differs);
     free(ctx.images), free(ctx.labels);
     dp_net_free(seed);
     dp_net_free(model);
@@ -408,9 +485,8 @@ static int run_bench(const bench_opts *o)
 int cli_bench(int argc, char **argv)
 {
     bench_opts o = {.seconds = 1.0};
-    int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
-        CLI_OPT_MODEL(&o.model), CLI_OPT_THREADS(&o.threads), CLI_OPT_ISA(&isa), CLI_OPT_DOUBLE("seconds", &o.seconds, 0.05, 600),
+        CLI_OPT_MODEL(&o.model), CLI_OPT_THREADS(&o.threads), CLI_OPT_ISA(&o.isa), CLI_OPT_DOUBLE("seconds", &o.seconds, 0.05, 600),
         CLI_OPT_JSON(&o.json), CLI_OPT_FLAG("profile", &o.profile),
     };
     const cli_command command = CLI_COMMAND("bench", bench_usage, table);

@@ -343,6 +343,37 @@ double dp_kernels_core_peak_gflops(void)
 #define SMALL_SUFFIX _portable
 #include "conv_small.inc"
 
+/* The first layer's usual shape, 32 output channels, in four-lane vectors:
+ * one output pixel's 32 sums in 8 accumulators (16 registers on SSE2 leave
+ * no room for two pixels), each tap's weights loaded once per pixel. The
+ * generic body keeps its sums in memory (10-14 GFLOP/s against 16-17 here);
+ * its weight gradient vectorizes well as it is, so it stays. */
+#define SMALL_VECS (32 / V4_LANES)
+
+static void small_forward_32_portable(float *out, const float *in, const float *wt, int n, int H, int W, int C,
+                                      int k)
+{
+    int OH = H - k + 1, OW = W - k + 1, run = k * C;
+    for (int i = 0; i < n; i++) {
+        const float *img = in + (long)i * H * W * C;
+        float *o = out + (long)i * OH * OW * 32;
+        for (int oy = 0; oy < OH; oy++)
+            for (int ox = 0; ox < OW; ox++, o += 32) {
+                v4f acc[SMALL_VECS];
+                for (int v = 0; v < SMALL_VECS; v++) acc[v] = v4_splat(0.0f);
+                const float *t = wt;
+                for (int ky = 0; ky < k; ky++) {
+                    const float *row = img + ((long)(oy + ky) * W + ox) * C;
+                    for (int q = 0; q < run; q++, t += 32) {
+                        v4f x = v4_splat(row[q]);
+                        for (int v = 0; v < SMALL_VECS; v++) acc[v] += x * v4_load(t + v * V4_LANES);
+                    }
+                }
+                memcpy(o, acc, sizeof acc);
+            }
+    }
+}
+
 void dp_conv_small_forward(float *out, const float *in, const float *wt, int n, int H, int W, int C, int F, int k)
 {
 #ifdef DP_HAVE_AVX2_KERNELS
@@ -351,7 +382,8 @@ void dp_conv_small_forward(float *out, const float *in, const float *wt, int n, 
         return;
     }
 #endif
-    dp_conv_small_forward_portable(out, in, wt, n, H, W, C, F, k);
+    if (F == 32) small_forward_32_portable(out, in, wt, n, H, W, C, k);
+    else dp_conv_small_forward_portable(out, in, wt, n, H, W, C, F, k);
 }
 
 void dp_conv_small_dweights(float *dwt, float *db, const float *dy, const float *in, int n, int H, int W, int C,
