@@ -1,11 +1,16 @@
 /* Model files: bit-exact round trip (with and without training state), and
- * refusal of truncated, corrupted, wrong-magic and inconsistent files. */
+ * refusal of truncated, corrupted, wrong-magic and inconsistent files; and
+ * the format is the same on every machine: tests/data/golden.model, written
+ * on x86-64, reads back to the exact values it was made from and is written
+ * again byte for byte (the arm64 pass runs this under QEMU).
+ * test_model_io --write-golden FILE makes it again. */
 #include "harness.h"
 #include "common.h"
 #include "platform.h"
 #include "model_io.h"
 #include "rng.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -202,12 +207,111 @@ static void test_consistent_but_wrong(void)
     dp_net_free(net);
 }
 
-int main(void)
+/* ---- the same bytes on every machine ------------------------------------- */
+
+/* Values that exercise every byte of a float, from integers only (no libm,
+ * no rounding that could differ between machines): signs, a negative zero,
+ * a subnormal, the largest and smallest normal floats. */
+static float golden_value(long i, int which)
 {
+    static const float special[] = {-0.0f, 1e-40f, FLT_MAX, -FLT_MIN, 1.0f / 3.0f};
+    long k = i * 7 + which * 13;
+    if (k % 97 < 5) return special[k % 97];
+    return (float)((k * 7919) % 20011 - 10005) / 1024.0f;
+}
+
+#define GOLDEN_ARCH "conv2k3 bn relu pool pool dropout0.25 dense4 relu dense10"
+#define GOLDEN_META "written: on x86-64\nname: golden \xc3\xa9\n"
+
+/* The network, calibration and training state the golden file holds. */
+static dp_net *golden_net(dp_train_state *st)
+{
+    dp_arch arch;
+    dp_net *net = dp_arch_parse(&arch, GOLDEN_ARCH) == 0 ? dp_net_create(&arch) : NULL;
+    if (!net) return NULL;
+    for (long i = 0; i < net->n_params; i++) net->params[i] = golden_value(i, 0);
+    for (long i = 0; i < net->n_stats; i++) net->stats[i] = golden_value(i, 1);
+    net->temperature = 1.5f;
+    net->unsure_below = 0.625f;
+    *st = (dp_train_state){.cfg = dp_train_defaults(), .epoch = 3, .step_in_epoch = 5, .step = 5000000123L};
+    st->cfg.seed = 0x0123456789abcdefULL;
+    if (dp_optim_init(&st->optim, &st->cfg.optim, net->n_params) != 0) {
+        dp_net_free(net);
+        return NULL;
+    }
+    for (long i = 0; i < net->n_params; i++) {
+        st->optim.m[i] = golden_value(i, 2);
+        st->optim.v[i] = golden_value(i, 3);
+    }
+    st->optim.t = 4294967301L;   /* above 2^32: the high word is written too */
+    return net;
+}
+
+static int same_floats(const float *a, const float *b, long n)
+{
+    return memcmp(a, b, sizeof(float) * (size_t)n) == 0;
+}
+
+static void test_golden(const char *golden)
+{
+    dp_train_state want;
+    dp_net *net = golden_net(&want);
+    CHECK(net != NULL, "golden network: %s", dp_error());
+    if (!net) return;
+    char *meta = NULL;
+    dp_train_state got;
+    int has_state = 0;
+    dp_net *back = dp_model_load(golden, &meta, &got, &has_state);
+    CHECK(back != NULL && has_state == 1, "golden file: %s", dp_error());
+    if (back && has_state == 1) {
+        CHECK(back->n_params == net->n_params && same_floats(back->params, net->params, net->n_params) &&
+              back->n_stats == net->n_stats && same_floats(back->stats, net->stats, net->n_stats),
+              "golden file: weights or statistics differ from the values they were made from");
+        CHECK(back->temperature == 1.5f && back->unsure_below == 0.625f, "golden file: calibration differs");
+        CHECK(meta && strcmp(meta, GOLDEN_META) == 0, "golden file: meta text '%s'", meta ? meta : "(null)");
+        CHECK(got.step == want.step && got.optim.t == want.optim.t && got.cfg.seed == want.cfg.seed &&
+              got.epoch == 3 && got.step_in_epoch == 5, "golden file: 64-bit counters differ");
+        CHECK(same_floats(got.optim.m, want.optim.m, net->n_params) &&
+              same_floats(got.optim.v, want.optim.v, net->n_params), "golden file: optimizer moments differ");
+        dp_optim_free(&got.optim);
+    }
+    /* Written here, the same values give the same bytes. */
+    char again[640];
+    path_in_dir(again, sizeof again, "golden-again.model");
+    CHECK(dp_model_save(again, net, GOLDEN_META, &want) == 0, "save golden: %s", dp_error());
+    size_t n_a = 0, n_b = 0;
+    unsigned char *a = NULL, *b = NULL;
+    dp_read_file(golden, 1 << 20, &a, &n_a);
+    dp_read_file(again, 1 << 20, &b, &n_b);
+    int same = a && b && n_a == n_b && memcmp(a, b, n_a) == 0;
+    CHECK(same, "golden file written here differs from the one written on x86-64 (%zu and %zu bytes)", n_a, n_b);
+    if (same) printf("golden file: %zu bytes read and written again identically\n", n_b);
+    free(a), free(b), free(meta);
+    dp_optim_free(&want.optim);
+    dp_net_free(back);
+    dp_net_free(net);
+}
+
+static int write_golden(const char *path)
+{
+    dp_train_state st;
+    dp_net *net = golden_net(&st);
+    int rc = net && dp_model_save(path, net, GOLDEN_META, &st) == 0 ? 0 : 1;
+    if (rc) fprintf(stderr, "%s\n", dp_error());
+    dp_optim_free(&st.optim);
+    dp_net_free(net);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--write-golden") == 0) return write_golden(argv[2]);
     check_temp_dir(dir, sizeof dir, "dp_model_io");
     test_round_trip();
     test_bad_files();
     test_consistent_but_wrong();
+    if (argc == 2) test_golden(argv[1]);
+    else CHECK(0, "usage: test_model_io GOLDEN-FILE");
     check_remove_tree(dir);
     return check_report("model_io");
 }
