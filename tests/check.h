@@ -21,6 +21,22 @@ static int check_failures;
         }                                                                     \
     } while (0)
 
+/* The largest |a[i] - b[i]|, NaN if any difference is NaN, so a "< tol"
+ * check fails on it (fmax would drop the NaN; and GCC 12 for arm64 crashes
+ * vectorizing an fmax reduction at -O3). */
+static inline double check_max_diff(const float *a, const float *b, long n)
+{
+    double worst = 0.0;
+    for (long i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - (double)b[i]);
+        if (!(d <= worst)) worst = d;
+    }
+    return worst;
+}
+
+/* The larger of two differences, NaN winning, for running maxima. */
+static inline double check_worse(double worst, double d) { return d <= worst ? worst : d; }
+
 #define CHECK_CLOSE(a, b, tol, what)                                          \
     CHECK(fabs((double)(a) - (double)(b)) <= (tol), "%s: %g vs %g (tol %g)",  \
           (what), (double)(a), (double)(b), (double)(tol))

@@ -14,6 +14,12 @@ def check(cond, msg):
     return cond
 
 
+def program(path):
+    """The command that runs one of the build's programs: under a cross
+    build's wrapper (QEMU for arm64) when meson names one."""
+    return [*os.environ.get("DIGITPAD_TEST_WRAPPER", "").split(), os.path.abspath(path)]
+
+
 def in_ci():
     return os.environ.get("CI", "") not in ("", "0", "false")
 

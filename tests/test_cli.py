@@ -18,9 +18,9 @@ import sys
 import tempfile
 import time
 
-from dptest import check, find_mnist, report
+from dptest import check, find_mnist, program, report
 
-DIGITPAD = os.path.abspath(sys.argv[1])
+DIGITPAD = program(sys.argv[1])
 SOURCE = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 # How long a wait for something that must happen (a refusal, a stop) lasts
 # before the test calls it a hang. Only a hang: the machine is shared and
@@ -29,7 +29,7 @@ HANG_S = 60
 
 
 def run(*args, timeout=600, env=None):
-    p = subprocess.run([DIGITPAD, *args], capture_output=True, text=True, timeout=timeout, env=env)
+    p = subprocess.run([*DIGITPAD, *args], capture_output=True, text=True, timeout=timeout, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -223,12 +223,39 @@ def test_basic(tmp):
     print(f"predict: 3000 files in {elapsed:.2f} s")
 
 
+def read_probabilities(path):
+    """eval --probabilities' CSV as (image, label, answer, [p0..p9]) rows."""
+    if not os.path.exists(path):
+        return []
+    lines = open(path).read().splitlines()
+    check(lines[:1] == ["image,label,answer," + ",".join(f"p{c}" for c in range(10))], f"{path}: header {lines[:1]}")
+    rows = []
+    for line in lines[1:]:
+        f = line.split(",")
+        rows.append((int(f[0]), int(f[1]), int(f[2]), [float(x) for x in f[3:13]]))
+    return rows
+
+
 def test_mnist(tmp):
     # The shipped model: at least 99.6% on the MNIST test set (issue target), calibrated.
-    rc, out, err = run("eval", "--json")
+    probs = os.path.join(tmp, "probs.csv")
+    rc, out, err = run("eval", "--json", "--probabilities", probs)
     check(rc == 0, f"eval exit {rc}: {err}")
     r = json.loads(out) if rc == 0 else {}
     acc = r.get("accuracy", 0)
+    rows = read_probabilities(probs)
+    check(len(rows) == 10000, f"--probabilities: {len(rows)} rows, not 10000")
+    check(all(a == max(range(10), key=lambda c: p[c]) and abs(sum(p) - 1) < 1e-4 for _, _, a, p in rows),
+          "--probabilities: every answer is its row's most probable digit, every row sums to 1")
+    check(abs(sum(l == a for _, l, a, _ in rows) / max(1, len(rows)) - acc) < 1e-9,
+          "--probabilities agrees with the accuracy")
+    # The portable kernels read every test image as the best ones do.
+    rc, out, err = run("eval", "--isa", "portable", "--probabilities", probs + ".portable")
+    other = read_probabilities(probs + ".portable") if rc == 0 else []
+    worst = max((abs(x - y) for a, b in zip(rows, other) for x, y in zip(a[3], b[3])), default=1.0)
+    print(f"portable against the best kernels: worst probability difference {worst:.2g}")
+    check(len(other) == 10000 and worst <= 1e-4 and [a[2] for a in rows] == [b[2] for b in other],
+          f"eval --isa portable: {len(other)} rows, worst difference {worst}")
     print(f"shipped model accuracy {acc:.4f}")
     check(acc >= 0.996, f"shipped model scores {acc:.4f} < 0.996")
     check(r.get("temperature", 1) != 1 and r.get("ece", 1) < 0.02, f"shipped model is calibrated: {r.get('temperature')}")
@@ -262,7 +289,7 @@ def test_mnist(tmp):
 
     # Ctrl-C stops at the next step and saves what it has.
     stopped = os.path.join(tmp, "stopped.model")
-    p = subprocess.Popen([DIGITPAD, "train", "--epochs", "50", "--out", stopped],
+    p = subprocess.Popen([*DIGITPAD, "train", "--epochs", "50", "--out", stopped],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     p.stdout.readline()          # the "training ..." banner
     time.sleep(1.0)
@@ -443,7 +470,7 @@ def test_user(tmp, make_style):
     """A personal style kept, exported and fine-tuned on, from the command line."""
     style = os.path.join(tmp, "style")
     os.mkdir(style)
-    p = subprocess.run([make_style, os.environ["DIGITPAD_MNIST"], style, "10", "5"], capture_output=True, text=True)
+    p = subprocess.run([*program(make_style), os.environ["DIGITPAD_MNIST"], style, "10", "5"], capture_output=True, text=True)
     check(p.returncode == 0, f"make_style: {p.stderr}")
     digits, export = os.path.join(tmp, "kept"), os.path.join(tmp, "export")
     for d in range(10):

@@ -48,10 +48,10 @@ static void check_net(const dp_net *net, const char *what)
         dp_trace t;
         CHECK(dp_net_trace(&t, net, x + (long)i * DP_PIXELS) == 0 && t.n_layers == net->n_layers, "%s: trace", what);
         const float *z = t.out[t.n_layers - 1];
-        for (int c = 0; c < 10; c++) worst = fmax(worst, fabs(z[c] - logits[i * 10 + c]));
+        worst = check_worse(worst, check_max_diff(z, logits + i * 10, 10));
         const float *f = t.out[last_dense - 1];
-        for (int j = 0; j < dim; j++) worst_feat = fmax(worst_feat, fabs(f[j] - feats[(long)i * dim + j]));
-        for (int c = 0; c < 10; c++) worst_p = fmax(worst_p, fabs(probs[i * 10 + c] - probs2[i * 10 + c]));
+        worst_feat = check_worse(worst_feat, check_max_diff(f, feats + (long)i * dim, dim));
+        worst_p = check_worse(worst_p, check_max_diff(probs + i * 10, probs2 + i * 10, 10));
         for (int l = 0; l < t.n_layers; l++)
             CHECK((long)t.h[l] * t.w[l] * t.c[l] == net->layer[l].out_size, "%s: layer %d shape", what, l);
         dp_trace_free(&t);

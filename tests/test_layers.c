@@ -25,9 +25,7 @@ static double dot(const float *a, const float *b, long n)
 
 static double max_abs_diff(const float *a, const float *b, long n)
 {
-    double m = 0.0;
-    for (long i = 0; i < n; i++) m = fmax(m, fabs((double)a[i] - b[i]));
-    return m;
+    return check_max_diff(a, b, n);
 }
 
 /* ---- conv ---------------------------------------------------------------- */
@@ -344,6 +342,18 @@ static double central_difference(dp_exec *ex, dp_net *net, const float *x, const
     return (fp - fm) / (2.0 * eps);
 }
 
+/* d/dt loss(p0 + t d) at t = 0 by central difference, leaving the weights at p0. */
+static double directional(dp_exec *ex, dp_net *net, const float *p0, const float *d, const float *x,
+                          const uint8_t *y, int B, float *scratch, float eps)
+{
+    for (long i = 0; i < net->n_params; i++) net->params[i] = p0[i] + eps * d[i];
+    double fp = net_loss(ex, net, x, y, B, scratch);
+    for (long i = 0; i < net->n_params; i++) net->params[i] = p0[i] - eps * d[i];
+    double fm = net_loss(ex, net, x, y, B, scratch);
+    memcpy(net->params, p0, sizeof(float) * (size_t)net->n_params);
+    return (fp - fm) / (2.0 * eps);
+}
+
 static void check_whole_network(const char *spec)
 {
     dp_arch arch;
@@ -351,6 +361,9 @@ static void check_whole_network(const char *spec)
     CHECK(ok == 0, "parse: %s", dp_error());
     dp_net *net = dp_net_create(&arch);
     dp_net_init(net, 5);
+    /* The same draws on every machine, whichever kernel sets the checks
+     * before this one could run. */
+    dp_rng_seed(&rng, 5);
     /* Nonzero biases so no ReLU sits exactly at its kink. */
     for (int l = 0; l < net->n_layers; l++)
         for (long i = 0; i < net->layer[l].b_count; i++)
@@ -384,17 +397,27 @@ static void check_whole_network(const char *spec)
             CHECK(err < 0.05, "net param %ld (layer %d): numeric %g analytic %g", i, l + 1, num, (double)g[i]);
         }
     }
-    /* Along one random direction through all parameters (kann's check). */
-    float *d = rand_floats(net->n_params, 1), *p0 = dp_alloc_floats(net->n_params);
+    /* Along random directions through all parameters (kann's check). A step
+     * through every parameter at once can cross a ReLU or pooling kink; the
+     * two step sizes then disagree by far more than curvature explains (a few
+     * % with batch norm over 3 images) and that direction is skipped, as the
+     * per-parameter checks do. Most directions must be kink-free. */
+    float *p0 = dp_alloc_floats(net->n_params);
     memcpy(p0, net->params, sizeof(float) * (size_t)net->n_params);
-    const float eps = 1e-3f;
-    for (long i = 0; i < net->n_params; i++) net->params[i] = p0[i] + eps * d[i];
-    double fp = net_loss(ex, net, x, y, B, scratch);
-    for (long i = 0; i < net->n_params; i++) net->params[i] = p0[i] - eps * d[i];
-    double fm = net_loss(ex, net, x, y, B, scratch);
-    memcpy(net->params, p0, sizeof(float) * (size_t)net->n_params);
-    double num = (fp - fm) / (2.0 * eps), ana = dot(g, d, net->n_params);
-    CHECK(fabs(num - ana) < 0.02 * fabs(ana) + 1e-3, "directional derivative: numeric %g analytic %g", num, ana);
+    double num = 0, ana = 0;
+    int clean = 0;
+    for (int dir = 0; dir < 5; dir++) {
+        float *d = rand_floats(net->n_params, 1);
+        double coarse = directional(ex, net, p0, d, x, y, B, scratch, 1e-3f);
+        num = directional(ex, net, p0, d, x, y, B, scratch, 2.5e-4f);
+        ana = dot(g, d, net->n_params);
+        free(d);
+        if (fabs(coarse - num) > 0.1 * fabs(num) + 1e-2) continue;   /* a kink between the steps */
+        clean++;
+        CHECK(fabs(num - ana) < 0.02 * fabs(ana) + 1e-3, "directional derivative %d: numeric %g analytic %g", dir,
+              num, ana);
+    }
+    CHECK(clean >= 3, "only %d of 5 directions were free of kinks", clean);
     double total = 0.0;
     for (long i = 0; i < net->n_params; i++) total += fabs(g[i]);
     CHECK(total > 0.0, "whole-network gradient is all zero");
@@ -409,9 +432,9 @@ static void check_whole_network(const char *spec)
     CHECK(max_abs_diff(g, scratch, net->n_params) < 1e-5, "net gradient fast vs reference: %g",
           max_abs_diff(g, scratch, net->n_params));
     CHECK(kinks <= 8, "%d of the sampled parameters sat on a kink", kinks);
-    printf("%s: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g\n",
-           spec, worst, kinks, num, ana);
-    free(x); free(g); free(scratch); free(d); free(p0);
+    printf("%s: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g (%d of 5 directions "
+           "kink-free)\n", spec, worst, kinks, num, ana, clean);
+    free(x); free(g); free(scratch); free(p0);
     dp_exec_free(ex);
     dp_net_free(net);
 }

@@ -152,8 +152,7 @@ static void test_learns_and_predicts(const dp_dataset *train, const dp_dataset *
     /* One image alone takes the matrix-vector path in dense layers: the
      * same sums in another order, so equal to rounding. */
     dp_net_predict(one, net, x + 37 * DP_PIXELS, 1, p3);
-    double worst = 0;
-    for (int c = 0; c < 10; c++) worst = fmax(worst, fabs((double)p3[c] - p1[37 * 10 + c]));
+    double worst = check_max_diff(p3, p1 + 37 * 10, 10);
     CHECK(worst < 1e-5, "batch of one differs from the batch by %g", worst);
     double sum = 0;
     for (int i = 0; i < 10; i++) sum += p3[i];
@@ -210,8 +209,7 @@ static void test_batch_splits(const dp_dataset *ds)
             for (int b = 1; b <= max; b++) {
                 dp_net_predict(one, net, x, b, p1);
                 dp_net_predict(ex, net, x, b, pn);
-                double worst = 0;
-                for (int i = 0; i < b * 10; i++) worst = fmax(worst, fabs(p1[i] - pn[i]));
+                double worst = check_max_diff(p1, pn, b * 10L);
                 double l1 = dp_net_gradient(one, net, x, ds->labels, b, 9, g1, NULL);
                 double ln = dp_net_gradient(ex, net, x, ds->labels, b, 9, gn, NULL);
                 CHECK(worst < 1e-5 && fabs(l1 - ln) < 1e-5, "%d threads, room for %d, batch %d: %g, %g vs %g", threads,

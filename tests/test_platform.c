@@ -200,7 +200,8 @@ static char self[PATH_MAX];
 static void fake_stand_in(const char *args, int exec)
 {
     char body[3 * PATH_MAX];
-    snprintf(body, sizeof body, "%s'%s' --stand-in %s", exec ? "exec " : "", self, args);
+    const char *wrapper = getenv("DIGITPAD_TEST_WRAPPER");   /* QEMU, in a cross build */
+    snprintf(body, sizeof body, "%s%s '%s' --stand-in %s", exec ? "exec " : "", wrapper ? wrapper : "", self, args);
     fake_zenity(body);
 }
 

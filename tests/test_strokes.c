@@ -144,8 +144,8 @@ static void test_load_save(void)
           t.n_points);
     double worst = 0;
     for (int i = 0; i < s.n_points && i < t.n_points; i++) {
-        worst = fmax(worst, fabs(s.points[i].x - t.points[i].x));
-        worst = fmax(worst, fabs(s.points[i].y - t.points[i].y));
+        worst = check_worse(worst, fabs(s.points[i].x - t.points[i].x));
+        worst = check_worse(worst, fabs(s.points[i].y - t.points[i].y));
     }
     CHECK(worst <= 0.0051, "round trip error %g", worst);
     for (int k = 0; k <= t.n_strokes && t.n_strokes == 4; k++)
@@ -251,8 +251,7 @@ static void test_line(void)
     dp_strokes_add_point(&s, 100, 100);
     dp_strokes_add_point(&s, 50, 100);
     dp_rasterize(ref, &s, 10);
-    double diff = 0;
-    for (int i = 0; i < N * N; i++) diff = fmax(diff, fabs(canvas[i] - ref[i]));
+    double diff = check_max_diff(canvas, ref, N * N);
     CHECK(diff < 1e-5, "overlapping strokes change the canvas by %g", diff);
     dp_strokes_free(&s);
 }
@@ -314,7 +313,7 @@ static void test_against_reference(void)
         float brush = trial % 5 == 0 ? 0.6f : 1 + rnd() * 30;
         dp_rasterize(canvas, &s, brush);
         dp_rasterize_ref(ref, &s, brush);
-        for (int i = 0; i < N * N; i++) worst = fmax(worst, fabs(canvas[i] - ref[i]));
+        worst = check_worse(worst, check_max_diff(canvas, ref, N * N));
         dp_strokes_free(&s);
     }
     CHECK(worst < 1e-3, "fast rasterizer differs from the reference by %g", worst);
@@ -350,7 +349,7 @@ static void test_sizes_against_reference(void)
             dp_rasterize_into(fast, w, h, sizes[c].scale, &s, brush);
             dp_rasterize_into_ref(slow, w, h, sizes[c].scale, &s, brush);
             for (size_t i = 0; i < (size_t)w * h; i++) {
-                worst = fmax(worst, fabs(fast[i] - slow[i]));
+                worst = check_worse(worst, fabs(fast[i] - slow[i]));
                 ink += fast[i];
             }
             dp_strokes_free(&s);
@@ -539,7 +538,7 @@ static void test_pgm(void)
         double worst = 0;
         for (int i = 0; i < 35; i++) {
             float want = img[i] < 0 ? 0 : img[i] > 1 ? 1 : img[i];
-            worst = fmax(worst, fabs(px[i] - want));
+            worst = check_worse(worst, fabs(px[i] - want));
         }
         CHECK(worst <= 0.5 / 255 + 1e-6, "pgm round trip error %g", worst);
         free(px);

@@ -18,7 +18,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from dptest import check, find_mnist, report, skip_or_fail  # noqa: E402
+from dptest import check, find_mnist, program, report, skip_or_fail  # noqa: E402
 
 try:
     import torch
@@ -30,7 +30,7 @@ except ImportError:
         os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
     skip_or_fail("PyTorch is not installed (apt install python3-torch)")
 
-DIGITPAD, CONVERT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+DIGITPAD, CONVERT = program(sys.argv[1]), os.path.abspath(sys.argv[2])
 MEAN, STD = 0.1307, 0.3081
 N_IMAGES = 300
 
@@ -114,7 +114,7 @@ def write_pgms(tmp, images):
 
 
 def digitpad_probs(model, pgms):
-    p = subprocess.run([DIGITPAD, "predict", "--model", model, *pgms], capture_output=True, text=True, timeout=300)
+    p = subprocess.run([*DIGITPAD, "predict", "--model", model, *pgms], capture_output=True, text=True, timeout=300)
     check(p.returncode == 0, f"digitpad predict --model {os.path.basename(model)}: {p.stderr.strip()}")
     rows = [line.split("\t") for line in p.stdout.splitlines()]
     return torch.tensor([[float(v) for v in r[2].split()] for r in rows]) if len(rows) == len(pgms) else None
@@ -216,7 +216,7 @@ def test(tmp):
               torch_probs(net, images, normalise=False))
     # A seed network trained by digitpad (no padding): the normalisation is folded into conv1.
     trained = os.path.join(tmp, "dp_seed.model")
-    p = subprocess.run([DIGITPAD, "train", "--limit", "2000", "--epochs", "1", "--quiet", "--slim", "--out", trained],
+    p = subprocess.run([*DIGITPAD, "train", "--limit", "2000", "--epochs", "1", "--quiet", "--slim", "--out", trained],
                        capture_output=True, text=True, timeout=300)
     check(p.returncode == 0, f"digitpad train: {p.stderr}")
     rc, _, err = convert("--to-torch", trained, back)

@@ -2,14 +2,17 @@
 #include "cli.h"
 #include "common.h"
 #include "evaluate.h"
+#include "platform.h"
 #include "train.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char eval_usage[] =
     "usage: digitpad eval [--model FILE] [--data DIR] [--threads T] [--isa NAME] [--json]\n"
+    "                     [--probabilities CSV]\n"
     "Scores a model on the MNIST test set (10,000 images).\n"
     "\n"
     "  --model FILE   model to score (default: the shipped model)\n"
@@ -17,6 +20,7 @@ static const char eval_usage[] =
     "  --threads T    worker threads (default: one per CPU)\n"
     CLI_ISA_HELP
     "  --json         print one JSON object: accuracy, per_class, confusion, model, n\n"
+    "  --probabilities CSV  also write every test image's label, answer and ten probabilities\n"
     "  -h, --help     show this help\n";
 
 static void print_text(const char *model, const dp_evaluation *e, float temperature)
@@ -50,13 +54,38 @@ static void print_json(const char *model, const dp_evaluation *e, float temperat
     printf("]}\n");
 }
 
+/* image,label,answer,p0..p9 for every image, seven significant digits
+ * (enough to compare two machines' answers to 1e-6), saved atomically. */
+static int write_probabilities(const char *cmd, const char *path, const dp_evaluation *e, const dp_dataset *ds)
+{
+    enum { LINE_MAX_CHARS = 200 };   /* 3 integers and 10 "%.7g" values fit with room to spare */
+    size_t cap = (size_t)e->n * LINE_MAX_CHARS + 64, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        cli_error(cmd, "out of memory writing %s", path);
+        return -1;
+    }
+    len += (size_t)snprintf(buf, cap, "image,label,answer,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9\n");
+    for (int i = 0; i < e->n; i++) {
+        len += (size_t)snprintf(buf + len, cap - len, "%d,%d,%d", i, ds->labels[i], e->answers[i]);
+        for (int c = 0; c < DP_CLASSES; c++)
+            len += (size_t)snprintf(buf + len, cap - len, ",%.7g", (double)e->probs[(long)i * DP_CLASSES + c]);
+        len += (size_t)snprintf(buf + len, cap - len, "\n");
+    }
+    int rc = dp_write_file_atomic(path, buf, len);
+    if (rc != 0) cli_error(cmd, "%s", dp_error());
+    free(buf);
+    return rc;
+}
+
 int cli_eval(int argc, char **argv)
 {
-    const char *cmd = "eval", *model_flag = NULL, *data = NULL;
+    const char *cmd = "eval", *model_flag = NULL, *data = NULL, *probs_path = NULL;
     int json = 0, threads = 0;
     int isa = 0;   /* --isa: the kernels are chosen as it is read */
     const cli_option table[] = {
         CLI_OPT_MODEL(&model_flag), CLI_OPT_DATA(&data), CLI_OPT_THREADS(&threads), CLI_OPT_ISA(&isa), CLI_OPT_JSON(&json),
+        CLI_OPT_STRING("probabilities", &probs_path),
     };
     const cli_command command = CLI_COMMAND(cmd, eval_usage, table);
     int parsed = cli_parse_options_only(&command, argc, argv);
@@ -73,12 +102,17 @@ int cli_eval(int argc, char **argv)
         goto done;
     }
     dp_evaluation e;
-    int ok = dp_evaluate(&e, ex, net, &test, DP_EVAL_SUMMARY) == 0;
+    int ok = dp_evaluate(&e, ex, net, &test, probs_path ? DP_EVAL_KEEP : DP_EVAL_SUMMARY) == 0;
     dp_exec_free(ex);
     if (!ok) {
         cli_error(cmd, "%s", dp_error());
         goto done;
     }
+    if (probs_path && write_probabilities(cmd, probs_path, &e, &test) != 0) {
+        dp_evaluation_free(&e);
+        goto done;
+    }
+    dp_evaluation_free(&e);
     if (json) print_json(model_path, &e, net->temperature);
     else print_text(model_path, &e, net->temperature);
     rc = 0;
