@@ -236,6 +236,13 @@ static void test_chooser_stop(void)
  * see how the real one ended; one left running hangs the test. */
 static void test_chooser_wrapper(void)
 {
+    if (getenv("DIGITPAD_TEST_WRAPPER") && *getenv("DIGITPAD_TEST_WRAPPER")) {
+        /* Under QEMU user-mode emulation the orphaned stand-in never comes
+         * back to this process as a child (waitpid finds none), so how it
+         * ended cannot be seen here; the same code is checked natively. */
+        printf("note: chooser's process group under an emulator: not checked\n");
+        return;
+    }
     char path[64], args[PATH_MAX + 96], started[PATH_MAX + 64];
     snprintf(started, sizeof started, "%s", at("started"));
     unlink(started);
