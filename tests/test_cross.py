@@ -7,6 +7,7 @@ usage: test_cross.py NATIVE_DIGITPAD CROSS_DIGITPAD WRAPPER...
     probability within 1e-4, the same answers, the same accuracy;
   - a model trained and saved by the cross build reads the same on the native one, and the other
     way round (the file format is little-endian byte by byte on both);
+  - the cross build trains deterministically: the same seed and threads, the same file;
   - predict on the example stroke files gives the same digits and probabilities.
 The wrapper (e.g. qemu-aarch64-static) runs the cross build's programs.
 """
@@ -67,7 +68,12 @@ def main():
     find_mnist()
     with tempfile.TemporaryDirectory(prefix="dp_cross_") as tmp:
         same_reading(os.path.join(SOURCE, "assets", "digitpad.model"), tmp, "shipped model (written on x86-64)")
-        same_reading(trained_by(CROSS, os.path.join(tmp, "cross.model"), 5), tmp, "a model the cross build saved")
+        cross_model = trained_by(CROSS, os.path.join(tmp, "cross.model"), 5)
+        first = open(cross_model, "rb").read() if os.path.exists(cross_model) else b""
+        again = open(trained_by(CROSS, cross_model, 5), "rb").read() if first else b""
+        check(first and first == again, "the cross build trained twice with one seed: different files")
+        print(f"training on the cross build: the same seed twice gives the same {len(again)}-byte file")
+        same_reading(cross_model, tmp, "a model the cross build saved")
         same_reading(trained_by(NATIVE, os.path.join(tmp, "native.model"), 6), tmp, "a model the native build saved")
         examples = os.path.join(SOURCE, "assets", "examples")
         files = sorted(os.path.join(examples, n) for n in os.listdir(examples) if n.endswith(".txt"))

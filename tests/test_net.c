@@ -3,6 +3,7 @@
  * predictions. */
 #include "harness.h"
 #include "evaluate.h"
+#include "kernels.h"
 #include "common.h"
 #include "model_io.h"
 #include "preprocess.h"
@@ -83,16 +84,26 @@ static int same_weights(const dp_net *a, const dp_net *b)
 
 #define SMALL "conv8k3 relu pool conv8k3 relu pool dropout0.2 dense32 relu dense10"
 
+/* The same seed, kernels and thread count train the same weights, with
+ * every kernel set this CPU runs. */
 static void test_determinism(const dp_dataset *ds)
 {
-    dp_net *a = train_net(SMALL, ds, 11, 2, 2);
-    dp_net *b = train_net(SMALL, ds, 11, 2, 2);
-    dp_net *c = train_net(SMALL, ds, 12, 2, 2);
-    CHECK(same_weights(a, b), "same seed and threads gave different weights");
-    CHECK(!same_weights(a, c), "different seeds gave identical weights");
-    dp_net_free(a);
-    dp_net_free(b);
-    dp_net_free(c);
+    const dp_isa isas[] = {DP_ISA_PORTABLE, DP_ISA_AVX2};
+    for (int i = 0; i < 2; i++) {
+        if (dp_kernels_select(isas[i]) != isas[i]) continue;
+        for (int threads = 1; threads <= 2; threads++) {
+            dp_net *a = train_net(SMALL, ds, 11, threads, 2);
+            dp_net *b = train_net(SMALL, ds, 11, threads, 2);
+            dp_net *c = train_net(SMALL, ds, 12, threads, 2);
+            CHECK(same_weights(a, b), "%s, %d threads: the same seed gave different weights", dp_isa_name(isas[i]),
+                  threads);
+            CHECK(!same_weights(a, c), "%s: different seeds gave identical weights", dp_isa_name(isas[i]));
+            dp_net_free(a);
+            dp_net_free(b);
+            dp_net_free(c);
+        }
+    }
+    dp_kernels_select(DP_ISA_AUTO);
 }
 
 static int stop_at_step_7(const dp_train_progress *p, const dp_net *net, void *user)
