@@ -33,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 opts=(--json --seconds "$seconds" --threads "$threads")
 
 echo "measuring digitpad ($digitpad)..." >&2
-"$digitpad" bench "${opts[@]}" >"$tmp/digitpad.json"
+"$digitpad" bench --isa auto "${opts[@]}" >"$tmp/digitpad.json"   # the best kernels only
 
 echo "measuring PyTorch ($py)..." >&2
 rc=0

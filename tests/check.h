@@ -29,13 +29,13 @@ static inline double check_max_diff(const float *a, const float *b, long n)
     double worst = 0.0;
     for (long i = 0; i < n; i++) {
         double d = fabs((double)a[i] - (double)b[i]);
-        if (!(d <= worst)) worst = d;
+        if (d > worst || isnan(d)) worst = d;   /* once NaN, nothing is greater: it stays */
     }
     return worst;
 }
 
 /* The larger of two differences, NaN winning, for running maxima. */
-static inline double check_worse(double worst, double d) { return d <= worst ? worst : d; }
+static inline double check_worse(double worst, double d) { return isnan(worst) || d <= worst ? worst : d; }
 
 #define CHECK_CLOSE(a, b, tol, what)                                          \
     CHECK(fabs((double)(a) - (double)(b)) <= (tol), "%s: %g vs %g (tol %g)",  \

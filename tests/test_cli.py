@@ -74,13 +74,17 @@ def test_bench():
           f"bench --json: exit {rc}, {sorted(r)} {err!r}")
     check(set(r.get("seed", {}).get("train", {})) == {"32", "64", "128", "256"}, "bench trains at 4 batch sizes")
     # Every kernel set side by side, each with its own measured peak; the portable one is always there.
-    isas = {i.get("isa"): i for i in r.get("isas", [])}
-    check("portable" in isas and isas.get(r.get("isa"), {}).get("core_peak_gflops") == r.get("core_peak_gflops"),
-          f"bench --json lists every kernel set, the best first: {sorted(isas)}")
-    check(all(i.get("core_peak_gflops", 0) > 0 and i.get("seed", {}).get("latency_us", 0) > 0 for i in isas.values()),
-          f"each kernel set has its peak and figures: {isas}")
-    if len(isas) > 1:
-        check(r.get("portable_vs_avx2+fma", {}).get("train_batch64_share", 0) > 0, "the portable share is reported")
+    listed = r.get("isas", [])
+    isas = {i.get("isa"): i for i in listed}
+    check("portable" in isas and listed[0].get("isa") == r.get("isa") and r.get("core_peak_gflops", 0) > 0 and
+          listed[0].get("core_peak_gflops") == r.get("core_peak_gflops"),
+          f"bench --json lists every kernel set, the best first: {[i.get('isa') for i in listed]}")
+    check(all(i.get("core_peak_gflops", 0) > 0 and i.get("seed", {}).get("latency_us", 0) > 0 for i in listed),
+          f"each kernel set has its peak and figures: {listed}")
+    against = r.get("against_best", [])
+    check([a.get("isa") for a in against] == [i.get("isa") for i in listed[1:]] and
+          all((a.get("train_batch64_share") or 0) > 0 and (a.get("latency_multiple") or 0) > 0 for a in against),
+          f"every other kernel set against the best: {against}")
     rc, out, err = run("bench", "--json", "--seconds", "0.05", "--isa", "portable")
     r = json.loads(out) if rc == 0 else {}
     check(rc == 0 and [i.get("isa") for i in r.get("isas", [])] == ["portable"] and r.get("isa") == "portable",

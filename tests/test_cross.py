@@ -44,8 +44,9 @@ def probabilities(cmd, model, out):
 
 def same_reading(model, tmp, what):
     """Both builds evaluate MODEL on the MNIST test set; every probability agrees."""
-    a = probabilities(NATIVE, model, os.path.join(tmp, "native.csv"))
-    b = probabilities(CROSS, model, os.path.join(tmp, "cross.csv"))
+    name = os.path.basename(model)
+    a = probabilities(NATIVE, model, os.path.join(tmp, name + ".native.csv"))
+    b = probabilities(CROSS, model, os.path.join(tmp, name + ".cross.csv"))
     worst = max((abs(x - y) for ra, rb in zip(a, b) for x, y in zip(ra[2], rb[2])), default=1.0)
     answers_differ = sum(ra[1] != rb[1] for ra, rb in zip(a, b))
     acc_a = sum(r[0] == r[1] for r in a) / max(1, len(a))
@@ -68,9 +69,14 @@ def main():
     find_mnist()
     with tempfile.TemporaryDirectory(prefix="dp_cross_") as tmp:
         same_reading(os.path.join(SOURCE, "assets", "digitpad.model"), tmp, "shipped model (written on x86-64)")
+        # The file names the output path (in its META text), so both runs write the same path, and the
+        # first file is moved aside before the second run: a failed second run leaves nothing to compare.
         cross_model = trained_by(CROSS, os.path.join(tmp, "cross.model"), 5)
         first = open(cross_model, "rb").read() if os.path.exists(cross_model) else b""
-        again = open(trained_by(CROSS, cross_model, 5), "rb").read() if first else b""
+        if first:
+            os.rename(cross_model, cross_model + ".first")
+            trained_by(CROSS, cross_model, 5)
+        again = open(cross_model, "rb").read() if os.path.exists(cross_model) else b""
         check(first and first == again, "the cross build trained twice with one seed: different files")
         print(f"training on the cross build: the same seed twice gives the same {len(again)}-byte file")
         same_reading(cross_model, tmp, "a model the cross build saved")

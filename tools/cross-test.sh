@@ -15,8 +15,8 @@
 #    suite "slow" (training, skeletons, augmentation: minutes each under
 #    emulation) are left out; --all adds them and the MNIST and hardening
 #    suites (hours under QEMU).
-# Needs MNIST in DIGITPAD_MNIST (as the native tests do). Meson's summary is
-# the last thing printed; the exit status is meson test's.
+# Needs MNIST in DIGITPAD_MNIST (as the native tests do). Prints meson's
+# summary, then the time each step took; the exit status is meson test's.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -26,15 +26,15 @@ shift
 native="$root/build" build="$root/build-arm64" all=0
 while [ $# -gt 0 ]; do
     case "$1" in
-    --native) [ $# -ge 2 ] || usage; native=$(cd "$2" 2>/dev/null && pwd) || { echo "no build folder $2" >&2; exit 2; }; shift 2 ;;
+    --native) [ $# -ge 2 ] || usage; native=$(cd -- "$2" >/dev/null 2>&1 && pwd) || { echo "no build folder $2" >&2; exit 2; }; shift 2 ;;
     --build) [ $# -ge 2 ] || usage; build=$(realpath -m "$2"); shift 2 ;;
     --all) all=1; shift ;;
     *) usage ;;
     esac
 done
-[ -x "$native/app/digitpad" ] || { echo "no native digitpad in $native (build it first: meson setup build && ninja -C build)" >&2; exit 2; }
+[ -f "$native/build.ninja" ] || { echo "no native build in $native (make one first: meson setup build && ninja -C build)" >&2; exit 2; }
 
-packages=(crossbuild-essential-arm64 qemu-user-static pkgconf meson ninja-build python3
+packages=(crossbuild-essential-arm64 qemu-user-static pkgconf pkgconf:arm64 file meson ninja-build python3
           libc6:arm64 zlib1g-dev:arm64 libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64
           libfontconfig-dev:arm64)
 
@@ -44,23 +44,30 @@ install_missing() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "cross-test: missing ${missing[*]}, and not root and no sudo to install them"; return 1; }
+        sudo=(sudo -n)   # never a password prompt nobody can answer
+    fi
     echo "installing: ${missing[*]}"
-    dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64 || return 1
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    dpkg --print-foreign-architectures | grep -qx arm64 || "${sudo[@]}" dpkg --add-architecture arm64 || return 1
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 t0=$(date +%s)
 install_missing || { echo "cross-test: installing the arm64 toolchain and libraries failed"; exit 1; }
 t1=$(date +%s)
+# The native build compared against must be of the same source.
+ninja -C "$native" >/dev/null || { echo "cross-test: the native build in $native failed"; exit 1; }
+setup_log=$(mktemp)
 if [ -f "$build/build.ninja" ]; then
-    meson configure "$build" -Dcompare_with="$native/app/digitpad" >/dev/null
+    meson configure "$build" -Dcompare_with="$native/app/digitpad" >"$setup_log" 2>&1
 else
     meson setup "$build" --cross-file "$root/tools/cross/arm64-linux-gnu.ini" --buildtype=release -Dwerror=true \
-        -Dcompare_with="$native/app/digitpad" >/dev/null
-fi || { echo "cross-test: meson setup for arm64 failed"; exit 1; }
+        -Dcompare_with="$native/app/digitpad" >"$setup_log" 2>&1
+fi || { tail -20 "$setup_log"; rm -f "$setup_log"; echo "cross-test: meson setup for arm64 failed"; exit 1; }
+rm -f "$setup_log"
 ninja -C "$build" >/dev/null || { ninja -C "$build" | tail -20; echo "cross-test: the arm64 build failed"; exit 1; }
 file "$build/app/digitpad" | grep -q "ARM aarch64" || { echo "cross-test: $build/app/digitpad is not an arm64 program"; exit 1; }
 t2=$(date +%s)

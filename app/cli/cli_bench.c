@@ -385,6 +385,13 @@ static void compare_isas(const isa_report *best, const isa_report *other, double
     *latency_x = other->seed.lat.median_us / best->seed.lat.median_us;
 }
 
+/* A ratio, or null where a measurement failed (JSON has no NaN). */
+static void print_json_ratio(double x)
+{
+    if (isfinite(x)) printf("%.3f", x);
+    else printf("null");
+}
+
 static void print_json_all(const bench_ctx *ctx, const isa_report *r, int n, int model_differs)
 {
     /* The top level keeps the best kernel set's figures for scripts that read them. */
@@ -401,15 +408,19 @@ static void print_json_all(const bench_ctx *ctx, const isa_report *r, int n, int
         printf(i ? ", " : "");
         print_json_isa(&r[i], model_differs);
     }
-    printf("]");
+    printf("], \"against_best\": [");
     for (int i = 1; i < n; i++) {
         double share, times;
         compare_isas(&r[0], &r[i], &share, &times);
-        printf(", \"%s_vs_%s\": {\"train_batch64_share\": %.3f, \"latency_multiple\": %.3f, "
-               "\"peak_share\": %.3f}", dp_isa_name(r[i].isa), dp_isa_name(r[0].isa), share, times,
-               r[i].peak / r[0].peak);
+        printf("%s{\"isa\": \"%s\", \"train_batch64_share\": ", i > 1 ? ", " : "", dp_isa_name(r[i].isa));
+        print_json_ratio(share);
+        printf(", \"latency_multiple\": ");
+        print_json_ratio(times);
+        printf(", \"peak_share\": ");
+        print_json_ratio(r[i].peak / r[0].peak);
+        printf("}");
     }
-    printf("}\n");
+    printf("]}\n");
 }
 
 static void print_text_all(const bench_ctx *ctx, const bench_opts *o, const dp_net *seed, const isa_report *r,
