@@ -244,7 +244,7 @@ static dp_net *golden_net(dp_train_state *st)
         .aug = {.rotate_deg = 12.0f, .shear = 0.25f, .aspect = 0.125f, .elastic = 0.75f, .thin = 0.5f, .thick = 1.0f,
                 .style_prob = 0.375f, .clean_share = 0.25f, .redraw_share = 0.125f},
     };
-    *st = (dp_train_state){.cfg = cfg, .epoch = 3, .step_in_epoch = 5, .step = 2000000123L};
+    *st = (dp_train_state){.cfg = cfg, .epoch = 3, .step_in_epoch = 5, .step = 1000000123L};
     if (dp_optim_init(&st->optim, &st->cfg.optim, net->n_params) != 0) {
         dp_net_free(net);
         return NULL;
@@ -253,7 +253,7 @@ static dp_net *golden_net(dp_train_state *st)
         st->optim.m[i] = golden_value(i, 2);
         st->optim.v[i] = golden_value(i, 3);
     }
-    st->optim.t = 2147480001L;   /* fits a 32-bit long (Windows); the seed fills a u64 */
+    st->optim.t = 1000000456L;   /* below the 2^30 a file may hold; the seed fills a u64 */
     return net;
 }
 
@@ -293,6 +293,28 @@ static void test_golden(const char *golden)
     unsigned char *a = NULL, *b = NULL;
     dp_read_file(golden, 1 << 20, &a, &n_a);
     dp_read_file(again, 1 << 20, &b, &n_b);
+    /* A step count that a 32-bit long would silently cut to a small one
+     * (2^32 + the real count) is refused, not narrowed. */
+    unsigned char le[8];
+    for (int i = 0; i < 8; i++) le[i] = (unsigned char)((uint64_t)want.step >> (8 * i));
+    unsigned char *at = a ? memmem(a, n_a, le, 8) : NULL;
+    CHECK(at && !memmem(at + 1, n_a - (size_t)(at + 1 - a), le, 8), "golden file: the step count is not where expected");
+    if (at) {
+        unsigned char *copy = malloc(n_a);
+        memcpy(copy, a, n_a);
+        copy[(at - a) + 4] = 1;
+        char huge[640];
+        path_in_dir(huge, sizeof huge, "huge-step.model");
+        write_resealed(huge, copy, n_a);
+        dp_train_state st;
+        int has = 0;
+        dp_net *refused = dp_model_load(huge, NULL, &st, &has);   /* the state is read only when asked for */
+        CHECK(!refused && strstr(dp_error(), "out of range"), "a step count above 2^32: %s",
+              refused ? "accepted" : dp_error());
+        if (refused && has) dp_optim_free(&st.optim);
+        dp_net_free(refused);
+        free(copy);
+    }
     int same = a && b && n_a == n_b && memcmp(a, b, n_a) == 0;
     CHECK(same, "golden file written here differs from the one written on x86-64 (%zu and %zu bytes)", n_a, n_b);
     if (same) printf("golden file: %zu bytes read and written again identically\n", n_b);

@@ -245,22 +245,28 @@ static int read_arch(rbuf *r, dp_arch *a, const char *name, long *n_params)
     return 0;
 }
 
-/* Steps beyond this are not a real run (2^40 steps of one image each) and
- * could overflow the trainer's step arithmetic. */
-#define MAX_STEPS ((long)1 << 40)
+/* Steps beyond this are not a real run (2^30 batches: more than 10,000
+ * epochs of MNIST one image at a time) and could overflow the trainer's step
+ * arithmetic. It fits a 32-bit long (Windows, WebAssembly): the counters are
+ * checked as read, before they are narrowed to long. */
+#define MAX_STEPS ((uint64_t)1 << 30)
+
+typedef struct {
+    uint64_t warmup, step_in_epoch, step, t;
+} step_counts;
 
 /* The settings and position a real run can have. The position within an
  * epoch indexes the epoch's image order (step_in_epoch * batch), so it must
  * lie inside the largest dataset there can be: a file claiming more would
  * send the trainer's index arithmetic past its int range. */
-static int train_state_in_range(const dp_train_state *st, uint64_t t)
+static int train_state_in_range(const dp_train_state *st, const step_counts *n)
 {
     const dp_train_cfg *c = &st->cfg;
     return c->epochs >= 1 && c->epochs <= 10000 && c->batch >= 1 && c->batch <= 4096 &&
            c->lr > 0 && c->lr < 10 && (c->optim.type == DP_OPT_ADAM || c->optim.type == DP_OPT_SGD) &&
-           c->schedule >= 0 && c->schedule <= DP_LR_STEP && c->warmup_steps >= 0 && c->warmup_steps <= MAX_STEPS &&
-           st->epoch >= 0 && st->epoch <= 10000 && st->step >= 0 && st->step <= MAX_STEPS &&
-           st->step_in_epoch >= 0 && st->step_in_epoch < DP_MNIST_MAX_ITEMS / c->batch && t <= (uint64_t)MAX_STEPS;
+           c->schedule >= 0 && c->schedule <= DP_LR_STEP && n->warmup <= MAX_STEPS && st->epoch >= 0 &&
+           st->epoch <= 10000 && n->step <= MAX_STEPS && n->step_in_epoch < (uint64_t)(DP_MNIST_MAX_ITEMS / c->batch) &&
+           n->t <= MAX_STEPS;
 }
 
 static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const char *name)
@@ -273,7 +279,8 @@ static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const ch
     c->lr = get_f32(r);
     c->lr_floor = get_f32(r);
     c->schedule = (int)get_u32(r);
-    c->warmup_steps = (long)get_u64(r);
+    step_counts counts;
+    counts.warmup = get_u64(r);
     c->optim.type = (int)get_u32(r);
     c->optim.beta1 = get_f32(r);
     c->optim.beta2 = get_f32(r);
@@ -282,16 +289,20 @@ static int read_train_state(rbuf *r, dp_train_state *st, long n_params, const ch
     c->optim.weight_decay = get_f32(r);
     c->seed = get_u64(r);
     st->epoch = (int)get_u32(r);
-    st->step_in_epoch = (long)get_u64(r);
-    st->step = (long)get_u64(r);
-    uint64_t t = get_u64(r), n = get_u64(r);
+    counts.step_in_epoch = get_u64(r);
+    counts.step = get_u64(r);
+    counts.t = get_u64(r);
+    uint64_t n = get_u64(r);
     if (r->short_read) return dp_set_error("%s: training state is truncated", name);
-    if (n != (uint64_t)n_params || !train_state_in_range(st, t))
+    if (n != (uint64_t)n_params || !train_state_in_range(st, &counts))
         return dp_set_error("%s: training state has values out of range", name);
+    c->warmup_steps = (long)counts.warmup;
+    st->step_in_epoch = (long)counts.step_in_epoch;
+    st->step = (long)counts.step;
     if (r->left / 8 < n)   /* both moments must be there before they are allocated */
         return dp_set_error("%s: training state moments are truncated or not finite", name);
     if (dp_optim_init(&st->optim, &c->optim, n_params) != 0) return dp_prefix_error("%s", name);
-    st->optim.t = (long)t;
+    st->optim.t = (long)counts.t;
     if (get_floats(r, st->optim.m, n) != 0 || get_floats(r, st->optim.v, n) != 0) {
         dp_optim_free(&st->optim);
         return dp_set_error("%s: training state moments are truncated or not finite", name);
