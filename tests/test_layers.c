@@ -23,11 +23,6 @@ static double dot(const float *a, const float *b, long n)
     return s;
 }
 
-static double max_abs_diff(const float *a, const float *b, long n)
-{
-    return check_max_diff(a, b, n);
-}
-
 /* ---- conv ---------------------------------------------------------------- */
 
 typedef struct { int n, H, W, C, F, k, pad; } conv_shape;
@@ -86,15 +81,15 @@ static void check_conv(conv_shape s)
     /* The fast path against the reference; backward adds into dw, db. */
     dp_conv_forward_ref(out, x, w, b, s.n, s.H, s.W, s.C, s.F, s.k, s.pad);
     dp_conv_forward(fast, col, x, w, b, s.n, s.H, s.W, s.C, s.F, s.k, s.pad, ws);
-    CHECK(max_abs_diff(out, fast, no) < 1e-4, "%s forward: fast vs ref %g", name, max_abs_diff(out, fast, no));
+    CHECK(check_max_diff(out, fast, no) < 1e-4, "%s forward: fast vs ref %g", name, check_max_diff(out, fast, no));
     for (long i = 0; i < nw; i++) dw2[i] = 1.0f;
     for (int i = 0; i < s.F; i++) db2[i] = 1.0f;
     for (long i = 0; i < nw; i++) dw[i] += 1.0f;
     for (int i = 0; i < s.F; i++) db[i] += 1.0f;
     dp_conv_backward(dx2, dw2, db2, col, dcol, r, x, w, s.n, s.H, s.W, s.C, s.F, s.k, s.pad, ws);
-    CHECK(max_abs_diff(dx, dx2, nx) < 1e-4, "%s dx: fast vs ref %g", name, max_abs_diff(dx, dx2, nx));
-    CHECK(max_abs_diff(dw, dw2, nw) < 1e-3, "%s dw: fast vs ref %g", name, max_abs_diff(dw, dw2, nw));
-    CHECK(max_abs_diff(db, db2, s.F) < 1e-3, "%s db: fast vs ref %g", name, max_abs_diff(db, db2, s.F));
+    CHECK(check_max_diff(dx, dx2, nx) < 1e-4, "%s dx: fast vs ref %g", name, check_max_diff(dx, dx2, nx));
+    CHECK(check_max_diff(dw, dw2, nw) < 1e-3, "%s dw: fast vs ref %g", name, check_max_diff(dw, dw2, nw));
+    CHECK(check_max_diff(db, db2, s.F) < 1e-3, "%s db: fast vs ref %g", name, check_max_diff(db, db2, s.F));
 
     free(x); free(w); free(b); free(r); free(out); free(fast);
     free(dx); free(dw); free(db); free(dx2); free(dw2); free(db2); free(col); free(dcol);
@@ -135,10 +130,10 @@ static void check_convpool(conv_shape s, int want_din)
     dp_convpool_forward(out, winner, scratch, x, w, b, s.n, s.H, s.W, s.C, s.F, s.k, s.pad, ws);
     dp_convpool_backward(want_din ? dx2 : NULL, dw2, db2, scratch, g, winner, x, w, s.n, s.H, s.W, s.C, s.F, s.k,
                          s.pad, ws);
-    CHECK(max_abs_diff(ref, out, np) < 1e-4, "%s forward: %g", name, max_abs_diff(ref, out, np));
-    CHECK(max_abs_diff(dw, dw2, nw) < 1e-3, "%s dw: %g", name, max_abs_diff(dw, dw2, nw));
-    CHECK(max_abs_diff(db, db2, s.F) < 1e-3, "%s db: %g", name, max_abs_diff(db, db2, s.F));
-    if (want_din) CHECK(max_abs_diff(dx, dx2, nx) < 1e-4, "%s dx: %g", name, max_abs_diff(dx, dx2, nx));
+    CHECK(check_max_diff(ref, out, np) < 1e-4, "%s forward: %g", name, check_max_diff(ref, out, np));
+    CHECK(check_max_diff(dw, dw2, nw) < 1e-3, "%s dw: %g", name, check_max_diff(dw, dw2, nw));
+    CHECK(check_max_diff(db, db2, s.F) < 1e-3, "%s db: %g", name, check_max_diff(db, db2, s.F));
+    if (want_din) CHECK(check_max_diff(dx, dx2, nx) < 1e-4, "%s dx: %g", name, check_max_diff(dx, dx2, nx));
     double total = 0;
     for (long i = 0; i < nw; i++) total += fabs(dw2[i]);
     CHECK(total > 0, "%s: weight gradient all zero", name);
@@ -171,11 +166,11 @@ static void check_dense(int n, int I, int O)
     GRADCHECK(name, b, O, db, dense_objective(x, w, b, r, out, n, I, O));
     dp_dense_forward_ref(out, x, w, b, n, I, O);
     dp_dense_forward(fast, x, w, b, n, I, O, ws);
-    CHECK(max_abs_diff(out, fast, (long)n * O) < 1e-4, "%s forward fast vs ref", name);
+    CHECK(check_max_diff(out, fast, (long)n * O) < 1e-4, "%s forward fast vs ref", name);
     dp_dense_backward(dx2, dw2, db2, r, x, w, n, I, O, ws);
-    CHECK(max_abs_diff(dx, dx2, (long)n * I) < 1e-4, "%s dx fast vs ref", name);
-    CHECK(max_abs_diff(dw, dw2, (long)O * I) < 1e-4, "%s dw fast vs ref", name);
-    CHECK(max_abs_diff(db, db2, O) < 1e-4, "%s db fast vs ref", name);
+    CHECK(check_max_diff(dx, dx2, (long)n * I) < 1e-4, "%s dx fast vs ref", name);
+    CHECK(check_max_diff(dw, dw2, (long)O * I) < 1e-4, "%s dw fast vs ref", name);
+    CHECK(check_max_diff(db, db2, O) < 1e-4, "%s db fast vs ref", name);
     free(x); free(w); free(b); free(r); free(out); free(fast);
     free(dx); free(dw); free(db); free(dx2); free(dw2); free(db2);
     dp_gemm_ws_free(ws);
@@ -354,6 +349,35 @@ static double directional(dp_exec *ex, dp_net *net, const float *p0, const float
     return (fp - fm) / (2.0 * eps);
 }
 
+/* Along random directions through all parameters (kann's check). A step
+ * through every parameter at once can cross a ReLU or pooling kink; the
+ * two step sizes then disagree by far more than curvature explains (a few
+ * % with batch norm over 3 images) and that direction is skipped, as the
+ * per-parameter checks do. Most directions must be kink-free.
+ * Returns how many directions were kink-free. */
+static int check_directions(dp_exec *ex, dp_net *net, const float *g, const float *x, const uint8_t *y, int B,
+                            float *scratch, double *shown_num, double *shown_ana)
+{
+    float *p0 = dp_alloc_floats(net->n_params);
+    memcpy(p0, net->params, sizeof(float) * (size_t)net->n_params);
+    *shown_num = *shown_ana = NAN;
+    int clean = 0;
+    for (int dir = 0; dir < 5; dir++) {
+        float *d = rand_floats(net->n_params, 1);
+        double coarse = directional(ex, net, p0, d, x, y, B, scratch, 1e-3f);
+        double num = directional(ex, net, p0, d, x, y, B, scratch, 2.5e-4f);
+        double ana = dot(g, d, net->n_params);
+        free(d);
+        if (fabs(coarse - num) > 0.1 * fabs(num) + 1e-2) continue;   /* a kink between the steps */
+        clean++;
+        *shown_num = num, *shown_ana = ana;
+        CHECK(fabs(num - ana) < 0.02 * fabs(ana) + 1e-3, "directional derivative %d: numeric %g analytic %g", dir,
+              num, ana);
+    }
+    free(p0);
+    return clean;
+}
+
 static void check_whole_network(const char *spec)
 {
     dp_arch arch;
@@ -397,27 +421,8 @@ static void check_whole_network(const char *spec)
             CHECK(err < 0.05, "net param %ld (layer %d): numeric %g analytic %g", i, l + 1, num, (double)g[i]);
         }
     }
-    /* Along random directions through all parameters (kann's check). A step
-     * through every parameter at once can cross a ReLU or pooling kink; the
-     * two step sizes then disagree by far more than curvature explains (a few
-     * % with batch norm over 3 images) and that direction is skipped, as the
-     * per-parameter checks do. Most directions must be kink-free. */
-    float *p0 = dp_alloc_floats(net->n_params);
-    memcpy(p0, net->params, sizeof(float) * (size_t)net->n_params);
-    double shown_num = NAN, shown_ana = NAN;   /* the last kink-free direction's */
-    int clean = 0;
-    for (int dir = 0; dir < 5; dir++) {
-        float *d = rand_floats(net->n_params, 1);
-        double coarse = directional(ex, net, p0, d, x, y, B, scratch, 1e-3f);
-        double num = directional(ex, net, p0, d, x, y, B, scratch, 2.5e-4f);
-        double ana = dot(g, d, net->n_params);
-        free(d);
-        if (fabs(coarse - num) > 0.1 * fabs(num) + 1e-2) continue;   /* a kink between the steps */
-        clean++;
-        shown_num = num, shown_ana = ana;
-        CHECK(fabs(num - ana) < 0.02 * fabs(ana) + 1e-3, "directional derivative %d: numeric %g analytic %g", dir,
-              num, ana);
-    }
+    double shown_num, shown_ana;   /* the last kink-free direction's */
+    int clean = check_directions(ex, net, g, x, y, B, scratch, &shown_num, &shown_ana);
     CHECK(clean >= 3, "only %d of 5 directions were free of kinks", clean);
     double total = 0.0;
     for (long i = 0; i < net->n_params; i++) total += fabs(g[i]);
@@ -430,12 +435,12 @@ static void check_whole_network(const char *spec)
     net_loss(ref, net, x, y, B, scratch);
     dp_exec_free(ref);
     dp_layers_use_reference(0);
-    CHECK(max_abs_diff(g, scratch, net->n_params) < 1e-5, "net gradient fast vs reference: %g",
-          max_abs_diff(g, scratch, net->n_params));
+    CHECK(check_max_diff(g, scratch, net->n_params) < 1e-5, "net gradient fast vs reference: %g",
+          check_max_diff(g, scratch, net->n_params));
     CHECK(kinks <= 8, "%d of the sampled parameters sat on a kink", kinks);
     printf("%s: worst relative error %.4f (%d samples skipped at kinks), directional %g vs %g (%d of 5 directions "
            "kink-free)\n", spec, worst, kinks, shown_num, shown_ana, clean);
-    free(x); free(g); free(scratch); free(p0);
+    free(x); free(g); free(scratch);
     dp_exec_free(ex);
     dp_net_free(net);
 }
