@@ -38,25 +38,10 @@ packages=(crossbuild-essential-arm64 qemu-user-static pkgconf pkgconf:arm64 file
           libc6:arm64 zlib1g-dev:arm64 libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64
           libfontconfig-dev:arm64)
 
-install_missing() {
-    local missing=() p
-    for p in "${packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=()
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null || { echo "cross-test: missing ${missing[*]}, and not root and no sudo to install them"; return 1; }
-        sudo=(sudo -n)   # never a password prompt nobody can answer
-    fi
-    echo "installing: ${missing[*]}"
-    dpkg --print-foreign-architectures | grep -qx arm64 || "${sudo[@]}" dpkg --add-architecture arm64 || return 1
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+. "$root/tools/lib/install.sh"
 
 t0=$(date +%s)
-install_missing || { echo "cross-test: installing the arm64 toolchain and libraries failed"; exit 1; }
+install_missing cross-test --arch arm64 "${packages[@]}" || { echo "cross-test: installing the arm64 toolchain and libraries failed"; exit 1; }
 t1=$(date +%s)
 # The native build compared against must be of the same source.
 ninja -C "$native" >/dev/null || { echo "cross-test: the native build in $native failed"; exit 1; }

@@ -156,7 +156,16 @@ int actions_open_file(app *a, const char *path, int strokes_too)
     return 0;
 }
 
-int actions_save_model(app *a, const char *path) { return model_save(&a->model, path, &a->status); }
+/* A model the user saved; in a browser page it is also handed over as a
+ * download (the page's own files are out of the user's reach). */
+int actions_save_model(app *a, const char *path)
+{
+    if (model_save(&a->model, path, &a->status) != 0) return -1;
+    int handed = dp_hand_over_file(path, app_base_name(path));
+    if (handed > 0) status_set(&a->status, 0, "saved %s and downloaded it", app_base_name(path));
+    else if (handed < 0) status_set(&a->status, 1, "saved %s, but %s", path, dp_error());
+    return 0;
+}
 
 void actions_picture(app *a, const char *what, ui_rect part)
 {

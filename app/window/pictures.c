@@ -40,10 +40,20 @@ SDL_Surface *picture_capture(SDL_Renderer *ren, const ui_rect *part)
     return s;
 }
 
+/* Says where a picture the user asked for went; in a browser page it is
+ * also handed over as a download. */
+static void tell_saved(status_line *st, const char *what, const char *path)
+{
+    int handed = dp_hand_over_file(path, app_base_name(path));
+    if (handed > 0) status_set(st, 0, "saved %s %s and downloaded it", what, app_base_name(path));
+    else if (handed < 0) status_set(st, 1, "saved %s %s, but %s", what, path, dp_error());
+    else status_set(st, 0, "saved %s %s", what, path);
+}
+
 int picture_save_surface(SDL_Surface *s, const char *path, status_line *st, int tell)
 {
     int rc = save_png_atomic(s, path, st);
-    if (!rc && tell) status_set(st, 0, "saved picture %s", path);
+    if (!rc && tell) tell_saved(st, "picture", path);
     return rc;
 }
 
@@ -53,7 +63,7 @@ int picture_save(SDL_Renderer *ren, const char *path, const ui_rect *part, statu
     int rc = -1;
     if (!s) status_set(st, 1, "could not save %s: %s", path, SDL_GetError());
     else rc = save_png_atomic(s, path, st);
-    if (!rc && tell) status_set(st, 0, "saved %s %s", part ? "picture" : "screenshot", path);
+    if (!rc && tell) tell_saved(st, part ? "picture" : "screenshot", path);
     SDL_FreeSurface(s);
     return rc;
 }

@@ -352,20 +352,41 @@ static void app_quit(app *a)
     SDL_Quit();
 }
 
+/* A browser page's window fills its viewport and follows it. */
+static void follow_viewport(app *a)
+{
+    int vw, vh, w, h;
+    if (!dp_viewport_size(&vw, &vh)) return;
+    SDL_GetWindowSize(a->win, &w, &h);
+    if (vw != w || vh != h) SDL_SetWindowSize(a->win, vw, vh);   /* SDL sends the resize event */
+}
+
+/* A file dropped on a browser page (a desktop's come as SDL_DROPFILE). */
+static void on_dropped_file(void *ctx, const char *path)
+{
+    app *a = ctx;
+    actions_open_file(a, path, 1);
+    a->dirty = 1;
+}
+
 /* One turn of the loop: events, the jobs' news, and a frame if something
  * changed (at most one frame, and one reading, per display refresh: mouse
- * events arrive far faster, and their points are all kept). */
-static void loop_once(app *a)
+ * events arrive far faster, and their points are all kept). It waits for
+ * events only where the system lets it (may_wait; a browser page's turn
+ * must return at once). 0 once the window is to close. */
+static int loop_once(void *ctx, int may_wait)
 {
+    app *a = ctx;
     SDL_Event e;
-    if (SDL_WaitEventTimeout(&e, wait_timeout_ms(a))) {
+    follow_viewport(a);
+    if (may_wait ? SDL_WaitEventTimeout(&e, wait_timeout_ms(a)) : SDL_PollEvent(&e)) {
         do {
             events_handle(a, &e);
             actions_run(a);   /* what a key asked for, before the next event (Enter, then typing) */
         } while (SDL_PollEvent(&e));
     }
-    if (atomic_load(&a->terminate) && !a->quit) closing_request(a);
-    if (ui_tooltip_ready(&a->ui, dp_now())) a->dirty = 1;   /* the pointer has rested on a control */   /* a request no toolkit turned into an event */
+    if (atomic_load(&a->terminate) && !a->quit) closing_request(a);   /* a request no toolkit turned into an event */
+    if (ui_tooltip_ready(&a->ui, dp_now())) a->dirty = 1;   /* the pointer has rested on a control */
     training_poll(a);
     actions_poll(a);
     if (a->quit_after_save && a->dialog.open != DIALOG_SAVE && !chooser_busy(a->chooser))
@@ -376,18 +397,31 @@ static void loop_once(app *a)
         actions_read_drawing(a);
         render_frame(a);
     }
+    return !a->quit;
+}
+
+static app the_app;   /* large (the 280² canvas and more): not on the stack */
+static int exit_status = 1;
+
+static void app_done(void *ctx)
+{
+    app *a = ctx;
+    exit_status = scripted_exit_status(a);
+    app_quit(a);
 }
 
 int window_run(const window_options *opt)
 {
-    static app a;   /* large (the 280² canvas and more): not on the stack */
-    int rc = 1;
+    app *a = &the_app;
     dp_memory_keep_big_blocks_apart();
-    if (app_init(&a, opt) == 0) {
-        a.dirty = 1;
-        while (!a.quit) loop_once(&a);
-        rc = scripted_exit_status(&a);
+    if (app_init(a, opt) != 0) {
+        app_quit(a);
+        return 1;
     }
-    app_quit(&a);
-    return rc;
+    a->dirty = 1;
+    dp_on_dropped_file(on_dropped_file, a);
+    /* Returns when the window closes, or at once in a browser page, whose
+     * loop goes on (app_done then runs when it ends). */
+    dp_run_loop(loop_once, app_done, a);
+    return exit_status;
 }

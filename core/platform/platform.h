@@ -3,7 +3,10 @@
  * replacement, locks, folders), the CPU and memory, threads, time, the
  * program's and the user's folders, the file chooser, interrupts and the
  * display. The rest of digitpad is portable C on top of these functions;
- * porting it means writing another platform_*.c beside platform_posix.c.
+ * porting it means writing another platform_*.c beside platform_posix.c
+ * (files, CPU, time, folders: POSIX systems and the browser) and
+ * platform_desktop_posix.c (display, chooser, loop: POSIX desktops); the
+ * browser's is platform_web.c.
  *
  * Like the rest of core/, these functions never print and never exit: they
  * return -1 (or NULL) and leave a one-line message for dp_error(). This is
@@ -150,5 +153,44 @@ int dp_file_chooser_available(void);
  * out, 0 if the user cancelled or *stop became non-zero (the chooser is then
  * closed; stop may be NULL), -1 on error. */
 int dp_choose_file(const char *title, const char *save_as, char *out, size_t size, const atomic_int *stop);
+
+/* ---- the loop, and what a browser page does differently ------------------------------- */
+
+/* Runs the window's loop: step(ctx, may_wait) until it returns 0, then
+ * done(ctx). On a desktop a plain loop, and step may wait for events
+ * (may_wait 1); in a browser the page's animation frames call step, which
+ * must return at once (may_wait 0), and dp_run_loop itself returns before
+ * the loop ends (the page keeps running): everything after the loop
+ * belongs in done. */
+void dp_run_loop(int (*step)(void *ctx, int may_wait), void (*done)(void *ctx), void *ctx);
+
+/* The size the window should have to fill what shows it (a browser page's
+ * viewport, in CSS pixels): 1 with *w and *h, or 0 where the user sizes
+ * the window (a desktop). */
+int dp_viewport_size(int *w, int *h);
+
+/* Files dropped where the system does not tell the toolkit (a browser
+ * page): fn(ctx, path) on the window's thread with a readable copy. */
+void dp_on_dropped_file(void (*fn)(void *ctx, const char *path), void *ctx);
+
+/* A file the user asked to save is complete at PATH: where the program's
+ * files are out of the user's reach (a browser page's storage), hand a
+ * copy over as NAME (a download). 1 if it was handed over, 0 if there was
+ * nothing to do (a desktop: the file is where the user chose), -1 on error. */
+int dp_hand_over_file(const char *path, const char *name);
+
+/* Whether dp_fetch_file works here (a browser page fetching files that
+ * sit beside it). */
+int dp_fetch_available(void);
+/* Downloads URL (relative to the page) to PATH, atomically, calling
+ * progress(ctx, bytes so far, total or -1) now and then; waits for the end
+ * (run it off the window's thread). 0, or -1 with the error naming URL;
+ * a non-zero *stop ends it early (-1, "stopped"). */
+typedef void (*dp_fetch_progress)(void *ctx, long long done, long long total);
+int dp_fetch_file(const char *url, const char *path, dp_fetch_progress progress, void *ctx, const atomic_int *stop);
+
+/* One line on how this system runs digitpad when that differs from the
+ * usual (a page without threads), or NULL. */
+const char *dp_runtime_note(void);
 
 #endif

@@ -26,7 +26,26 @@ flags="-O2 -pthread -msimd128"       # every library: a threaded build cannot li
 key="em$em-sdl2-$sdl2-ttf-$ttf-img-$img-ft-$ft-png-$png-z-$z-$(echo "$flags" | md5sum | cut -c1-8)"
 cache="${DIGITPAD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/digitpad}/web-deps/$key"
 prefix="$cache/prefix"
+# Static SDL2_ttf and SDL2_image install no pkg-config file: these let
+# meson find them like the others.
+write_pc() {   # NAME VERSION REQUIRES
+    cat >"$prefix/lib/pkgconfig/$1.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: $1
+Description: $1, static, for WebAssembly (tools/web/build-deps.sh)
+Version: $2
+Requires: sdl2 $3
+Libs: -L\${libdir} -l$1
+Cflags: -I\${includedir}/SDL2
+EOF
+}
+write_pcs() { write_pc SDL2_ttf "$ttf" freetype2 && write_pc SDL2_image "$img" libpng; }
+
 if [ -f "$cache/done" ]; then
+    [ -f "$prefix/lib/pkgconfig/SDL2_image.pc" ] || write_pcs
     echo "$prefix"
     exit 0
 fi
@@ -78,6 +97,7 @@ emcmake_build "$(basename "$(ls -d libsdl2-image-*/)")" -DSDL2IMAGE_VENDORED=OFF
     -DSDL2IMAGE_TIF=OFF -DSDL2IMAGE_WEBP=OFF -DSDL2IMAGE_XCF=OFF -DSDL2IMAGE_XPM=OFF -DSDL2IMAGE_XV=OFF \
     -DSDL2IMAGE_BMP=OFF -DCMAKE_C_FLAGS="$flags -I$prefix/include/SDL2"
 
+write_pcs
 rm -rf "$cache/src"   # sources and build trees: hundreds of MB the cache does not need
 touch "$cache/done"
 say "done: $prefix"

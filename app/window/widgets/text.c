@@ -11,7 +11,9 @@
 #include "platform.h"
 
 #include <SDL_ttf.h>
+#ifdef DP_HAVE_FONTCONFIG
 #include <fontconfig/fontconfig.h>
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -71,6 +73,11 @@ static int readable_file(const char *path)
  * DejaVu is missing: any scalable font beats no text). 0 on success. */
 static int fontconfig_match(char *path, size_t size, char *why, size_t why_size)
 {
+#ifndef DP_HAVE_FONTCONFIG
+    (void)path, (void)size;
+    snprintf(why, why_size, "no fontconfig here");
+    return -1;
+#else
     snprintf(why, why_size, "fontconfig found no match for \"DejaVu Sans\"");
     FcConfig *config = FcInitLoadConfigAndFonts();
     if (!config) {
@@ -101,6 +108,7 @@ static int fontconfig_match(char *path, size_t size, char *why, size_t why_size)
     }
     FcConfigDestroy(config);
     return rc;
+#endif
 }
 
 /* DejaVu Sans where distributions put it, under each of the system's data
