@@ -80,10 +80,58 @@ static void set_phase(jobs *j, job_phase phase, const char *message)
     worker_wake(j->w, 1);
 }
 
+/* ---- MNIST from beside the page (a browser) ---------------------------------------- */
+
+typedef struct {
+    jobs *j;
+    long long before;   /* bytes of the files already fetched */
+} fetch_news;
+
+static void on_fetch_progress(void *ctx, long long done, long long total)
+{
+    (void)total;   /* servers may not say; the files' published sizes do */
+    fetch_news *n = ctx;
+    worker_lock(n->j->w);
+    n->j->status.fetched = n->before + done;
+    worker_unlock(n->j->w);
+    worker_wake(n->j->w, 0);
+}
+
+/* Where the system can fetch files (a browser page), the MNIST files that
+ * are missing from DIR come from mnist/ beside the page, once: DIR is kept
+ * in the page's lasting storage. */
+static int fetch_missing(jobs *j, const char *dir)
+{
+    if (dp_mnist_present(dir) || !dp_fetch_available()) return 0;
+    fetch_news news = {j, 0};
+    long long total = 0;
+    for (int i = 0; i < 4; i++) total += dp_mnist_gz_bytes[i];
+    worker_lock(j->w);
+    j->status.fetched = 0, j->status.fetch_total = total;
+    worker_unlock(j->w);
+    set_phase(j, PHASE_LOADING, "downloading MNIST");
+    int rc = dp_make_dirs(dir);
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        char url[128], path[4200];
+        snprintf(url, sizeof url, "mnist/%s.gz", dp_mnist_names[i]);
+        snprintf(path, sizeof path, "%s/%s.gz", dir, dp_mnist_names[i]);
+        if (dp_path_kind_of(path) != DP_PATH_FILE) rc = dp_fetch_file(url, path, on_fetch_progress, &news, worker_stop_flag(j->w));
+        news.before += dp_mnist_gz_bytes[i];
+    }
+    worker_lock(j->w);
+    j->status.fetched = j->status.fetch_total = 0;
+    worker_unlock(j->w);
+    if (rc != 0 && !worker_should_stop(j->w))
+        dp_set_error("%s. This site has no MNIST to train on: whoever built it can add the four files with "
+                     "DIGITPAD_MNIST=folder tools/build-web.sh", dp_error());
+    return rc;
+}
+
 /* Loads MNIST once per folder; later jobs reuse it. */
 static int ensure_data(jobs *j, const char *dir)
 {
     if (j->data_dir[0] && strcmp(dir, j->data_dir) == 0) return 0;
+    if (fetch_missing(j, dir) != 0) return -1;
     dp_dataset_free(&j->train_set);
     dp_dataset_free(&j->test_set);
     j->data_dir[0] = 0;

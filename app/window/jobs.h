@@ -28,6 +28,7 @@ typedef struct {
     long last_test_step;            /* the step it was measured at */
     char message[512];              /* what failed */
     dp_finetune_score before, after;/* a fine-tune's, once it has ended */
+    long long fetched, fetch_total; /* MNIST being downloaded (a browser page): bytes so far, of about; 0 if not */
 } jobs_status;
 
 /* An evaluation on the MNIST test set, with every image's answer, so the

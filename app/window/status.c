@@ -71,6 +71,13 @@ static void draw_progress(frame *f, const jobs_status *job, const char *model_na
         return;
     }
     char line[200], eta[32];
+    if (job->phase == PHASE_LOADING && job->fetch_total > 0) {
+        float got = (float)job->fetched / (float)job->fetch_total;
+        snprintf(line, sizeof line, "downloading MNIST: %.1f of %.1f MB", job->fetched / 1e6, job->fetch_total / 1e6);
+        verbose_line("progress", "download\t%.3f", (double)got);
+        ui_progress_bar(f->ui, p, got > 1 ? 1 : got, line);
+        return;
+    }
     if (job->phase == PHASE_LOADING || !g->total_steps) {
         snprintf(line, sizeof line, "%s…", job->phase == PHASE_LOADING ? "loading MNIST" : "starting");
         text_draw(f->text, FONT_SMALL, line, p.x + p.w, p.y + p.h / 2, THEME_TEXT, TEXT_RIGHT | TEXT_MIDDLE);

@@ -14,6 +14,7 @@ int training_need_mnist(app *a)
 {
     char msg[PATH_MAX * 3 + 256];
     if (app_find_mnist(NULL, 1, a->train.mnist_dir, sizeof a->train.mnist_dir, msg, sizeof msg) == 0) return 0;
+    if (dp_fetch_available()) return 0;   /* the job fetches it into mnist_dir (jobs.c) */
     dialog_message(&a->dialog, "MNIST not found", msg);
     status_set(&a->status, 1, "%s", msg);
     return -1;

@@ -327,18 +327,20 @@ int dp_mnist_load(dp_dataset *ds, const char *dir, const char *which)
     return 0;
 }
 
+const char *const dp_mnist_names[4] = {
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+};
+const long dp_mnist_gz_bytes[4] = {9912422, 28881, 1648877, 4542};
+
 int dp_mnist_present(const char *dir)
 {
-    static const char *const names[] = {
-        "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
-    };
+    const char *const *names = dp_mnist_names;
     char path[PATH_MAX];
     char saved[512];
     /* Probing is not an error: keep the caller's error message intact. */
     snprintf(saved, sizeof saved, "%s", dp_error());
     int ok = 1;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && ok; i++)
+    for (size_t i = 0; i < 4 && ok; i++)
         ok = find_mnist_file(path, dir, names[i]) == 0;
     dp_set_error("%s", saved);
     return ok;

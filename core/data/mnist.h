@@ -32,6 +32,12 @@ int dp_idx_write_labels(const char *path, const uint8_t *labels, int n);
  * match and images must be 28×28. Returns 0, or -1 with dp_error() set. */
 int dp_mnist_load(dp_dataset *ds, const char *dir, const char *which);
 
+/* The four MNIST files' names, without ".gz": training images and labels,
+ * then test images and labels; and the sizes of the four .gz files as
+ * published (for a download's progress). */
+extern const char *const dp_mnist_names[4];
+extern const long dp_mnist_gz_bytes[4];
+
 /* 1 if DIR holds all four MNIST files (raw or .gz), else 0. */
 int dp_mnist_present(const char *dir);
 
