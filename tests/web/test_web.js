@@ -27,8 +27,10 @@ const STROKES = {   // canvas coordinates (0-280), as tests/window_harness.py's
 const WAIT_S = 120;   // a hang, not a speed: generous on a loaded machine
 
 let failed = 0;
+const started = Date.now();
 function check(ok, what) {
-  console.log((ok ? 'ok: ' : 'FAIL: ') + what);
+  const at = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`${at} s ` + (ok ? 'ok: ' : 'FAIL: ') + what);
   if (!ok) failed++;
   return ok;
 }
@@ -151,7 +153,7 @@ async function openPage(browser, url, viewport, mobile) {
   await page.goto(url);
   const frame = await log.next('first_frame_ms');
   console.log(`first frame ${frame ? Date.now() - t0 : 'never'} ms after navigation (${viewport.width}x${viewport.height})`);
-  await log.next('canvas');
+  check(frame !== null && log.last('canvas') !== null, `the page shows the window and logs its canvas (${viewport.width}x${viewport.height})`);
   await page.waitForTimeout(300);   // the layout settles: the last canvas line counts
   return {context, page, log, cdp: await context.newCDPSession(page)};
 }
