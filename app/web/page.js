@@ -84,6 +84,10 @@
     FS.mkdir(DATA);
     FS.mount(Module.IDBFS || IDBFS, {}, DATA);
     ENV.XDG_DATA_HOME = DATA;
+    // SDL's software renderer draws at CSS pixels into the high-DPI canvas
+    // (a quarter of it at a ratio of 2); through WebGL SDL draws at the
+    // screen's own pixels, and the window scales its layout to them.
+    ENV.SDL_RENDER_DRIVER = 'opengles2';
     addRunDependency('digitpad-storage');
     FS.syncfs(true, (err) => {
       if (err) console.error('digitpad: the files kept in this browser could not be read: ' + err);

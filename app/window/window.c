@@ -352,15 +352,6 @@ static void app_quit(app *a)
     SDL_Quit();
 }
 
-/* A browser page's window fills its viewport and follows it. */
-static void follow_viewport(app *a)
-{
-    int vw, vh, w, h;
-    if (!dp_viewport_size(&vw, &vh)) return;
-    SDL_GetWindowSize(a->win, &w, &h);
-    if (vw != w || vh != h) SDL_SetWindowSize(a->win, vw, vh);   /* SDL sends the resize event */
-}
-
 /* A file dropped on a browser page (a desktop's come as SDL_DROPFILE). */
 static void on_dropped_file(void *ctx, const char *path)
 {
@@ -378,7 +369,6 @@ static int loop_once(void *ctx, int may_wait)
 {
     app *a = ctx;
     SDL_Event e;
-    follow_viewport(a);
     if (may_wait ? SDL_WaitEventTimeout(&e, wait_timeout_ms(a)) : SDL_PollEvent(&e)) {
         do {
             events_handle(a, &e);

@@ -164,11 +164,6 @@ int dp_choose_file(const char *title, const char *save_as, char *out, size_t siz
  * belongs in done. */
 void dp_run_loop(int (*step)(void *ctx, int may_wait), void (*done)(void *ctx), void *ctx);
 
-/* The size the window should have to fill what shows it (a browser page's
- * viewport, in CSS pixels): 1 with *w and *h, or 0 where the user sizes
- * the window (a desktop). */
-int dp_viewport_size(int *w, int *h);
-
 /* Files dropped where the system does not tell the toolkit (a browser
  * page): fn(ctx, path) on the window's thread with a readable copy. */
 void dp_on_dropped_file(void (*fn)(void *ctx, const char *path), void *ctx);

@@ -25,12 +25,6 @@ void dp_run_loop(int (*step)(void *ctx, int may_wait), void (*done)(void *ctx), 
     if (done) done(ctx);
 }
 
-int dp_viewport_size(int *w, int *h)
-{
-    (void)w, (void)h;
-    return 0;
-}
-
 void dp_on_dropped_file(void (*fn)(void *ctx, const char *path), void *ctx) { (void)fn, (void)ctx; }
 
 int dp_hand_over_file(const char *path, const char *name)

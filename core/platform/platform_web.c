@@ -39,13 +39,6 @@ void dp_run_loop(int (*step)(void *ctx, int may_wait), void (*done)(void *ctx), 
     emscripten_set_main_loop_arg(loop_frame, &s, 0, 1);
 }
 
-int dp_viewport_size(int *w, int *h)
-{
-    *w = MAIN_THREAD_EM_ASM_INT({ return window.innerWidth | 0; });
-    *h = MAIN_THREAD_EM_ASM_INT({ return window.innerHeight | 0; });
-    return *w > 0 && *h > 0;
-}
-
 /* ---- the page's files -------------------------------------------------------------- */
 
 void dp_web_files_changed(void);

@@ -8,8 +8,8 @@
 // a 7 drawn with the mouse is read as 7; a 1 drawn with a finger is read as
 // 1; both are kept; Train fetches MNIST and trains (loss falling), Stop
 // stops it; Save downloads a model the native build's eval accepts; after a
-// reload the two kept digits are still there; and on a 360×640 touch screen
-// a 7 drawn with a finger is read as 7. Screenshots at both sizes go to
+// reload the two kept digits are still there; and on a 360×640 touch screen,
+// then turned to 640×360, a 7 drawn with a finger is read as 7. Screenshots at both sizes go to
 // SHOTS_DIR (or a temporary folder) for a person to look at. Exit status 0
 // if every check passed, 1 if one failed, 77 (skipped) when a tool is
 // missing outside CI.
@@ -250,6 +250,16 @@ async function main() {
     const phone = await openPage(browser, url + '?--verbose', {width: 360, height: 640}, true);
     await drawAndRead(phone, 'touch', 7);
     await phone.page.screenshot({path: path.join(shots, 'web-360x640.png')});
+    // Turned to landscape: the window follows the viewport and lays itself out again.
+    phone.log.skip();
+    await phone.page.setViewportSize({width: 640, height: 360});
+    const turned = await phone.log.next('canvas');
+    await phone.page.waitForTimeout(300);
+    check(turned !== null && Number(turned[1]) + Number(turned[3]) <= 640 && Number(turned[2]) + Number(turned[4]) <= 360,
+          `turned to 640x360, the canvas is laid out again inside it (${turned && turned.slice(1).join(' ')})`);
+    await click(phone.page, layoutOf(phone.log), 'clear');
+    await drawAndRead(phone, 'touch', 7);
+    await phone.page.screenshot({path: path.join(shots, 'web-640x360.png')});
     await phone.context.close();
   } finally {
     await browser.close();
