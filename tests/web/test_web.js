@@ -7,7 +7,8 @@
 // the program's --verbose lines from the console as the window tests do:
 // a 7 drawn with the mouse is read as 7; a 1 drawn with a finger is read as
 // 1; both are kept; Train fetches MNIST and trains (loss falling), Stop
-// stops it; Save downloads a model the native build's eval accepts; after a
+// stops it; Save downloads a model the native build's eval accepts; a
+// stroke file dropped on the page is read; Load… loads that model; after a
 // reload the two kept digits are still there; and on a 360×640 touch screen,
 // then turned to 640×360, a 7 drawn with a finger is read as 7. Screenshots at both sizes go to
 // SHOTS_DIR (or a temporary folder) for a person to look at. Exit status 0
@@ -188,12 +189,36 @@ async function trainAndStop(p) {
   await p.page.keyboard.press('Escape');   // the end-of-run card
 }
 
+// A stroke file dropped on the page is drawn and read; a model chosen in the
+// browser's file picker (Load…) is loaded.
+async function dropAndLoad(p, modelFile) {
+  p.log.skip();
+  const three = fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'examples', 'three.txt'), 'utf8');
+  await p.page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'three.txt', {type: 'text/plain'}));
+    document.getElementById('canvas').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+  }, three);
+  const f = await reading(p.log);
+  check(f && f[1] === '3', `a stroke file dropped on the page is read as ${f ? f[1] : 'nothing'}`);
+  if (!modelFile) return;
+  p.log.skip();
+  const chooser = p.page.waitForEvent('filechooser', {timeout: WAIT_S * 1000}).catch(() => null);
+  await click(p.page, layoutOf(p.log), 'load');
+  const c = await chooser;
+  if (!check(c !== null, 'Load… opens the browser\'s file picker')) return;
+  await c.setFiles(modelFile);
+  const name = path.basename(modelFile);
+  const loaded = await p.log.next('status', (s) => s[2].startsWith('loaded ') || s[1] !== 'ok');
+  check(loaded && loaded[1] === 'ok' && loaded[2].includes(name), `the picked model is loaded (${loaded && loaded[2]})`);
+}
+
 async function saveAndCheck(p, native, tmp) {
   const layout = layoutOf(p.log);
   const pending = p.page.waitForEvent('download', {timeout: WAIT_S * 1000}).catch(() => null);
   await click(p.page, layout, 'save');
   const d = await pending;
-  if (!check(d !== null, 'Save downloads the model')) return;
+  if (!check(d !== null, 'Save downloads the model')) return null;
   const file = path.join(tmp, d.suggestedFilename());
   await d.saveAs(file);
   const r = spawnSync(native, ['eval', '--model', file, '--json'], {encoding: 'utf8', timeout: WAIT_S * 1000});
@@ -201,6 +226,7 @@ async function saveAndCheck(p, native, tmp) {
   try { acc = JSON.parse(r.stdout).accuracy; } catch (e) { /* said below */ }
   check(r.status === 0 && acc > 0.5, `the native digitpad eval accepts the downloaded ${d.suggestedFilename()} ` +
         `(exit ${r.status}, accuracy ${acc}${r.stderr ? ', ' + r.stderr.trim() : ''})`);
+  return file;
 }
 
 function serve(site) {
@@ -239,7 +265,8 @@ async function main() {
     await click(p.page, layout, 'keep1');
     await p.page.screenshot({path: path.join(shots, 'web-1100x780.png')});
     await trainAndStop(p);
-    await saveAndCheck(p, native, tmp);
+    const saved = await saveAndCheck(p, native, tmp);
+    await dropAndLoad(p, saved);
     p.log.skip();
     await p.page.reload();
     const digits = await p.log.next('digits');
