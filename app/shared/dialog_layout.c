@@ -157,7 +157,7 @@ static void grid_fit(grid_layout *g)
 
 void digits_layout_compute(grid_layout *g, const ui_layout *l)
 {
-    static const float buttons[] = {100, 100, 100, 0};
+    static const float buttons[] = {100, 100, 100, 100};   /* Close, Undo, Delete, Export */
     int bottom = grid_frame(g, l, buttons), x = g->box.x, w = g->box.w, y = g->box.card.y + u(l, 56);
     int h = u(l, 30), gap = u(l, 4), all_w = u(l, 96), tab = (w - all_w - 10 * gap) / 10;
     g->tab_all = (ui_rect){x, y, all_w, h};
@@ -166,9 +166,9 @@ void digits_layout_compute(grid_layout *g, const ui_layout *l)
     g->cell_w = u(l, 84), g->cell_h = u(l, 96);
     grid_fit(g);
     g->note_y = bottom + u(l, 8);
-    ui_rect del = g->box.button[2];
+    ui_rect export = g->box.button[3];
     int bw = u(l, 130);
-    g->open = (ui_rect){del.x - l->pad - bw, del.y, bw, del.h};
+    g->open = (ui_rect){export.x - l->pad - bw, export.y, bw, export.h};
     if (g->open.x < g->box.x) g->open = (ui_rect){0, 0, 0, 0};   /* a narrow card: Enter still opens it */
 }
 

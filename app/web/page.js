@@ -209,7 +209,11 @@
     window.Module = {
       canvas,
       arguments: programArguments(),
-      print: (text) => console.log(text),
+      print: (text) => {
+        console.log(text);
+        // In a frame (bench/web runs `digitpad bench` in one), the page around it reads the output.
+        if (window.parent !== window) window.parent.postMessage({digitpad: 'print', text}, location.origin);
+      },
       printErr: (text) => console.error(text),
       preRun: [mountStorage],
       setStatus: (text) => {

@@ -1,5 +1,6 @@
 /* The user's own digits in the window (see kept.h). */
 #include "kept.h"
+#include "tarball.h"
 #include "common.h"
 #include "paths.h"
 #include "preprocess.h"
@@ -262,4 +263,29 @@ const char *kept_finetune_blocker(kept_state *k, int busy)
              "12th… of each digit you keep is set aside to test)",
              train_part, more_train > 0 && more_test > 0 ? " and " : "", test_part, KEPT_TUNE_TRAIN, KEPT_TUNE_TEST);
     return k->why;
+}
+
+int kept_export(kept_state *k, status_line *st)
+{
+    char base[PATH_MAX], stamp[32], dir[PATH_MAX], tar[PATH_MAX + 8];
+    if (!k->ok || k->set.n == 0) {
+        status_set(st, 1, "nothing to export: keep some digits first (0-9 after drawing)");
+        return -1;
+    }
+    app_user_data_dir(base, sizeof base);
+    dp_timestamp(stamp, sizeof stamp);
+    if (snprintf(dir, sizeof dir, "%s/exports/my-digits-%s", base, stamp) >= (int)sizeof dir) {
+        status_set(st, 1, "cannot export: the data folder's name is too long");
+        return -1;
+    }
+    snprintf(tar, sizeof tar, "%s.tar", dir);
+    if (dp_make_dirs(dir) != 0 || dp_userset_export(&k->set, dir) != 0 || app_tar_folder(dir, tar) != 0) {
+        status_set(st, 1, "cannot export the kept digits: %s", dp_error());
+        return -1;
+    }
+    int handed = dp_hand_over_file(tar, app_base_name(tar));
+    if (handed > 0) status_set(st, 0, "exported %d kept digits: downloaded %s", k->set.n, app_base_name(tar));
+    else if (handed < 0) status_set(st, 1, "exported %d kept digits to %s, but %s", k->set.n, dir, dp_error());
+    else status_set(st, 0, "exported %d kept digits to %s (and %s)", k->set.n, dir, app_base_name(tar));
+    return 0;
 }

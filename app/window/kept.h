@@ -75,6 +75,10 @@ int kept_undo(kept_state *k, drawing *d, int any, status_line *st);
 /* Redo right after a keep was taken back keeps the drawing again; 1 if it did. */
 int kept_redo(kept_state *k, drawing *d, status_line *st);
 void kept_set_collect(kept_state *k, int on, status_line *st);
+/* Writes the kept digits as digitpad export-user does, to a new folder
+ * exports/my-digits-DATE in the data folder, and beside it the same as
+ * one .tar file, which a browser page downloads. 0, or -1 (said). */
+int kept_export(kept_state *k, status_line *st);
 
 /* Reads every kept digit with the model (when the digits or the weights
  * changed; while a job changes the weights, at most once a second). */

@@ -138,6 +138,7 @@ int gallery_key(kept_state *k, const gallery_env *env, const SDL_KeyboardEvent *
     else if (key == SDLK_RETURN || key == SDLK_KP_ENTER) open_selected(k, env);
     else if (key == SDLK_DELETE || key == SDLK_BACKSPACE) delete_selected(k, env);
     else if (key == SDLK_z && ctrl) kept_undo(k, env->draw, 1, env->status);
+    else if (key == SDLK_e && ctrl) kept_export(k, env->status);
     else if (step) move_selection(k, step);
     else if (key == SDLK_TAB) set_filter(k, k->filter >= 9 ? -1 : k->filter + 1);
     return 1;
@@ -261,15 +262,19 @@ static void draw_gallery_buttons(frame *f, kept_state *k, const grid_layout *g, 
     int del = ui_button(f->ui, ID_GALLERY + 2, b->button[2], "Delete", "Delete the selected digit (Delete)", has, 0);
     int open = ui_button(f->ui, ID_GALLERY + 3, g->open, "Open on canvas",
                          "Put the selected digit on the canvas (Enter)", has, 0);
+    int export = ui_button(f->ui, ID_GALLERY + 4, b->button[3], "Export",
+                           "Write them as an MNIST-shaped folder and a .tar of it, as digitpad export-user does (Ctrl+E)",
+                           k->set.n > 0, 0);
+    if (export) kept_export(k, env->status);
     if (undo) kept_undo(k, env->draw, 1, env->status);
     if (del) delete_selected(k, env);
     if (open) open_selected(k, env);
     if (close) dialog_open(env->dialog, DIALOG_NONE);
-    f->redraw |= close | undo | del | open;
+    f->redraw |= close | undo | del | open | export;
     /* Left of the buttons: what the red marks mean, and where the files are. */
     char legend[sizeof k->dir + 128], fitted[sizeof legend + 8];
     snprintf(legend, sizeof legend, "red \"reads 7\": the model in use reads it as another digit · files: %s", k->dir);
-    ui_rect leftmost = g->open.w > 0 ? g->open : b->button[2];   /* (a narrow card has no Open on canvas) */
+    ui_rect leftmost = g->open.w > 0 ? g->open : b->button[3];   /* (a narrow card has no Open on canvas) */
     int room = leftmost.x - f->lay->pad - b->x;
     if (room > 4 * f->lay->min_control)
         text_draw(f->text, FONT_SMALL, text_fit_head(f->text, FONT_SMALL, legend, room, fitted, sizeof fitted), b->x,

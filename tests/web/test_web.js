@@ -6,7 +6,7 @@
 // serves SITE (tools/build-web.sh OUT) with tools/serve-web.py, then, reading
 // the program's --verbose lines from the console as the window tests do:
 // a 7 drawn with the mouse is read as 7; a 1 drawn with a finger is read as
-// 1; both are kept; Train fetches MNIST and trains (loss falling), Stop
+// 1; both are kept and Export downloads them as a .tar; Train fetches MNIST and trains (loss falling), Stop
 // stops it; Save downloads a model the native build's eval accepts; a
 // stroke file dropped on the page is read; Load… loads that model; after a
 // reload the two kept digits are still there; and on a 360×640 touch screen,
@@ -213,6 +213,24 @@ async function dropAndLoad(p, modelFile) {
   check(loaded && loaded[1] === 'ok' && loaded[2].includes(name), `the picked model is loaded (${loaded && loaded[2]})`);
 }
 
+// My digits (M), then Ctrl+E: the kept digits download as one .tar of what
+// digitpad export-user writes.
+async function exportDigits(p, tmp) {
+  const pending = p.page.waitForEvent('download', {timeout: WAIT_S * 1000}).catch(() => null);
+  await p.page.keyboard.press('m');
+  await p.page.waitForTimeout(300);
+  await p.page.keyboard.press('Control+e');
+  const d = await pending;
+  if (!check(d !== null, 'Export in My digits downloads a file')) return;
+  const file = path.join(tmp, d.suggestedFilename());
+  await d.saveAs(file);
+  const r = spawnSync('tar', ['-tf', file], {encoding: 'utf8'});
+  const names = r.stdout.split('\n').map((n) => n.replace(/^[^/]*\//, ''));
+  check(r.status === 0 && names.includes('train-images-idx3-ubyte') && names.includes('labels.tsv'),
+        `it is a .tar of the export (${d.suggestedFilename()}: ${names.filter((n) => n).join(', ')})`);
+  await p.page.keyboard.press('Escape');
+}
+
 async function saveAndCheck(p, native, tmp) {
   const layout = layoutOf(p.log);
   const pending = p.page.waitForEvent('download', {timeout: WAIT_S * 1000}).catch(() => null);
@@ -264,6 +282,7 @@ async function main() {
     layout = await drawAndRead(p, 'touch', 1);
     await click(p.page, layout, 'keep1');
     await p.page.screenshot({path: path.join(shots, 'web-1100x780.png')});
+    await exportDigits(p, tmp);
     await trainAndStop(p);
     const saved = await saveAndCheck(p, native, tmp);
     await dropAndLoad(p, saved);
