@@ -3,10 +3,11 @@
 #
 #   tools/build-web.sh OUT [--build DIR]
 #
-# 1. installs what is missing (as root, or with sudo): Debian's emscripten
-#    (3.1.6), CMake, and a deb-src entry for the configured mirror;
+# 1. installs what is missing (as root, or with passwordless sudo): Debian's
+#    emscripten (3.1.6) and CMake;
 # 2. builds SDL2, SDL2_ttf, SDL2_image, freetype, libpng and zlib for
-#    WebAssembly from Debian's source packages, once per machine
+#    WebAssembly from Debian's source packages (adding a deb-src entry for
+#    the configured mirror if apt has none), once per machine
 #    (tools/web/build-deps.sh: a cache outside the clone keyed by versions);
 # 3. cross-builds digitpad (tools/cross/wasm32-emscripten.ini) into DIR
 #    (default build-web), with -Dwerror=true;
@@ -34,7 +35,6 @@ say() { echo "build-web: $*" >&2; }
 t0=$(date +%s)
 install_missing build-web emscripten cmake ninja-build meson pkgconf dpkg-dev python3 fonts-dejavu-core gzip ||
     { say "installing emscripten and its tools failed"; exit 1; }
-add_deb_src build-web || { say "cannot add a deb-src entry for Debian's source packages"; exit 1; }
 
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs its acorn at -O1 and above
 prefix=$("$root/tools/web/build-deps.sh") || { say "building the libraries for WebAssembly failed"; exit 1; }

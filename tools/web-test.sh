@@ -3,7 +3,7 @@
 #
 #   tools/web-test.sh [--native BUILD] [--build DIR] [--site OUT] [--shots DIR]
 #
-# 1. installs what is missing (as root, or with sudo): Debian's chromium and
+# 1. installs what is missing (as root, or with passwordless sudo): Debian's chromium and
 #    npm, and playwright-core from tests/web/package-lock.json (npm ci: it
 #    never downloads a browser);
 # 2. builds the site with tools/build-web.sh (DIR, default build-web; OUT,
@@ -40,9 +40,18 @@ install_missing web-test "${need[@]}" || { echo "web-test: installing chromium a
 (cd "$root/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
     { echo "web-test: npm ci in tests/web failed (playwright-core from the npm registry)"; exit 1; }
 t1=$(date +%s)
-rm -rf "$site"
+# A site from an earlier run is replaced; any other folder is left alone.
+if [ -e "$site" ]; then
+    if [ -f "$site/digitpad.wasm" ] || [ -z "$(ls -A "$site" 2>/dev/null)" ]; then
+        rm -rf "$site"
+    else
+        echo "web-test: $site is not a site an earlier run built: choose another --site"; exit 2
+    fi
+fi
 "$root/tools/build-web.sh" "$site" --build "$build" >/dev/null || { echo "web-test: building the site failed"; exit 1; }
 ninja -C "$native" >/dev/null || { echo "web-test: the native build in $native failed"; exit 1; }
+# The "web" test exists only for this run: afterwards the native build is as it was.
+trap 'meson configure "$native" -Dweb_site= -Dweb_shots= >/dev/null 2>&1' EXIT
 meson configure "$native" -Dweb_site="$site" -Dweb_shots="$shots" >/dev/null ||
     { echo "web-test: meson configure $native failed"; exit 1; }
 t2=$(date +%s)

@@ -22,7 +22,10 @@
   // index.html?--verbose&--view=preparation: each item is one argument.
   function programArguments() {
     const q = location.search.slice(1);
-    return q ? q.split('&').filter((s) => s.length).map((s) => decodeURIComponent(s.replace(/\+/g, ' '))) : [];
+    const decode = (s) => {
+      try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch (e) { return s; }   // a stray %: as typed
+    };
+    return q ? q.split('&').filter((s) => s.length).map(decode) : [];
   }
 
   // ---- threads need cross-origin isolation ------------------------------------------------
@@ -32,13 +35,16 @@
   // that cannot send the headers (tools/serve-web.py does) gets them from a
   // service worker; the page reloads once, when the worker takes over.
   async function isolate() {
-    if (self.crossOriginIsolated) return 'the server';
+    if (self.crossOriginIsolated) {
+      return navigator.serviceWorker && navigator.serviceWorker.controller ? 'the page\'s service worker' : 'the server';
+    }
     const tried = sessionStorage.getItem('digitpad-isolate');
     if (!('serviceWorker' in navigator) || !self.isSecureContext || tried) return null;
     sessionStorage.setItem('digitpad-isolate', '1');
     try {
       await navigator.serviceWorker.register('isolate.js');
-      await navigator.serviceWorker.ready;
+      const timeout = new Promise((resolve, reject) => setTimeout(() => reject(new Error('it did not start')), 10000));
+      await Promise.race([navigator.serviceWorker.ready, timeout]);
       location.reload();
       return new Promise(() => {});   // the page is going away
     } catch (e) {
@@ -66,10 +72,17 @@
 
   // ---- files ------------------------------------------------------------------------------
 
-  let syncing = false, again = false;
+  // Copying to IndexedDB replaces what it holds with what is in memory, so
+  // it is done only once the stored files were read back at start, and by
+  // one tab at a time (the first one open holds a lock): anything else
+  // would delete what another tab or an earlier visit kept.
+  let storageReady = false, syncing = false, again = false;
+  const notes = [];
+
   // After every change (platform_posix.c's saves call this): copies the files
   // to IndexedDB. Changes made while a copy runs are copied right after it.
   function filesChanged() {
+    if (!storageReady) return;
     if (syncing) { again = true; return; }
     syncing = true;
     Module.FS.syncfs(false, (err) => {
@@ -79,19 +92,40 @@
     });
   }
 
+  // The lock is held for the page's life; null if another tab has it.
+  function storageLock() {
+    if (!navigator.locks) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      navigator.locks.request('digitpad-storage', {ifAvailable: true}, (lock) => {
+        resolve(lock !== null);
+        return lock ? new Promise(() => {}) : null;
+      }).catch(() => resolve(true));
+    });
+  }
+
   function mountStorage() {
     const FS = Module.FS;
     FS.mkdir(DATA);
     FS.mount(Module.IDBFS || IDBFS, {}, DATA);
     ENV.XDG_DATA_HOME = DATA;
+    ENV.XDG_CONFIG_HOME = DATA + '/config';   // the window's settings (zoom) are kept too
     // SDL's software renderer draws at CSS pixels into the high-DPI canvas
     // (a quarter of it at a ratio of 2); through WebGL SDL draws at the
     // screen's own pixels, and the window scales its layout to them.
     ENV.SDL_RENDER_DRIVER = 'opengles2';
     addRunDependency('digitpad-storage');
-    FS.syncfs(true, (err) => {
-      if (err) console.error('digitpad: the files kept in this browser could not be read: ' + err);
-      removeRunDependency('digitpad-storage');
+    storageLock().then((mine) => {
+      if (!mine) {
+        notes.push('digitpad is open in another tab: what you keep or save here is not kept after this tab closes');
+        removeRunDependency('digitpad-storage');
+        return;
+      }
+      FS.syncfs(true, (err) => {
+        if (err) notes.push('this browser does not let the page keep files (' + err + '): what you keep or save ' +
+                            'here is lost when the tab closes');
+        else storageReady = true;
+        removeRunDependency('digitpad-storage');
+      });
     });
   }
 
@@ -124,6 +158,12 @@
   // The browser's file picker, for Load: the chosen file is copied into the
   // program's files and its path handed back.
   function pick(t) {
+    // Browsers open a picker only soon after a click or a key (this runs a
+    // moment after, from the chooser's thread): past that, say so.
+    if (navigator.userActivation && !navigator.userActivation.isActive) {
+      task.finish(t, 2, 'the browser did not let the page open its file picker: press Load… again');
+      return;
+    }
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = '.model,.csv,.txt,.pgm,.png';
@@ -131,6 +171,10 @@
     const answer = (state, text) => { if (!answered) { answered = true; clearInterval(timer); task.finish(t, state, text); } };
     const timer = setInterval(() => { if (task.stopped(t)) answer(3); }, 200);
     input.addEventListener('cancel', () => answer(3));
+    // Browsers without the cancel event: the page gets the focus back when
+    // the picker closes; no file chosen a moment later means cancelled.
+    window.addEventListener('focus', () => setTimeout(() => { if (!input.files.length) answer(3); }, 1500),
+                            {once: true});
     input.addEventListener('change', async () => {
       const file = input.files[0];
       if (!file) return answer(3);
@@ -150,7 +194,7 @@
     const timer = setInterval(() => { if (task.stopped(t)) abort.abort(); }, 100);
     try {
       const response = await fetch(url, {signal: abort.signal});
-      if (response.status === 404) throw new Error(url + ' is not on this site (404)');
+      if (response.status === 404) return task.finish(t, 4, url + ' is not on this site (404)');
       if (!response.ok) throw new Error(url + ': the server answered ' + response.status + ' ' + response.statusText);
       const total = Number(response.headers.get('Content-Length')) || -1;
       const reader = response.body.getReader();
@@ -173,7 +217,8 @@
       task.finish(t, 1);
     } catch (e) {
       if (abort.signal.aborted) task.finish(t, 3);
-      else task.finish(t, 2, String(e.message || e).replace(/^TypeError: /, 'cannot fetch ' + url + ': '));
+      else if (e instanceof TypeError) task.finish(t, 2, 'cannot fetch ' + url + ': ' + e.message + ' (offline?)');
+      else task.finish(t, 2, String(e.message || e));
     } finally {
       clearInterval(timer);
     }
@@ -185,11 +230,15 @@
     window.addEventListener('drop', async (e) => {
       e.preventDefault();
       for (const file of e.dataTransfer.files) {
-        const path = writeCopy('/tmp/dropped', file.name, await file.arrayBuffer());
-        const n = Module.lengthBytesUTF8(path) + 1, p = Module._malloc(n);
-        Module.stringToUTF8(path, p, n);
-        Module._dp_web_dropped(p);
-        Module._free(p);
+        try {
+          const path = writeCopy('/tmp/dropped', file.name, await file.arrayBuffer());
+          const n = Module.lengthBytesUTF8(path) + 1, p = Module._malloc(n);
+          Module.stringToUTF8(path, p, n);
+          Module._dp_web_dropped(p);
+          Module._free(p);
+        } catch (err) {   // a folder, or dropped before the program started
+          console.error('digitpad: cannot open the dropped ' + file.name + ': ' + err);
+        }
       }
     });
   }
@@ -228,6 +277,7 @@
       },
       onAbort: (what) => say('digitpad stopped: ' + what, null),
       digitpadFilesChanged: filesChanged,
+      digitpadNote: () => notes.join('; '),
       digitpadDownload: download,
       digitpadPick: pick,
       digitpadFetch: fetchTo,

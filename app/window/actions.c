@@ -162,7 +162,7 @@ int actions_save_model(app *a, const char *path)
 {
     if (model_save(&a->model, path, &a->status) != 0) return -1;
     int handed = dp_hand_over_file(path, app_base_name(path));
-    if (handed > 0) status_set(&a->status, 0, "saved %s and downloaded it", app_base_name(path));
+    if (handed > 0) status_set(&a->status, 0, "saved %s (the browser downloads it)", app_base_name(path));
     else if (handed < 0) status_set(&a->status, 1, "saved %s, but %s", path, dp_error());
     return 0;
 }

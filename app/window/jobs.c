@@ -97,6 +97,23 @@ static void on_fetch_progress(void *ctx, long long done, long long total)
     worker_wake(n->j->w, 0);
 }
 
+/* A fetched file must be an MNIST file, gzipped or not (a server may
+ * unpack it on the way): a host that answers a missing file with a web
+ * page would otherwise leave that page where MNIST is looked for, for
+ * good. It is removed then. */
+static int check_fetched(const char *path, const char *url)
+{
+    unsigned char head[4] = {0};
+    FILE *f = dp_fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f) fclose(f);
+    int gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+    int idx = n == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && (head[3] == 1 || head[3] == 3);
+    if (gzip || idx) return 0;
+    dp_remove_file(path);
+    return dp_set_error("%s is not an MNIST file: the server answered with something else", url);
+}
+
 /* Where the system can fetch files (a browser page), the MNIST files that
  * are missing from DIR come from mnist/ beside the page, once: DIR is kept
  * in the page's lasting storage. */
@@ -115,16 +132,18 @@ static int fetch_missing(jobs *j, const char *dir)
         char url[128], path[4200];
         snprintf(url, sizeof url, "mnist/%s.gz", dp_mnist_names[i]);
         snprintf(path, sizeof path, "%s/%s.gz", dir, dp_mnist_names[i]);
-        if (dp_path_kind_of(path) != DP_PATH_FILE) rc = dp_fetch_file(url, path, on_fetch_progress, &news, worker_stop_flag(j->w));
+        if (dp_path_kind_of(path) != DP_PATH_FILE &&
+            (rc = dp_fetch_file(url, path, on_fetch_progress, &news, worker_stop_flag(j->w))) == 0)
+            rc = check_fetched(path, url);
         news.before += dp_mnist_gz_bytes[i];
     }
     worker_lock(j->w);
     j->status.fetched = j->status.fetch_total = 0;
     worker_unlock(j->w);
-    if (rc != 0 && !worker_should_stop(j->w))
-        dp_set_error("%s. This site has no MNIST to train on: whoever built it can add the four files with "
+    if (rc == -2)
+        dp_set_error("%s: this site has no MNIST to train on. Whoever built it can add the four files with "
                      "DIGITPAD_MNIST=folder tools/build-web.sh", dp_error());
-    return rc;
+    return rc ? -1 : 0;
 }
 
 /* Loads MNIST once per folder; later jobs reuse it. */

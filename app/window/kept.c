@@ -284,7 +284,7 @@ int kept_export(kept_state *k, status_line *st)
         return -1;
     }
     int handed = dp_hand_over_file(tar, app_base_name(tar));
-    if (handed > 0) status_set(st, 0, "exported %d kept digits: downloaded %s", k->set.n, app_base_name(tar));
+    if (handed > 0) status_set(st, 0, "exported %d kept digits (the browser downloads %s)", k->set.n, app_base_name(tar));
     else if (handed < 0) status_set(st, 1, "exported %d kept digits to %s, but %s", k->set.n, dir, dp_error());
     else status_set(st, 0, "exported %d kept digits to %s (and %s)", k->set.n, dir, app_base_name(tar));
     return 0;

@@ -45,7 +45,7 @@ SDL_Surface *picture_capture(SDL_Renderer *ren, const ui_rect *part)
 static void tell_saved(status_line *st, const char *what, const char *path)
 {
     int handed = dp_hand_over_file(path, app_base_name(path));
-    if (handed > 0) status_set(st, 0, "saved %s %s and downloaded it", what, app_base_name(path));
+    if (handed > 0) status_set(st, 0, "saved %s %s (the browser downloads it)", what, app_base_name(path));
     else if (handed < 0) status_set(st, 1, "saved %s %s, but %s", what, path, dp_error());
     else status_set(st, 0, "saved %s %s", what, path);
 }

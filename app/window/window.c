@@ -233,6 +233,8 @@ static int app_init(app *a, const window_options *opt)
     a->zoom = prefs.zoom;
     if (create_window(a) != 0 || open_fonts(a) != 0 || init_modules(a) != 0) return -1;
     if (opt->strokes_path && open_drawing(a, opt->strokes_path) != 0) return -1;
+    const char *note = dp_runtime_note();   /* e.g. a browser that keeps no files */
+    if (note) status_set(&a->status, 1, "%s", note);
     if (!a->status.text[0])
         status_set(&a->status, 0, "model %s — draw a digit; T trains, F1 shows the keys", a->model.name);
     events_relayout(a);

@@ -12,10 +12,14 @@ const char *dp_error(void) { return error_message; }
 
 int dp_set_error(const char *fmt, ...)
 {
+    /* Formatted apart first: an argument may be dp_error() itself, and some
+     * C libraries (musl, in the browser build) start by ending the output. */
+    char message[sizeof error_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(error_message, sizeof error_message, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    memcpy(error_message, message, sizeof message);
     return -1;
 }
 

@@ -179,8 +179,9 @@ int dp_hand_over_file(const char *path, const char *name);
 int dp_fetch_available(void);
 /* Downloads URL (relative to the page) to PATH, atomically, calling
  * progress(ctx, bytes so far, total or -1) now and then; waits for the end
- * (run it off the window's thread). 0, or -1 with the error naming URL;
- * a non-zero *stop ends it early (-1, "stopped"). */
+ * (run it off the window's thread). 0; -2 if the server has no such file
+ * (404); or -1 with the error naming URL (offline, another answer from the
+ * server); a non-zero *stop ends it early (-1, "stopped"). */
 typedef void (*dp_fetch_progress)(void *ctx, long long done, long long total);
 int dp_fetch_file(const char *url, const char *path, dp_fetch_progress progress, void *ctx, const atomic_int *stop);
 

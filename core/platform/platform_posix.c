@@ -286,6 +286,11 @@ int dp_cpu_count(void)
     }
 #endif
     long n = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __EMSCRIPTEN__
+    /* A browser page has a Web Worker ready for each thread, made at start
+     * for at most 8 CPUs (app/meson.build's pool). */
+    if (n > 8) n = 8;
+#endif
     return n > 0 ? (int)n : 1;
 }
 

@@ -10,6 +10,7 @@
 
 #include <emscripten.h>
 #include <emscripten/threading.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -77,13 +78,17 @@ int dp_hand_over_file(const char *path, const char *name)
 /* ---- waiting for the page ------------------------------------------------------------ */
 
 /* What a thread waits for while the page does the work: the page fills it
- * in (shared memory) and sets state last. */
+ * in (shared memory) and sets state last. page.js reads and writes it at
+ * these offsets: state 0, stop 4, done 8, total 16, text 24. */
 typedef struct {
-    _Atomic int state;          /* 0 running, 1 done, 2 failed, 3 cancelled */
+    _Atomic int state;          /* 0 running, 1 done, 2 failed, 3 cancelled, 4 not on the server */
     _Atomic int stop;           /* set by the waiting thread: the page gives up */
     double done, total;         /* bytes, for a fetch (total < 0: unknown) */
     char text[1024];            /* a path chosen, or why it failed */
 } page_task;
+
+_Static_assert(offsetof(page_task, stop) == 4 && offsetof(page_task, done) == 8 &&
+               offsetof(page_task, total) == 16 && offsetof(page_task, text) == 24, "page.js's view of page_task");
 
 static page_task *task_new(void)
 {
@@ -160,8 +165,9 @@ int dp_fetch_file(const char *url, const char *path, dp_fetch_progress progress,
     int state = task_wait(t, stop, progress, ctx);
     int rc = 0;
     if (state == 1 && progress) progress(ctx, (long long)t->done, (long long)t->done);
-    if (state == 2) rc = dp_set_error("%s", t->text);
+    if (state == 2 || state == 4) rc = dp_set_error("%s", t->text);
     if (state == 3) rc = dp_set_error("the download of %s was stopped", url);
+    if (state == 4) rc = -2;
     if (state == 1) dp_web_files_changed();
     free(t);
     return rc;
@@ -176,7 +182,14 @@ int dp_display_check(const char **driver, char *where, size_t size)
     return 0;
 }
 
+/* What the page found at start (page.js): storage it cannot use, another
+ * tab holding it. */
 const char *dp_runtime_note(void)
 {
-    return NULL;
+    static char note[512];
+    MAIN_THREAD_EM_ASM({
+        var text = Module.digitpadNote ? Module.digitpadNote() : "";
+        stringToUTF8(text, $0, $1);
+    }, note, (int)sizeof note);
+    return note[0] ? note : NULL;
 }

@@ -9,7 +9,8 @@
 // 1; both are kept and Export downloads them as a .tar; Train fetches MNIST and trains (loss falling), Stop
 // stops it; Save downloads a model the native build's eval accepts; a
 // stroke file dropped on the page is read; Load… loads that model; after a
-// reload the two kept digits are still there; and on a 360×640 touch screen,
+// reload the two kept digits are still there; on the same site without
+// mnist/, Train says the site has none; and on a 360×640 touch screen,
 // then turned to 640×360, a 7 drawn with a finger is read as 7. Screenshots at both sizes go to
 // SHOTS_DIR (or a temporary folder) for a person to look at. Exit status 0
 // if every check passed, 1 if one failed, 77 (skipped) when a tool is
@@ -217,8 +218,9 @@ async function dropAndLoad(p, modelFile) {
 // digitpad export-user writes.
 async function exportDigits(p, tmp) {
   const pending = p.page.waitForEvent('download', {timeout: WAIT_S * 1000}).catch(() => null);
+  p.log.skip();
   await p.page.keyboard.press('m');
-  await p.page.waitForTimeout(300);
+  if (!check(await p.log.next('dialog', (f) => f[1] === 'digits') !== null, 'M opens My digits')) return;
   await p.page.keyboard.press('Control+e');
   const d = await pending;
   if (!check(d !== null, 'Export in My digits downloads a file')) return;
@@ -231,7 +233,7 @@ async function exportDigits(p, tmp) {
   await p.page.keyboard.press('Escape');
 }
 
-async function saveAndCheck(p, native, tmp) {
+async function saveAndCheck(p, native, site, tmp) {
   const layout = layoutOf(p.log);
   const pending = p.page.waitForEvent('download', {timeout: WAIT_S * 1000}).catch(() => null);
   await click(p.page, layout, 'save');
@@ -239,12 +241,32 @@ async function saveAndCheck(p, native, tmp) {
   if (!check(d !== null, 'Save downloads the model')) return null;
   const file = path.join(tmp, d.suggestedFilename());
   await d.saveAs(file);
-  const r = spawnSync(native, ['eval', '--model', file, '--json'], {encoding: 'utf8', timeout: WAIT_S * 1000});
+  const r = spawnSync(native, ['eval', '--model', file, '--data', path.join(site, 'mnist'), '--json'],
+                      {encoding: 'utf8', timeout: WAIT_S * 1000});
   let acc = null;
   try { acc = JSON.parse(r.stdout).accuracy; } catch (e) { /* said below */ }
   check(r.status === 0 && acc > 0.5, `the native digitpad eval accepts the downloaded ${d.suggestedFilename()} ` +
         `(exit ${r.status}, accuracy ${acc}${r.stderr ? ', ' + r.stderr.trim() : ''})`);
   return file;
+}
+
+// The same site without mnist/: Train says clearly that the site has none.
+async function withoutMnist(browser, site, tmp) {
+  const bare = path.join(tmp, 'bare-site');
+  fs.mkdirSync(bare);
+  for (const f of fs.readdirSync(site)) if (f !== 'mnist') fs.symlinkSync(path.resolve(site, f), path.join(bare, f));
+  const {server, url} = await serve(bare);
+  try {
+    const p = await openPage(browser, url + '?--verbose', {width: 1100, height: 780}, false);
+    p.log.skip();
+    await click(p.page, layoutOf(p.log), 'train');
+    const f = await p.log.next('status', (s) => s[1] !== 'ok');
+    check(f && /mnist\/train-images-idx3-ubyte\.gz is not on this site \(404\): this site has no MNIST/.test(f[2]),
+          `on a site without MNIST, Train says so: "${f && f[2]}"`);
+    await p.context.close();
+  } finally {
+    server.kill();
+  }
 }
 
 function serve(site) {
@@ -284,7 +306,7 @@ async function main() {
     await p.page.screenshot({path: path.join(shots, 'web-1100x780.png')});
     await exportDigits(p, tmp);
     await trainAndStop(p);
-    const saved = await saveAndCheck(p, native, tmp);
+    const saved = await saveAndCheck(p, native, site, tmp);
     await dropAndLoad(p, saved);
     p.log.skip();
     await p.page.reload();
@@ -293,6 +315,7 @@ async function main() {
     check(counts[1] === 1 && counts[7] === 1, `after a reload the kept 1 and 7 are still there (${digits && digits[3]})`);
     await p.context.close();
 
+    await withoutMnist(browser, site, tmp);
     const phone = await openPage(browser, url + '?--verbose', {width: 360, height: 640}, true);
     await drawAndRead(phone, 'touch', 7);
     await phone.page.screenshot({path: path.join(shots, 'web-360x640.png')});

@@ -36,10 +36,13 @@ install_missing() {
 }
 
 # A deb-src twin of the configured mirror's entry (deb822 or one-line), so
-# that apt-get source finds Debian's source packages.
+# that apt-get source finds Debian's source packages. Nothing is done where
+# apt already has source indexes (ours from an earlier run, or the
+# system's).
 add_deb_src() {
     local tag=$1 list=/etc/apt/sources.list.d/digitpad-src.sources
-    if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then
+    if [ -f "$list" ] || [ -f /etc/apt/sources.list.d/digitpad-src.list ] ||
+        apt-get indextargets --format '$(CREATED_BY)' 2>/dev/null | grep -qx Sources; then
         return 0
     fi
     local stanza

@@ -8,9 +8,9 @@
 #
 # They go to a cache outside the clone keyed by their versions and
 # emscripten's ($DIGITPAD_CACHE or ~/.cache/digitpad, then web-deps/KEY), so
-# only the first build on a machine pays for them (about 15 minutes on 2
-# cores, most of it SDL2's CMake checks). Needs the deb-src entry and the
-# packages tools/build-web.sh installs. Progress goes to stderr, the prefix
+# only the first build on a machine pays for them (about 10 minutes on 2
+# cores, most of it SDL2's CMake checks). Adds a deb-src entry if apt has
+# none; needs the packages tools/build-web.sh installs. Progress goes to stderr, the prefix
 # alone to stdout.
 set -euo pipefail
 
@@ -56,6 +56,9 @@ mkdir -p "$cache/src" "$prefix"
 log="$cache/build.log"
 trap 'status=$?; [ $status -ne 0 ] && { tail -30 "$log" >&2; say "failed (log: $log)"; }' EXIT
 
+# Only a first build needs Debian's source packages.
+. "$(dirname "$0")/../lib/install.sh"
+add_deb_src web-deps || { say "cannot add a deb-src entry for Debian's source packages"; exit 1; }
 cd "$cache/src"
 say "fetching sources: ${sources[*]}"
 apt-get source -qq "${sources[@]}" >>"$log" 2>&1
