@@ -18,16 +18,24 @@ typedef struct {
     size_t len, cap;
 } buffer;
 
-static int grow(buffer *b, size_t more)
+/* Room for MORE bytes at the end of b: where they go, or NULL (said). */
+static unsigned char *room(buffer *b, size_t more)
 {
-    if (b->len + more <= b->cap) return 0;
-    if (b->len + more > (size_t)MAX_TAR_BYTES) return dp_set_error("the folder is too large to pack (over 512 MB)");
-    size_t cap = b->cap ? b->cap : 1 << 16;
-    while (cap < b->len + more) cap *= 2;
-    unsigned char *p = realloc(b->data, cap);
-    if (!p) return dp_set_error("out of memory packing the folder");
-    b->data = p, b->cap = cap;
-    return 0;
+    if (b->len + more > (size_t)MAX_TAR_BYTES) {
+        dp_set_error("the folder is too large to pack (over 512 MB)");
+        return NULL;
+    }
+    if (!b->data || b->len + more > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + more) cap *= 2;
+        unsigned char *p = realloc(b->data, cap);
+        if (!p) {
+            dp_set_error("out of memory packing the folder");
+            return NULL;
+        }
+        b->data = p, b->cap = cap;
+    }
+    return b->data + b->len;
 }
 
 /* An octal field of WIDTH digits and a NUL; values that do not fit are
@@ -50,8 +58,8 @@ static int put_header(buffer *b, const char *name, long long size, long long mti
             if (name[i] == '/' && n - i - 1 <= 100) { split = i; break; }
         if (!split) return dp_set_error("cannot pack %s: the name is too long for a tar file", name);
     }
-    if (grow(b, BLOCK) != 0) return -1;
-    unsigned char *h = b->data + b->len;
+    unsigned char *h = room(b, BLOCK);
+    if (!h) return -1;
     memset(h, 0, BLOCK);
     if (split) {
         memcpy(h + 345, name, split);
@@ -81,13 +89,14 @@ static int put_file(buffer *b, const char *path, const char *name)
     if (dp_read_file(path, (size_t)MAX_TAR_BYTES, &data, &len) != 0) return -1;
     int rc = put_header(b, name, (long long)len, dp_file_mtime(path), 0);
     size_t padded = (len + BLOCK - 1) / BLOCK * BLOCK;
-    if (rc == 0 && (rc = grow(b, padded)) == 0) {
-        memcpy(b->data + b->len, data, len);
-        memset(b->data + b->len + len, 0, padded - len);
+    unsigned char *at = rc == 0 ? room(b, padded) : NULL;
+    if (at) {
+        memcpy(at, data, len);
+        memset(at + len, 0, padded - len);
         b->len += padded;
     }
     free(data);
-    return rc;
+    return at || padded == 0 ? rc : -1;
 }
 
 typedef struct {
@@ -143,10 +152,13 @@ int app_tar_folder(const char *dir, const char *tar_path)
     while (strlen(base) > 1 && base[strlen(base) - 1] == '/') base[strlen(base) - 1] = 0;
     buffer b = {0};
     int rc = put_folder(&b, dir, app_base_name(base), 0);
-    if (rc == 0 && (rc = grow(&b, 2 * BLOCK)) == 0) {   /* the end: two empty blocks */
-        memset(b.data + b.len, 0, 2 * BLOCK);
+    unsigned char *end = rc == 0 ? room(&b, 2 * BLOCK) : NULL;   /* the end: two empty blocks */
+    if (end) {
+        memset(end, 0, 2 * BLOCK);
         b.len += 2 * BLOCK;
         rc = dp_write_file_atomic(tar_path, b.data, b.len);
+    } else {
+        rc = -1;
     }
     free(b.data);
     return rc;
