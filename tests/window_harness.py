@@ -1,7 +1,8 @@
 """What the end-to-end tests of the window (tests/test_window_*.py, one file
 per mode) share: the digitpad window under Xvfb driven by xdotool, read
 through its --verbose log; digits to draw; screenshots for a person to look
-at; and the WM_DELETE_WINDOW request a window manager sends on close.
+at; the WM_DELETE_WINDOW request a window manager sends on close, and the
+keyboard focus taken away from every window.
 bench/window_bench.py drives the window with the same classes.
 
 A mode's main() calls program_from_argv() first: it sets DIGITPAD, the
@@ -285,13 +286,42 @@ def teach_window(x, data, *args):
     return w
 
 
+def _xlib():
+    """libX11 through ctypes, with the calls used here declared; None if it cannot be loaded."""
+    try:
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    except OSError:
+        return None
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+    x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
+    x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    return x11
+
+
+def drop_keyboard_focus(display):
+    """Gives the keyboard focus to no window, as when the user types into
+    another program (xdotool can only focus a window). Returns False if
+    libX11 cannot be loaded."""
+    x11 = _xlib()
+    dpy = x11.XOpenDisplay(display.encode()) if x11 else None
+    if not dpy:
+        return False
+    x11.XSetInputFocus(dpy, 0, 0, 0)   # None, RevertToNone, CurrentTime
+    x11.XFlush(dpy)
+    x11.XCloseDisplay(dpy)
+    return True
+
+
 def send_close_request(display, wid):
     """What a window manager sends when the user clicks the close button: a
     WM_DELETE_WINDOW client message (xdotool windowclose would destroy the
     window instead). Returns False if libX11 cannot be loaded."""
-    try:
-        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-    except OSError:
+    x11 = _xlib()
+    if not x11:
         return False
 
     class ClientMessage(ctypes.Structure):
@@ -302,12 +332,6 @@ def send_close_request(display, wid):
     class XEvent(ctypes.Union):
         _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
 
-    x11.XOpenDisplay.restype = ctypes.c_void_p
-    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x11.XInternAtom.restype = ctypes.c_ulong
-    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
-    x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
     dpy = x11.XOpenDisplay(display.encode())
     if not dpy:
         return False

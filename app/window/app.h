@@ -17,6 +17,7 @@
 #include "evalview.h"
 #include "jobs.h"
 #include "kept.h"
+#include "lost_release.h"
 #include "model.h"
 #include "pace.h"
 #include "places.h"
@@ -62,6 +63,7 @@ typedef struct {
     int regions_logged;           /* --verbose: the view whose regions were last logged (-1: relayout since) */
     ui_ctx ui;
     touch_state touch;            /* which finger is the pointer */
+    release_watch release;        /* the left button's release SDL may miss on X11 (lost_release.c) */
     int dirty, quit;
     atomic_int terminate;         /* the system asked the program to end (closing.c) */
     int quit_after_save;          /* "Save…" in the question on closing: close once saved */

@@ -179,6 +179,26 @@ static void pointer_button(app *a, int px, int py, int down)
     }
 }
 
+/* The press whose release SDL never heard (lost_release.c) ends: the
+ * stroke ends where the pen left the window, and no control is clicked
+ * (the button was let go outside). If the X event is a new press, SDL
+ * drops it as a repeat of the one it still has down: the window takes it. */
+static void handle_x_event(app *a, const SDL_Event *e)
+{
+    int x, y;
+    release_news news = release_watch_check(&a->release, e, &x, &y);
+    if (news == RELEASE_FINE) return;
+    verbose_line("lost_release", "%s", news == RELEASE_LOST_PRESS ? "press" : "pointer");
+    if (a->canvas.pen_down) {
+        SDL_CaptureMouse(SDL_FALSE);
+        canvas_pen_up(&a->canvas);
+    }
+    a->ui.down = 0;
+    a->ui.active = 0;
+    a->dirty = 1;
+    if (news == RELEASE_LOST_PRESS) pointer_button(a, (int)((float)x * a->density), (int)((float)y * a->density), 1);
+}
+
 static void handle_mouse_button(app *a, const SDL_MouseButtonEvent *b, int down)
 {
     if (b->which == SDL_TOUCH_MOUSEID) return;   /* a finger's copy: the finger events draw */
@@ -240,6 +260,7 @@ void events_handle(app *a, const SDL_Event *e)
         a->dirty = 1;
         return;
     }
+    release_watch_note(&a->release, e);
     switch (e->type) {
     case SDL_QUIT: closing_request(a); break;
     case SDL_WINDOWEVENT: handle_window(a, &e->window); break;
@@ -254,6 +275,7 @@ void events_handle(app *a, const SDL_Event *e)
     case SDL_TEXTINPUT:
         if (a->dialog.open != DIALOG_NONE) dialog_type(&a->dialog, e->text.text), a->dirty = 1;
         break;
+    case SDL_SYSWMEVENT: handle_x_event(a, e); break;
     case SDL_DROPFILE:
         actions_open_file(a, e->drop.file, 1);
         SDL_free(e->drop.file);

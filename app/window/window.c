@@ -212,6 +212,7 @@ static int init_modules(app *a)
     }
     kept_open(&a->kept, &a->status);
     views_init(&a->views, a->wake_event);
+    release_watch_start(&a->release, a->win);
     /* The system's file chooser, unless DIGITPAD_FILE_CHOOSER=none asks
      * for the window's own dialogs (the tests do: they drive those). NULL:
      * the window's dialogs, without Browse…. */
